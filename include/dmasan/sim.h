@@ -1,0 +1,77 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * <dmasan/sim.h> — simulated DMA-capable devices.
+ *
+ * A test creates a device, hands it to driver code as a plain `struct device *`, and plays the
+ * hardware with dmasim_dma_read()/dmasim_dma_write(): those translate a bus address exactly as the
+ * device would see it (IOMMU page tables and IOTLB, DMA range offset, SWIOTLB slots) and touch
+ * the memory behind it. Devices may be used from several threads; a device-model thread is the
+ * normal way to play hardware.
+ *
+ * The names below are a stable contract: fields may be added to dmasim_config, never removed.
+ */
+#ifndef DMASAN_SIM_H
+#define DMASAN_SIM_H
+
+#include <linux/types.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+struct device;
+
+enum dmasim_iommu {
+	DMASIM_IOMMU_NONE = 0, /* direct mapping: bus address = translate(physical address) */
+	DMASIM_IOMMU_STRICT,   /* IOVAs; IOTLB invalidated at every unmap */
+	DMASIM_IOMMU_LAZY,     /* IOVAs; invalidation deferred to a flush queue (stale window) */
+};
+
+enum dmasim_bounce {
+	DMASIM_BOUNCE_AUTO = 0, /* bounce through SWIOTLB when the device cannot reach a buffer */
+	DMASIM_BOUNCE_OFF,      /* never bounce: unreachable buffers fail to map (map-overflow) */
+	DMASIM_BOUNCE_FORCE,    /* bounce every streaming mapping (swiotlb=force, CoCo guests) */
+};
+
+struct dmasim_config {
+	const char *name;        /* dev_name(); NULL: a generated unique name */
+	const char *driver;      /* driver name shown in reports and filters; NULL: "dmasim" */
+	u64 dma_mask;            /* initial streaming mask; 0: DMA_BIT_MASK(32), as for PCI */
+	u64 coherent_dma_mask;   /* 0: DMA_BIT_MASK(32) */
+	u64 bus_dma_limit;       /* 0: none */
+	bool coherent;           /* hardware cache-coherent; default false (non-coherent) */
+	enum dmasim_iommu iommu; /* default: no IOMMU (direct mapping) */
+	enum dmasim_bounce bounce;           /* SWIOTLB use; default: bounce when unreachable */
+	unsigned int max_segment_size;       /* 0: 65536 */
+	unsigned long segment_boundary_mask; /* 0: 0xffffffff */
+	unsigned int min_align_mask;         /* 0: none */
+	struct {
+		phys_addr_t cpu_start;
+		dma_addr_t dma_start;
+		u64 size;
+	} dma_range; /* size 0: identity */
+	/* --- additions (kept at the end so older initialisers stay valid) --- */
+	size_t reserved_mem_size; /* >0: a per-device coherent region (DT shared-dma-pool) */
+	bool untrusted;           /* behind an IOMMU: bounce sub-granule buffers (external-facing) */
+	bool iommu_fromdev_rw;    /* FROM_DEVICE IOMMU mappings readable too (default write-only) */
+};
+
+/* Create a device. cfg may be NULL (all defaults). Returns NULL with a message on bad config. */
+struct device *dmasim_device_create(const struct dmasim_config *cfg);
+
+/* Driver unbind: managed (devres) resources are released, then any mapping or allocation still
+ * live is the driver's leak. The device must not be used afterwards. */
+void dmasim_device_destroy(struct device *dev);
+
+/* The device reads `len` bytes at bus address `addr` into `dst`. 0, or -EFAULT when the address
+ * does not translate (IOMMU fault, or outside memory the device can reach); -EINVAL on bad
+ * arguments. */
+int dmasim_dma_read(struct device *dev, dma_addr_t addr, void *dst, size_t len);
+
+/* The device writes `len` bytes from `src` to bus address `addr`. Same returns as read. */
+int dmasim_dma_write(struct device *dev, dma_addr_t addr, const void *src, size_t len);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* DMASAN_SIM_H */

@@ -1,0 +1,155 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The debug hooks libkdma calls at the places kernel/dma/mapping.c calls debug_dma_*(), plus the
+ * events the kernel has no hook for (device accesses, bounce copies, pool events, frees).
+ *
+ * How the sanitizer attaches: on its first DMA call libkdma looks up the symbol
+ * `__dmasan_kdma_hooks` with dlsym(RTLD_DEFAULT). libdmasan.so (LD_PRELOAD) defines it and returns
+ * its table; without the preload the lookup fails and every hook site is one predictable branch
+ * on a NULL pointer. Hooks are called only from the exported API entry points, never from the
+ * internal paths they use (dma_map_sgtable → one map_sg event, dma_alloc_coherent → one alloc
+ * event), so nothing is tracked twice. Internal callers inside libkdma use the hidden kdma_*
+ * functions, which carry no hooks.
+ *
+ * A hook must not call back into the exported DMA API. Every hook may be called from any thread,
+ * concurrently, and with libkdma locks NOT held (hooks run outside libkdma's own locks), except
+ * device_access, which runs with no libkdma lock held either.
+ *
+ * This header is shared by libkdma and libdmasan and is not installed: the table is versioned by
+ * `size` so an older preload keeps working with a newer libkdma (missing members are NULL).
+ */
+#ifndef DMASAN_COMMON_KDMA_HOOKS_H
+#define DMASAN_COMMON_KDMA_HOOKS_H
+
+#include <linux/types.h>
+#include <linux/dma-direction.h>
+
+struct device;
+struct scatterlist;
+struct dma_pool;
+
+/* What a mapping or allocation is; the sanitizer keeps single and page distinct (the kernel
+ * does not). Values are stable: they appear in dumps. */
+enum kdma_map_type {
+	KDMA_TYPE_SINGLE = 0,      /* dma_map_single */
+	KDMA_TYPE_PAGE,            /* dma_map_page / dma_map_phys */
+	KDMA_TYPE_SG,              /* dma_map_sg / dma_map_sgtable */
+	KDMA_TYPE_RESOURCE,        /* dma_map_resource */
+	KDMA_TYPE_COHERENT,        /* dma_alloc_attrs / _coherent / _wc / dmam_alloc_* */
+	KDMA_TYPE_NONCOHERENT,     /* dma_alloc_pages / dma_alloc_noncoherent */
+	KDMA_TYPE_NONCONTIGUOUS,   /* dma_alloc_noncontiguous */
+	KDMA_TYPE_POOL,            /* dma_pool_alloc */
+	KDMA_TYPE__COUNT
+};
+
+/* Facts about how libkdma carried out a streaming mapping (flags of map events). */
+#define KDMA_MAP_BOUNCED 0x1u /* lives in a SWIOTLB slot: device accesses never touch the original */
+#define KDMA_MAP_IOMMU 0x2u   /* the handle is an IOVA */
+#define KDMA_MAP_FAILED 0x4u  /* the map returned DMA_MAPPING_ERROR (handle is the error value) */
+
+/* Why a map failed, when it did (map events with KDMA_MAP_FAILED). */
+enum kdma_map_failure {
+	KDMA_FAIL_NONE = 0,
+	KDMA_FAIL_OVERFLOW,     /* device cannot address it, bouncing off: kernel "overflow" WARN */
+	KDMA_FAIL_SWIOTLB_FULL, /* "swiotlb buffer is full" */
+	KDMA_FAIL_VMALLOC,      /* "rejecting DMA map of vmalloc memory" */
+	KDMA_FAIL_IOVA,         /* IOVA space exhausted */
+	KDMA_FAIL_INVALID,      /* bad arguments (NULL device, invalid direction, ...) */
+	KDMA_FAIL_OTHER,
+};
+
+/* How memory is being released (mem_free hook). */
+enum kdma_free_kind {
+	KDMA_FREE_KFREE = 0,
+	KDMA_FREE_VFREE,
+	KDMA_FREE_PAGES, /* __free_pages / free_pages */
+	KDMA_FREE_KVFREE,
+};
+
+/* dma_pool events and the kernel's DMAPOOL_DEBUG findings. */
+enum kdma_pool_event {
+	KDMA_POOL_CREATE = 0,
+	KDMA_POOL_DESTROY,         /* clean destroy */
+	KDMA_POOL_DESTROY_BUSY,    /* "dma_pool_destroy %s busy": blocks still allocated */
+	KDMA_POOL_ALLOC,
+	KDMA_POOL_FREE,
+	KDMA_POOL_BAD_DMA,         /* "dma_pool_free %s, %p/%pad (bad dma)" */
+	KDMA_POOL_BAD_VADDR,       /* "dma_pool_free %s, %p (bad vaddr)/%pad" */
+	KDMA_POOL_ALREADY_FREE,    /* "dma_pool_free %s, dma %pad already free" */
+	KDMA_POOL_CORRUPTED,       /* "%s, %p (corrupted)": a free block was written */
+};
+
+/* Result of device_access: what the sanitizer did with the access. */
+enum kdma_access_result {
+	KDMA_ACCESS_PROCEED = 0, /* libkdma performs the copy on the translated memory */
+	KDMA_ACCESS_HANDLED,     /* the sanitizer performed the copy itself (its device view) */
+};
+
+struct kdma_hooks {
+	size_t size; /* sizeof(struct kdma_hooks) of the provider; members past it are absent */
+
+	/* --- the kernel's debug_dma_* points, same placement as kernel-dma.md §1.7 --- */
+
+	/* dma_map_single/dma_map_page/dma_map_phys/dma_map_resource, after the map (also on failure,
+	 * with KDMA_MAP_FAILED and the reason). cpu_addr is the driver's pointer (NULL for resource
+	 * mappings); phys is the physical address of the original buffer. */
+	void (*map)(struct device *dev, enum kdma_map_type type, const void *cpu_addr, phys_addr_t phys,
+		    size_t size, enum dma_data_direction dir, unsigned long attrs, dma_addr_t handle,
+		    unsigned int flags, enum kdma_map_failure why);
+	/* dma_mapping_error(), before the comparison. */
+	void (*mapping_error)(struct device *dev, dma_addr_t handle);
+	/* unmap of single/page/resource: called BEFORE the real unmap so that the checks see the
+	 * live state; `type` is the releasing function's kind. */
+	void (*unmap)(struct device *dev, enum kdma_map_type type, dma_addr_t handle, size_t size,
+		      enum dma_data_direction dir, unsigned long attrs);
+	/* dma_map_sg/sgtable after the map; mapped_ents <= 0 means it failed. */
+	void (*map_sg)(struct device *dev, struct scatterlist *sg, int nents, int mapped_ents,
+		       enum dma_data_direction dir, unsigned long attrs, unsigned int flags);
+	/* dma_unmap_sg/sgtable, before the real unmap (the IOMMU path rewrites sg fields). */
+	void (*unmap_sg)(struct device *dev, struct scatterlist *sg, int nents,
+			 enum dma_data_direction dir, unsigned long attrs);
+	/* A sync about to happen (before libkdma copies or flushes) and one that happened. The
+	 * sanitizer checks in `sync`, and moves ownership at the point where data moves: for_cpu
+	 * after the copy back, for_device before the copy out. `for_cpu` selects the direction. */
+	void (*sync)(struct device *dev, dma_addr_t handle, size_t size, enum dma_data_direction dir,
+		     bool for_cpu, bool after);
+	void (*sync_sg)(struct device *dev, struct scatterlist *sg, int nelems,
+			enum dma_data_direction dir, bool for_cpu, bool after);
+	/* dma_alloc_* (coherent, wc, pages, noncoherent, noncontiguous): after; cpu_addr NULL = failed. */
+	void (*alloc)(struct device *dev, enum kdma_map_type type, size_t size, const void *cpu_addr,
+		      dma_addr_t handle, enum dma_data_direction dir, unsigned long attrs);
+	/* dma_free_*: before the real free. */
+	void (*free)(struct device *dev, enum kdma_map_type type, size_t size, const void *cpu_addr,
+		     dma_addr_t handle, enum dma_data_direction dir);
+
+	/* --- beyond the kernel --- */
+
+	/* A simulated device access (dmasim_dma_read/write), one call per physically contiguous
+	 * piece, after translation. phys is (phys_addr_t)-1 when the address did not translate (the
+	 * access then fails with -EFAULT whatever the hook returns); `stale` is set when an IOMMU
+	 * translation came from an IOTLB entry whose mapping is already unmapped (lazy mode).
+	 * `buf` is the device's side of the copy (read destination / write source). */
+	enum kdma_access_result (*device_access)(struct device *dev, dma_addr_t addr, phys_addr_t phys,
+						 void *buf, size_t len, bool is_write, bool stale);
+	/* An IOMMU fault (unmapped IOVA or permission), after it was recorded. */
+	void (*iommu_fault)(struct device *dev, dma_addr_t iova, bool is_write, const char *reason);
+	/* SWIOTLB copied `size` bytes between the original (orig) and its slot (tlb).
+	 * to_device: orig → slot. */
+	void (*bounce)(struct device *dev, phys_addr_t orig, phys_addr_t tlb, size_t size,
+		       bool to_device);
+	/* dma_pool lifecycle and findings. */
+	void (*pool)(struct dma_pool *pool, struct device *dev, const char *pool_name,
+		     enum kdma_pool_event ev, const void *vaddr, dma_addr_t handle, size_t size);
+	/* kfree/vfree/kvfree/__free_pages about to release [ptr, ptr+size). */
+	void (*mem_free)(const void *ptr, size_t size, enum kdma_free_kind kind);
+	/* Device lifecycle. destroy is called after devres release, before the device is freed:
+	 * what is still live is the driver's leak (kernel L1). */
+	void (*device_create)(struct device *dev);
+	void (*device_destroy)(struct device *dev);
+};
+
+/* Defined by libdmasan.so, looked up by libkdma. */
+typedef const struct kdma_hooks *(*kdma_hooks_getter_t)(void);
+#define KDMA_HOOKS_SYMBOL "__dmasan_kdma_hooks"
+
+#endif

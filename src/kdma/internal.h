@@ -1,0 +1,270 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * libkdma internals: the interfaces between the modules of the mapping stack. The split follows
+ * kernel/dma/: mapping.c (dispatch + debug hooks) → direct.c | iommu.c | ops; swiotlb.c under
+ * both; coherent.c, pool.c, dmapool.c for allocators; mm.c/slab.c for the memory model; device.c
+ * and sim.c for simulated devices. Nothing here is exported: the library is built with hidden
+ * visibility and only the kernel API (shim/) and <dmasan/*.h> are public (src/kdma/exports.map).
+ */
+#ifndef DMASAN_KDMA_INTERNAL_H
+#define DMASAN_KDMA_INTERNAL_H
+
+#include <pthread.h>
+#include <stdatomic.h>
+
+#include <linux/types.h>
+#include <linux/device.h>
+#include <linux/dma-mapping.h>
+#include <linux/dma-map-ops.h>
+#include <linux/scatterlist.h>
+#include <dmasan/sim.h>
+
+#include "../common/kdma_hooks.h"
+
+#define KDMA_HIDDEN __attribute__((visibility("hidden")))
+#define KDMA_EXPORT __attribute__((visibility("default")))
+
+/* ---------------------------------------------------------------- hooks (hooks.c) ---- */
+
+/* The sanitizer's hook table or NULL; resolved once (kdma_hooks_init) on first use. */
+extern const struct kdma_hooks *kdma_hooks_table KDMA_HIDDEN;
+void kdma_hooks_init(void) KDMA_HIDDEN;
+
+/* KDMA_HOOK(map, dev, ...) calls the hook when the preload provides it. */
+#define KDMA_HOOK_PRESENT(member)                                                             \
+	(kdma_hooks_table &&                                                                  \
+	 kdma_hooks_table->size >= offsetof(struct kdma_hooks, member) + sizeof(void *) &&    \
+	 kdma_hooks_table->member)
+#define KDMA_HOOK(member, ...)                                                                \
+	do {                                                                                  \
+		if (__builtin_expect(KDMA_HOOK_PRESENT(member), 0))                           \
+			kdma_hooks_table->member(__VA_ARGS__);                                \
+	} while (0)
+
+/* ------------------------------------------------------------ messages (printk.c) ---- */
+
+/* "DMA-API: <dev>: ..." style messages on stderr, for invalid input and kernel WARNs. */
+void kdma_warn(const struct device *dev, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3))) KDMA_HIDDEN;
+/* Validate the (dev, dir) pair every API entry needs; prints why and returns false if bad. */
+bool kdma_check_dev(const struct device *dev, const char *fn) KDMA_HIDDEN;
+bool kdma_check_dir(const struct device *dev, enum dma_data_direction dir, const char *fn) KDMA_HIDDEN;
+
+/* ---------------------------------------------------------- memory model (mm.c) ---- */
+
+/* Physical addresses are virtual addresses (identity), so ordinary heap memory sits above
+ * 4 GiB as on real machines. Low zones exist as reserved regions mapped below 4 GiB (ZONE_DMA32)
+ * and below 16 MiB (ZONE_DMA, when that range is free), served by a buddy allocator. */
+static inline phys_addr_t kdma_virt_to_phys(const void *p)
+{
+	return (phys_addr_t)(uintptr_t)p;
+}
+
+static inline void *kdma_phys_to_virt(phys_addr_t p)
+{
+	return (void *)(uintptr_t)p;
+}
+
+/* Zone of a gfp mask: GFP_DMA → ZONE_DMA, GFP_DMA32 → ZONE_DMA32, else normal (page-aligned
+ * anonymous memory). Returns the first page or NULL. Memory is zeroed if __GFP_ZERO. */
+struct page *kdma_alloc_pages(gfp_t gfp, unsigned int order) KDMA_HIDDEN;
+void kdma_free_pages(struct page *page, unsigned int order) KDMA_HIDDEN;
+/* Highest physical address of "RAM" (for dma_get_required_mask): top of the user address space
+ * model, i.e. 2^47 - 1 on x86-64. */
+phys_addr_t kdma_max_phys(void) KDMA_HIDDEN;
+bool kdma_is_vmalloc_addr(const void *p) KDMA_HIDDEN;
+/* Memory returned by kmalloc and family: start and usable size of the object containing p,
+ * or false. */
+bool kdma_kmalloc_object(const void *p, const void **start, size_t *size) KDMA_HIDDEN;
+
+/* Allocation without hooks (libkdma's own bookkeeping; never reported as driver memory). */
+void *kdma_zalloc(size_t size) KDMA_HIDDEN;
+void kdma_free(void *p) KDMA_HIDDEN;
+
+/* ------------------------------------------------------- device state (device.c) ---- */
+
+struct iommu_domain;
+struct io_tlb_mem;
+struct devres_node;
+
+struct kdma_dev {
+	struct device *dev;
+	char name[64];
+	char driver[64];
+	struct device_driver drv;
+	bool owned;                  /* allocated by dmasim_device_create (freed at destroy) */
+	u64 dma_mask_storage;        /* dev->dma_mask points here for simulated devices */
+	struct device_dma_parameters parms;
+	struct bus_dma_region range_map[2];
+	enum dmasim_iommu iommu_mode;
+	enum dmasim_bounce bounce;
+	bool untrusted;
+	bool iommu_fromdev_rw;
+	struct iommu_domain *domain; /* iommu.c, when iommu_mode != NONE */
+	atomic_int refcount;
+	pthread_mutex_t devres_lock;
+	struct devres_node *devres_head; /* newest first: released in reverse order of addition */
+};
+
+static inline struct kdma_dev *kdma_of(const struct device *dev)
+{
+	return dev ? dev->kdma : NULL;
+}
+
+/* Release all devres of dev in reverse order (device.c). */
+void kdma_devres_release_all(struct device *dev) KDMA_HIDDEN;
+
+/* --------------------------------------------------------- direct path (direct.c) ---- */
+
+dma_addr_t kdma_phys_to_dma(struct device *dev, phys_addr_t phys) KDMA_HIDDEN;  /* DMA_MAPPING_ERROR on a miss */
+phys_addr_t kdma_dma_to_phys(struct device *dev, dma_addr_t addr) KDMA_HIDDEN;  /* (phys_addr_t)-1 on a miss */
+bool kdma_dma_capable(struct device *dev, dma_addr_t addr, size_t size, bool is_ram) KDMA_HIDDEN;
+bool kdma_dma_coherent_ok(struct device *dev, phys_addr_t phys, size_t size) KDMA_HIDDEN;
+bool kdma_kmalloc_needs_bounce(struct device *dev, size_t size, enum dma_data_direction dir) KDMA_HIDDEN;
+
+/* Every map below reports a failure reason through *why when it returns DMA_MAPPING_ERROR, and
+ * sets KDMA_MAP_* facts in *flags. */
+dma_addr_t dma_direct_map_phys(struct device *dev, phys_addr_t phys, size_t size,
+			       enum dma_data_direction dir, unsigned long attrs, unsigned int *flags,
+			       enum kdma_map_failure *why) KDMA_HIDDEN;
+void dma_direct_unmap_phys(struct device *dev, dma_addr_t addr, size_t size,
+			   enum dma_data_direction dir, unsigned long attrs) KDMA_HIDDEN;
+int dma_direct_map_sg(struct device *dev, struct scatterlist *sgl, int nents,
+		      enum dma_data_direction dir, unsigned long attrs, unsigned int *flags) KDMA_HIDDEN;
+void dma_direct_unmap_sg(struct device *dev, struct scatterlist *sgl, int nents,
+			 enum dma_data_direction dir, unsigned long attrs) KDMA_HIDDEN;
+void dma_direct_sync_single_for_cpu(struct device *dev, dma_addr_t addr, size_t size,
+				    enum dma_data_direction dir) KDMA_HIDDEN;
+void dma_direct_sync_single_for_device(struct device *dev, dma_addr_t addr, size_t size,
+				       enum dma_data_direction dir) KDMA_HIDDEN;
+void dma_direct_sync_sg_for_cpu(struct device *dev, struct scatterlist *sgl, int nents,
+				enum dma_data_direction dir) KDMA_HIDDEN;
+void dma_direct_sync_sg_for_device(struct device *dev, struct scatterlist *sgl, int nents,
+				   enum dma_data_direction dir) KDMA_HIDDEN;
+void *dma_direct_alloc(struct device *dev, size_t size, dma_addr_t *dma_handle, gfp_t gfp,
+		       unsigned long attrs) KDMA_HIDDEN;
+void dma_direct_free(struct device *dev, size_t size, void *cpu_addr, dma_addr_t dma_addr,
+		     unsigned long attrs) KDMA_HIDDEN;
+struct page *dma_direct_alloc_pages(struct device *dev, size_t size, dma_addr_t *dma_handle,
+				    enum dma_data_direction dir, gfp_t gfp) KDMA_HIDDEN;
+void dma_direct_free_pages(struct device *dev, size_t size, struct page *page,
+			   dma_addr_t dma_addr, enum dma_data_direction dir) KDMA_HIDDEN;
+bool dma_direct_need_sync(struct device *dev, dma_addr_t dma_addr) KDMA_HIDDEN;
+u64 dma_direct_get_required_mask(struct device *dev) KDMA_HIDDEN;
+int dma_direct_supported(struct device *dev, u64 mask) KDMA_HIDDEN;
+size_t dma_direct_max_mapping_size(struct device *dev) KDMA_HIDDEN;
+
+/* The arch cache-maintenance points of a non-coherent device (arch_sync_dma_for_*). They are
+ * where real hardware writes back / invalidates; here they count and stay observable. */
+void kdma_arch_sync_for_device(phys_addr_t phys, size_t size, enum dma_data_direction dir) KDMA_HIDDEN;
+void kdma_arch_sync_for_cpu(phys_addr_t phys, size_t size, enum dma_data_direction dir) KDMA_HIDDEN;
+
+/* ------------------------------------------------------------ SWIOTLB (swiotlb.c) ---- */
+
+#define IO_TLB_SHIFT 11
+#define IO_TLB_SIZE (1 << IO_TLB_SHIFT)   /* 2 KiB slots */
+#define IO_TLB_SEGSIZE 128                /* slots per segment: 256 KiB max bounce */
+#define IO_TLB_DEFAULT_SIZE (64UL << 20)
+
+bool is_swiotlb_active(struct device *dev) KDMA_HIDDEN;
+bool is_swiotlb_force_bounce(struct device *dev) KDMA_HIDDEN;
+/* True if phys lies in a bounce pool of dev (swiotlb_find_pool != NULL). */
+bool is_swiotlb_buffer(struct device *dev, phys_addr_t phys) KDMA_HIDDEN;
+size_t swiotlb_max_mapping_size(struct device *dev) KDMA_HIDDEN;
+/* Bounce-map [phys, phys+size): copies orig → slot whatever dir, returns the bus address of the
+ * slot or DMA_MAPPING_ERROR ("swiotlb buffer is full" printed, *why set). */
+dma_addr_t swiotlb_map(struct device *dev, phys_addr_t phys, size_t size,
+		       enum dma_data_direction dir, unsigned long attrs,
+		       enum kdma_map_failure *why) KDMA_HIDDEN;
+/* Lower level, used by the IOMMU path for untrusted devices: returns the slot's phys or
+ * (phys_addr_t)-1. */
+phys_addr_t swiotlb_tbl_map_single(struct device *dev, phys_addr_t phys, size_t mapping_size,
+				   unsigned int alloc_align_mask, enum dma_data_direction dir,
+				   unsigned long attrs) KDMA_HIDDEN;
+void swiotlb_tbl_unmap_single(struct device *dev, phys_addr_t tlb_addr, size_t mapping_size,
+			      enum dma_data_direction dir, unsigned long attrs) KDMA_HIDDEN;
+void swiotlb_sync_single_for_device(struct device *dev, phys_addr_t tlb_addr, size_t size,
+				    enum dma_data_direction dir) KDMA_HIDDEN;
+void swiotlb_sync_single_for_cpu(struct device *dev, phys_addr_t tlb_addr, size_t size,
+				 enum dma_data_direction dir) KDMA_HIDDEN;
+/* The original buffer's phys for a phys inside a used slot, or (phys_addr_t)-1. */
+phys_addr_t swiotlb_orig_phys(phys_addr_t tlb_addr) KDMA_HIDDEN;
+
+/* ------------------------------------------------------------- IOMMU (iommu.c) ---- */
+
+int kdma_iommu_attach(struct device *dev) KDMA_HIDDEN; /* creates the domain at device create */
+void kdma_iommu_detach(struct device *dev) KDMA_HIDDEN;
+dma_addr_t iommu_dma_map_phys(struct device *dev, phys_addr_t phys, size_t size,
+			      enum dma_data_direction dir, unsigned long attrs,
+			      unsigned int *flags, enum kdma_map_failure *why) KDMA_HIDDEN;
+void iommu_dma_unmap_phys(struct device *dev, dma_addr_t dma_handle, size_t size,
+			  enum dma_data_direction dir, unsigned long attrs) KDMA_HIDDEN;
+int iommu_dma_map_sg(struct device *dev, struct scatterlist *sg, int nents,
+		     enum dma_data_direction dir, unsigned long attrs, unsigned int *flags) KDMA_HIDDEN;
+void iommu_dma_unmap_sg(struct device *dev, struct scatterlist *sg, int nents,
+			enum dma_data_direction dir, unsigned long attrs) KDMA_HIDDEN;
+dma_addr_t iommu_dma_map_resource(struct device *dev, phys_addr_t phys, size_t size,
+				  enum dma_data_direction dir, unsigned long attrs) KDMA_HIDDEN;
+void iommu_dma_unmap_resource(struct device *dev, dma_addr_t handle, size_t size,
+			      enum dma_data_direction dir, unsigned long attrs) KDMA_HIDDEN;
+void iommu_dma_sync_single_for_cpu(struct device *dev, dma_addr_t dma_handle, size_t size,
+				   enum dma_data_direction dir) KDMA_HIDDEN;
+void iommu_dma_sync_single_for_device(struct device *dev, dma_addr_t dma_handle, size_t size,
+				      enum dma_data_direction dir) KDMA_HIDDEN;
+void iommu_dma_sync_sg_for_cpu(struct device *dev, struct scatterlist *sgl, int nelems,
+			       enum dma_data_direction dir) KDMA_HIDDEN;
+void iommu_dma_sync_sg_for_device(struct device *dev, struct scatterlist *sgl, int nelems,
+				  enum dma_data_direction dir) KDMA_HIDDEN;
+void *iommu_dma_alloc(struct device *dev, size_t size, dma_addr_t *handle, gfp_t gfp,
+		      unsigned long attrs) KDMA_HIDDEN;
+void iommu_dma_free(struct device *dev, size_t size, void *cpu_addr, dma_addr_t handle,
+		    unsigned long attrs) KDMA_HIDDEN;
+struct sg_table *iommu_dma_alloc_noncontiguous(struct device *dev, size_t size,
+					       enum dma_data_direction dir, gfp_t gfp,
+					       unsigned long attrs) KDMA_HIDDEN;
+void iommu_dma_free_noncontiguous(struct device *dev, size_t size, struct sg_table *sgt,
+				  enum dma_data_direction dir) KDMA_HIDDEN;
+bool iommu_dma_need_sync(struct device *dev, dma_addr_t dma_addr) KDMA_HIDDEN;
+size_t iommu_dma_max_mapping_size(struct device *dev) KDMA_HIDDEN;
+size_t iommu_dma_opt_mapping_size(void) KDMA_HIDDEN;
+unsigned long iommu_dma_get_merge_boundary(struct device *dev) KDMA_HIDDEN;
+/* Device-side translation through the emulated IOTLB/page tables for one access that does not
+ * cross a granule. Returns 0 and *phys, or -EFAULT after recording a fault. *stale is set if the
+ * translation came from an IOTLB entry of an already-unmapped IOVA (lazy mode window). */
+int kdma_iommu_translate(struct device *dev, dma_addr_t iova, bool is_write, phys_addr_t *phys,
+			 bool *stale) KDMA_HIDDEN;
+
+/* ---------------------------------------------------- coherent pools (coherent.c, pool.c) -- */
+
+/* Per-device coherent memory (dev->dma_mem). Return true when the device has such memory (the
+ * result, possibly NULL in *ret, is final: no fallback, kernel semantics). */
+bool dma_alloc_from_dev_coherent(struct device *dev, ssize_t size, dma_addr_t *dma_handle,
+				 void **ret) KDMA_HIDDEN;
+bool dma_release_from_dev_coherent(struct device *dev, int order, void *vaddr) KDMA_HIDDEN;
+void kdma_release_dev_coherent(struct device *dev) KDMA_HIDDEN; /* at destroy */
+/* Global coherent pool (linux,dma-default analogue), when configured. */
+void *dma_alloc_from_global_coherent(struct device *dev, ssize_t size, dma_addr_t *dma_handle) KDMA_HIDDEN;
+bool dma_release_from_global_coherent(int order, void *vaddr) KDMA_HIDDEN;
+/* Atomic pools (kernel, dma32, dma) for non-blocking allocations of non-coherent devices. */
+struct page *dma_alloc_from_pool(struct device *dev, size_t size, void **cpu_addr, gfp_t gfp,
+				 bool (*phys_addr_ok)(struct device *, phys_addr_t, size_t)) KDMA_HIDDEN;
+bool dma_free_from_pool(struct device *dev, void *start, size_t size) KDMA_HIDDEN;
+
+
+/* ------------------------------------------------------------- options (options.c) ---- */
+
+struct kdma_options {
+#define KDMA_OPTION_bool bool
+#define KDMA_OPTION_u64 u64
+#define KDMA_OPTION_str const char *
+#define KDMA_OPTION(type, name, def, desc) KDMA_OPTION_##type name;
+#include "options.inc"
+#undef KDMA_OPTION
+};
+
+/* Parsed once, thread-safely, on first use (kdma_opts() is cheap after that). */
+const struct kdma_options *kdma_opts(void) KDMA_HIDDEN;
+/* For tests: re-read KDMA_OPTIONS from the environment now. Not thread-safe. */
+void kdma_options_reload(void) KDMA_HIDDEN;
+
+#endif

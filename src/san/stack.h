@@ -1,0 +1,44 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Stack capture and the stack depot: every stack is stored once (hash + append-only mmap arena),
+ * named by a 32-bit id, frames kept as PCs and symbolised only when printed.
+ */
+#ifndef DMASAN_STACK_H
+#define DMASAN_STACK_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+typedef uint32_t dmasan_stack_id; /* 0: no stack */
+
+#define DMASAN_MAX_FRAMES 64
+
+/* Capture the caller's stack (skipping `skip` innermost frames of dmasan itself), store it in the
+ * depot and return its id. Depth is the stack_depth option; the unwinder is libunwind unless
+ * fast_unwind=1. Safe to call from any thread, never allocates with malloc. */
+dmasan_stack_id dmasan_stack_capture(unsigned int skip);
+
+/* The frames of a stored stack: returns the count and points *pcs at them (depot memory). */
+unsigned int dmasan_stack_get(dmasan_stack_id id, const uintptr_t **pcs);
+
+struct dmasan_frame {
+	uintptr_t pc;
+	const char *function; /* NULL if unknown; strings live as long as the process */
+	const char *file;     /* NULL if unknown */
+	int line;             /* 0 if unknown */
+	int column;
+	const char *module;   /* path of the object containing pc */
+	uintptr_t module_offset;
+	int internal;         /* frame of libdmasan/libkdma/libc start-up: not a user frame */
+};
+
+/* Symbolise one PC (cached). */
+void dmasan_symbolize(uintptr_t pc, struct dmasan_frame *out);
+
+/* Depot statistics for dumps and benchmarks. */
+void dmasan_stack_stats(size_t *stacks, size_t *bytes);
+
+/* Thread ids in reports ("T0" is the main thread). */
+unsigned int dmasan_thread_id(void);
+
+#endif
