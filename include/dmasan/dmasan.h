@@ -39,6 +39,10 @@ void dmasan_check_leaks(void);
  */
 #define DMASAN_TEST_BEGIN() unsigned long __dmasan_errors0 = dmasan_error_count()
 #define DMASAN_TEST_NEW_ERRORS() (dmasan_error_count() - __dmasan_errors0)
+/* Expands to a Criterion assertion: include <criterion/criterion.h> where it is used. */
+#define DMASAN_TEST_END()                                                                     \
+	cr_assert_eq(DMASAN_TEST_NEW_ERRORS(), 0, "dmasan reported %lu DMA error(s) in this test", \
+		     DMASAN_TEST_NEW_ERRORS())
 
 #ifdef __cplusplus
 }
