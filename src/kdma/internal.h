@@ -4,7 +4,7 @@
  * kernel/dma/: mapping.c (dispatch + debug hooks) → direct.c | iommu.c | ops; swiotlb.c under
  * both; coherent.c, pool.c, dmapool.c for allocators; mm.c/slab.c for the memory model; device.c
  * and sim.c for simulated devices. Nothing here is exported: the library is built with hidden
- * visibility and only the kernel API (shim/) and <dmasan/*.h> are public (src/kdma/exports.map).
+ * visibility and only the kernel API (shim/) and <dmasan/...h> are public (src/kdma/exports.map).
  */
 #ifndef DMASAN_KDMA_INTERNAL_H
 #define DMASAN_KDMA_INTERNAL_H
@@ -29,6 +29,14 @@
 /* The sanitizer's hook table or NULL; resolved once (kdma_hooks_init) on first use. */
 extern const struct kdma_hooks *kdma_hooks_table KDMA_HIDDEN;
 void kdma_hooks_init(void) KDMA_HIDDEN;
+/* Set (release) once kdma_hooks_init has run; kdma_hooks_ensure() is the cheap check the API
+ * entry points and device creation use before their first hook. */
+extern atomic_bool kdma_hooks_ready KDMA_HIDDEN;
+static inline void kdma_hooks_ensure(void)
+{
+	if (__builtin_expect(!atomic_load_explicit(&kdma_hooks_ready, memory_order_acquire), 0))
+		kdma_hooks_init();
+}
 
 /* KDMA_HOOK(map, dev, ...) calls the hook when the preload provides it. */
 #define KDMA_HOOK_PRESENT(member)                                                             \
