@@ -1,0 +1,112 @@
+// SPDX-License-Identifier: MIT
+/*
+ * printk and the kernel's WARN/BUG slow paths on stderr, and libkdma's own "DMA-API:" messages
+ * for invalid input. One message is written with one stdio call so lines from several threads do
+ * not interleave mid-line.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <linux/bug.h>
+
+#include "internal.h"
+
+/* Skip the KERN_<LEVEL> prefix ("\001" + one character) the kernel strips before printing. */
+static const char *printk_skip_level(const char *fmt)
+{
+	while (fmt[0] == KERN_SOH[0] && fmt[1])
+		fmt += 2;
+	return fmt;
+}
+
+int _printk(const char *fmt, ...)
+{
+	char buf[1024];
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(buf, sizeof(buf), printk_skip_level(fmt), ap);
+	va_end(ap);
+	fputs(buf, stderr);
+	return n;
+}
+
+/* Format "prefix" + fmt into one line (newline added when missing) and write it at once. */
+static void kdma_vprint_line(const char *prefix, const char *fmt, va_list ap)
+{
+	char buf[1024];
+	size_t len = (size_t)snprintf(buf, sizeof(buf), "%s", prefix);
+
+	if (fmt && len < sizeof(buf))
+		vsnprintf(buf + len, sizeof(buf) - len, printk_skip_level(fmt), ap);
+	len = strlen(buf);
+	if (len == 0 || buf[len - 1] != '\n') {
+		if (len + 1 >= sizeof(buf))
+			len = sizeof(buf) - 2;
+		buf[len++] = '\n';
+		buf[len] = '\0';
+	}
+	fputs(buf, stderr);
+}
+
+static const char *kdma_dev_label(const struct device *dev)
+{
+	const struct kdma_dev *kd = kdma_of(dev);
+
+	if (!dev)
+		return "(NULL device)";
+	if (kd && kd->name[0])
+		return kd->name;
+	return dev->init_name ? dev->init_name : "(unnamed device)";
+}
+
+void kdma_warn(const struct device *dev, const char *fmt, ...)
+{
+	char prefix[128];
+	va_list ap;
+
+	if (kdma_opts()->quiet)
+		return;
+	snprintf(prefix, sizeof(prefix), "DMA-API: %s: ", kdma_dev_label(dev));
+	va_start(ap, fmt);
+	kdma_vprint_line(prefix, fmt, ap);
+	va_end(ap);
+}
+
+bool kdma_check_dev(const struct device *dev, const char *fn)
+{
+	if (dev && !IS_ERR(dev))
+		return true;
+	kdma_warn(NULL, "%s: called with %s device pointer", fn, dev ? "an ERR_PTR" : "a NULL");
+	return false;
+}
+
+bool kdma_check_dir(const struct device *dev, enum dma_data_direction dir, const char *fn)
+{
+	if (valid_dma_direction(dir))
+		return true;
+	kdma_warn(dev, "%s: invalid DMA direction %d%s", fn, (int)dir,
+		  dir == DMA_NONE ? " (DMA_NONE)" : "");
+	return false;
+}
+
+void kdma_warn_slowpath(const char *file, int line, const char *fmt, ...)
+{
+	char prefix[512];
+	va_list ap;
+
+	snprintf(prefix, sizeof(prefix), "WARNING: at %s:%d%s", file, line, fmt ? "\n" : "");
+	va_start(ap, fmt);
+	kdma_vprint_line(prefix, fmt, ap);
+	va_end(ap);
+}
+
+void kdma_bug(const char *file, int line, const char *func)
+{
+	fprintf(stderr, "kernel BUG at %s:%d in %s()!\n", file, line, func);
+	fflush(stderr);
+	abort();
+}
