@@ -1,13 +1,123 @@
 /* SPDX-License-Identifier: MIT */
-/* dma_pool: small coherent blocks carved from page-sized chunks (mm/dmapool.c). Stub. */
+/*
+ * dma_pool: small coherent blocks carved from chunks of max(size, PAGE_SIZE) bytes, as
+ * mm/dmapool.c since 6.4 (one pool-wide LIFO free list, blocks never crossing `boundary`, chunks
+ * kept until destroy). DMAPOOL_DEBUG is always on: fresh chunks are filled with 0xa7, allocated
+ * blocks with 0xa9; writes to free blocks are found at allocation, bad/double frees at free, and
+ * each finding is a kernel message plus a pool hook event for the sanitizer.
+ *
+ * Chunks come from the internal, unhooked coherent allocator: the sanitizer sees pool blocks as
+ * KDMA_TYPE_POOL through the pool hook, not the chunks as coherent allocations.
+ */
+#include <limits.h>
+#include <stdio.h>
+#include <string.h>
+
 #include <linux/dmapool.h>
+#include <linux/mm.h>
 
 #include "internal.h"
+
+#define POOL_POISON_FREED 0xa7     /* !inuse */
+#define POOL_POISON_ALLOCATED 0xa9 /* !initted */
+#define POOL_HEXDUMP_MAX 256       /* bytes of a corrupted block shown (the kernel shows all) */
+
+/* A free block's first bytes (16 on 64-bit): the minimum block size. */
+struct dma_block {
+	struct dma_block *next_block;
+	dma_addr_t dma;
+};
+
+struct dma_page {
+	struct dma_page *next;
+	void *vaddr;
+	dma_addr_t dma;
+};
+
+struct dma_pool {
+	pthread_mutex_t lock; /* the kernel's pool spinlock */
+	struct dma_page *pages;
+	struct dma_block *next_block;
+	size_t nr_blocks;
+	size_t nr_active;
+	size_t nr_pages;
+	struct device *dev;
+	unsigned int size;
+	unsigned int allocation;
+	unsigned int boundary;
+	char name[32];
+	struct list_head pools; /* on dev->dma_pools */
+};
+
+/* Guards every dev->dma_pools list (pools_lock in the kernel; creation/destroy only). */
+static pthread_mutex_t pools_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static void pool_list_add(struct list_head *entry, struct list_head *head)
+{
+	if (!head->next) /* a device nobody initialised the list of */
+		head->next = head->prev = head;
+	entry->next = head->next;
+	entry->prev = head;
+	head->next->prev = entry;
+	head->next = entry;
+}
+
+static void pool_list_del(struct list_head *entry)
+{
+	if (entry->next) {
+		entry->next->prev = entry->prev;
+		entry->prev->next = entry->next;
+	}
+	entry->next = entry->prev = NULL;
+}
+
+static void pool_hook(struct dma_pool *pool, enum kdma_pool_event ev, const void *vaddr,
+		      dma_addr_t dma)
+{
+	KDMA_HOOK(pool, pool, pool->dev, pool->name, ev, vaddr, dma, pool->size);
+}
 
 struct dma_pool *dma_pool_create_node(const char *name, struct device *dev, size_t size,
 				      size_t align, size_t boundary, int node)
 {
-	return NULL;
+	struct dma_pool *pool;
+	size_t allocation;
+
+	if (!kdma_check_dev(dev, __func__))
+		return NULL;
+	kdma_hooks_init();
+	if (align == 0)
+		align = 1;
+	else if (align & (align - 1))
+		return NULL;
+	if (size == 0 || size > INT_MAX)
+		return NULL;
+	if (size < sizeof(struct dma_block))
+		size = sizeof(struct dma_block);
+	size = (size + align - 1) & ~(align - 1);
+	allocation = size > PAGE_SIZE ? size : PAGE_SIZE;
+	if (!boundary)
+		boundary = allocation;
+	else if (boundary < size || (boundary & (boundary - 1)))
+		return NULL;
+	if (boundary > allocation)
+		boundary = allocation;
+
+	pool = kdma_zalloc(sizeof(*pool));
+	if (!pool)
+		return NULL;
+	snprintf(pool->name, sizeof(pool->name), "%s", name ? name : "(null)");
+	pthread_mutex_init(&pool->lock, NULL);
+	pool->dev = dev;
+	pool->size = (unsigned int)size;
+	pool->allocation = (unsigned int)allocation;
+	pool->boundary = (unsigned int)boundary;
+
+	pthread_mutex_lock(&pools_lock);
+	pool_list_add(&pool->pools, &dev->dma_pools);
+	pthread_mutex_unlock(&pools_lock);
+	pool_hook(pool, KDMA_POOL_CREATE, NULL, 0);
+	return pool;
 }
 
 struct dma_pool *dma_pool_create(const char *name, struct device *dev, size_t size, size_t align,
@@ -18,18 +128,247 @@ struct dma_pool *dma_pool_create(const char *name, struct device *dev, size_t si
 
 void dma_pool_destroy(struct dma_pool *pool)
 {
+	struct dma_page *page, *next;
+	bool busy;
+
+	if (!pool)
+		return;
+	pthread_mutex_lock(&pools_lock);
+	pool_list_del(&pool->pools);
+	pthread_mutex_unlock(&pools_lock);
+
+	busy = pool->nr_active != 0;
+	if (busy)
+		dev_err(pool->dev, "dma_pool_destroy %s busy\n", pool->name);
+	pool_hook(pool, busy ? KDMA_POOL_DESTROY_BUSY : KDMA_POOL_DESTROY, NULL, 0);
+	for (page = pool->pages; page; page = next) {
+		next = page->next;
+		/* Busy: the device may still use the blocks, so the chunks are leaked on purpose. */
+		if (!busy)
+			kdma_free_attrs_nohook(pool->dev, pool->allocation, page->vaddr, page->dma, 0);
+		kdma_free(page);
+	}
+	pthread_mutex_destroy(&pool->lock);
+	kdma_free(pool);
+}
+
+/* Link the blocks of a fresh chunk, in address order, in front of the free list. Called locked. */
+static void pool_initialise_page(struct dma_pool *pool, struct dma_page *page)
+{
+	unsigned int next_boundary = pool->boundary, offset = 0;
+	struct dma_block *block, *first = NULL, *last = NULL;
+
+	while (offset + pool->size <= pool->allocation) {
+		if (offset + pool->size > next_boundary) {
+			offset = next_boundary;
+			next_boundary += pool->boundary;
+			continue;
+		}
+		block = (struct dma_block *)((char *)page->vaddr + offset);
+		block->dma = page->dma + offset;
+		block->next_block = NULL;
+		if (last)
+			last->next_block = block;
+		else
+			first = block;
+		last = block;
+		offset += pool->size;
+		pool->nr_blocks++;
+	}
+	last->next_block = pool->next_block;
+	pool->next_block = first;
+	page->next = pool->pages;
+	pool->pages = page;
+	pool->nr_pages++;
+}
+
+static struct dma_page *pool_alloc_page(struct dma_pool *pool, gfp_t gfp)
+{
+	struct dma_page *page = kdma_zalloc(sizeof(*page));
+
+	if (!page)
+		return NULL;
+	page->vaddr = kdma_alloc_attrs_nohook(pool->dev, pool->allocation, &page->dma, gfp, 0);
+	if (!page->vaddr) {
+		kdma_free(page);
+		return NULL;
+	}
+	memset(page->vaddr, POOL_POISON_FREED, pool->allocation);
+	return page;
+}
+
+static struct dma_block *pool_block_pop(struct dma_pool *pool)
+{
+	struct dma_block *block = pool->next_block;
+
+	if (block) {
+		pool->next_block = block->next_block;
+		pool->nr_active++;
+	}
+	return block;
+}
+
+static void pool_hexdump(struct dma_pool *pool, const u8 *data)
+{
+	unsigned int len = pool->size < POOL_HEXDUMP_MAX ? pool->size : POOL_HEXDUMP_MAX;
+	char line[16 * 3 + 16];
+
+	for (unsigned int off = 0; off < len; off += 16) {
+		size_t n = 0;
+
+		for (unsigned int i = off; i < len && i < off + 16; i++)
+			n += (size_t)snprintf(line + n, sizeof(line) - n, " %02x", data[i]);
+		dev_err(pool->dev, "%08x:%s\n", off, line);
+	}
+}
+
+/* A free block must still hold 0xa7 past its header: anything else was written after free. */
+static void pool_check_block(struct dma_pool *pool, struct dma_block *block, gfp_t gfp)
+{
+	const u8 *data = (const u8 *)block;
+
+	for (unsigned int i = sizeof(struct dma_block); i < pool->size; i++) {
+		if (data[i] == POOL_POISON_FREED)
+			continue;
+		dev_err(pool->dev, "dma_pool_alloc %s, %p (corrupted)\n", pool->name, (void *)block);
+		pool_hexdump(pool, data);
+		pool_hook(pool, KDMA_POOL_CORRUPTED, block, block->dma);
+		break;
+	}
+	if (!(gfp & __GFP_ZERO))
+		memset(block, POOL_POISON_ALLOCATED, pool->size);
 }
 
 void *dma_pool_alloc(struct dma_pool *pool, gfp_t mem_flags, dma_addr_t *handle)
 {
-	return NULL;
+	struct dma_block *block;
+	struct dma_page *page;
+	dma_addr_t dma;
+
+	if (!pool || !handle) {
+		kdma_warn(pool ? pool->dev : NULL, "dma_pool_alloc: NULL %s", pool ? "handle" : "pool");
+		return NULL;
+	}
+	pthread_mutex_lock(&pool->lock);
+	block = pool_block_pop(pool);
+	if (!block) {
+		/* The chunk is allocated unlocked, as the kernel drops its spinlock to do so. */
+		pthread_mutex_unlock(&pool->lock);
+		page = pool_alloc_page(pool, mem_flags & ~__GFP_ZERO);
+		if (!page)
+			return NULL;
+		pthread_mutex_lock(&pool->lock);
+		pool_initialise_page(pool, page);
+		block = pool_block_pop(pool);
+	}
+	pthread_mutex_unlock(&pool->lock);
+
+	dma = block->dma;
+	pool_check_block(pool, block, mem_flags);
+	if (mem_flags & __GFP_ZERO)
+		memset(block, 0, pool->size);
+	*handle = dma;
+	pool_hook(pool, KDMA_POOL_ALLOC, block, dma);
+	return block;
 }
 
 void *dma_pool_zalloc(struct dma_pool *pool, gfp_t mem_flags, dma_addr_t *handle)
 {
-	return NULL;
+	return dma_pool_alloc(pool, mem_flags | __GFP_ZERO, handle);
 }
 
-void dma_pool_free(struct dma_pool *pool, void *vaddr, dma_addr_t addr)
+/*
+ * Why the pair (vaddr, dma) cannot be freed, or KDMA_POOL_FREE if it can. Called locked. Order as
+ * the kernel's checks: the chunk holding dma, the CPU address matching it ("bad vaddr", the
+ * pre-6.4 check), then a scan of the free list for a double free. A dma inside a chunk that does
+ * not start a block is "bad dma" too: pushing it would corrupt the free list.
+ */
+static enum kdma_pool_event pool_block_err(struct dma_pool *pool, void *vaddr, dma_addr_t dma)
 {
+	struct dma_page *page;
+	size_t offset, in_boundary;
+
+	for (page = pool->pages; page; page = page->next)
+		if (dma >= page->dma && dma - page->dma < pool->allocation)
+			break;
+	if (!page)
+		return KDMA_POOL_BAD_DMA;
+	offset = dma - page->dma;
+	in_boundary = offset % pool->boundary;
+	if (in_boundary % pool->size || in_boundary + pool->size > pool->boundary)
+		return KDMA_POOL_BAD_DMA;
+	if ((char *)vaddr != (char *)page->vaddr + offset)
+		return KDMA_POOL_BAD_VADDR;
+	for (struct dma_block *block = pool->next_block; block; block = block->next_block)
+		if (block == vaddr)
+			return KDMA_POOL_ALREADY_FREE;
+	return KDMA_POOL_FREE;
+}
+
+static void pool_report_free_err(struct dma_pool *pool, enum kdma_pool_event ev, void *vaddr,
+				 dma_addr_t dma)
+{
+	unsigned long long d = dma;
+
+	if (ev == KDMA_POOL_BAD_DMA)
+		dev_err(pool->dev, "dma_pool_free %s, %p/0x%016llx (bad dma)\n", pool->name, vaddr, d);
+	else if (ev == KDMA_POOL_BAD_VADDR)
+		dev_err(pool->dev, "dma_pool_free %s, %p (bad vaddr)/0x%016llx\n", pool->name, vaddr,
+			d);
+	else
+		dev_err(pool->dev, "dma_pool_free %s, dma 0x%016llx already free\n", pool->name, d);
+	pool_hook(pool, ev, vaddr, dma);
+}
+
+void dma_pool_free(struct dma_pool *pool, void *vaddr, dma_addr_t dma)
+{
+	enum kdma_pool_event ev;
+
+	if (!pool) {
+		kdma_warn(NULL, "dma_pool_free: NULL pool");
+		return;
+	}
+	/* Check, report the free to the sanitizer with no lock held, then free under the lock
+	 * (rechecking: another thread may have freed the same block meanwhile). The block goes
+	 * back on the list only after the hook, so its next allocation is reported after it. */
+	pthread_mutex_lock(&pool->lock);
+	ev = pool_block_err(pool, vaddr, dma);
+	pthread_mutex_unlock(&pool->lock);
+	if (ev != KDMA_POOL_FREE) {
+		pool_report_free_err(pool, ev, vaddr, dma);
+		return;
+	}
+	pool_hook(pool, KDMA_POOL_FREE, vaddr, dma);
+
+	pthread_mutex_lock(&pool->lock);
+	ev = pool_block_err(pool, vaddr, dma);
+	if (ev == KDMA_POOL_FREE) {
+		struct dma_block *block = vaddr;
+
+		memset(block, POOL_POISON_FREED, pool->size);
+		block->dma = dma;
+		block->next_block = pool->next_block;
+		pool->next_block = block;
+		pool->nr_active--;
+	}
+	pthread_mutex_unlock(&pool->lock);
+	if (ev != KDMA_POOL_FREE)
+		pool_report_free_err(pool, ev, vaddr, dma);
+}
+
+void kdma_dma_pool_stats(struct dma_pool *pool, struct kdma_dma_pool_stats *st)
+{
+	pthread_mutex_lock(&pool->lock);
+	st->nr_blocks = pool->nr_blocks;
+	st->nr_active = pool->nr_active;
+	st->nr_pages = pool->nr_pages;
+	st->size = pool->size;
+	st->allocation = pool->allocation;
+	st->boundary = pool->boundary;
+	pthread_mutex_unlock(&pool->lock);
+}
+
+struct device *kdma_dma_pool_dev(struct dma_pool *pool)
+{
+	return pool->dev;
 }

@@ -276,3 +276,48 @@ const struct kdma_options *kdma_opts(void) KDMA_HIDDEN;
 void kdma_options_reload(void) KDMA_HIDDEN;
 
 #endif
+/* (issue 5 additions) A device's reserved coherent region (dmasim_config.reserved_mem_size, DT
+ * shared-dma-pool): allocated below 4 GiB, declared with dma_declare_coherent_memory semantics,
+ * handles = phys_to_dma of the region; freed by kdma_release_dev_coherent. 0 or -errno. */
+int kdma_dev_reserve_coherent(struct device *dev, size_t size) KDMA_HIDDEN;
+/* bitmap_find_free_region-like: first free run of nbits starting at a multiple of 2^align_order
+ * in a bitmap of `bits` bits; marks it used and returns its position, or -1. */
+long kdma_bitmap_alloc_region(unsigned long *bitmap, unsigned long bits, unsigned long nbits,
+			      unsigned int align_order) KDMA_HIDDEN;
+void kdma_bitmap_release_region(unsigned long *bitmap, unsigned long pos,
+				unsigned long nbits) KDMA_HIDDEN;
+
+/* Atomic pools: statistics and a synchronous expansion (what the background worker does), so
+ * tests never wait for the worker. */
+enum kdma_atomic_pool_id { KDMA_ATOMIC_POOL_KERNEL, KDMA_ATOMIC_POOL_DMA32, KDMA_ATOMIC_POOL_DMA,
+			   KDMA_ATOMIC_POOL__COUNT };
+struct kdma_atomic_pool_stats {
+	bool present;     /* the pool exists (ZONE_DMA pool only when the zone does) */
+	size_t size;      /* bytes owned by the pool */
+	size_t avail;     /* bytes free */
+	size_t target;    /* atomic_pool_size: below this much free, the pool grows */
+	u64 nr_allocs;    /* successful allocations */
+	u64 nr_expansions;
+};
+void kdma_atomic_pool_stats(enum kdma_atomic_pool_id id, struct kdma_atomic_pool_stats *st) KDMA_HIDDEN;
+void kdma_atomic_pool_expand_now(void) KDMA_HIDDEN;
+
+/* dma_pool counters (dmapool.c), for tests and the sanitizer's pool listings. */
+struct dma_pool;
+struct kdma_dma_pool_stats {
+	size_t nr_blocks, nr_active, nr_pages;
+	unsigned int size, allocation, boundary;
+};
+void kdma_dma_pool_stats(struct dma_pool *pool, struct kdma_dma_pool_stats *st) KDMA_HIDDEN;
+struct device *kdma_dma_pool_dev(struct dma_pool *pool) KDMA_HIDDEN;
+
+/* dma_alloc_attrs / dma_free_attrs without the alloc/free hooks: the full dispatch (device
+ * coherent → direct | iommu | ops) for allocators that report their memory themselves
+ * (dma_pool chunks, dmam_* which fires its own hooks).
+ * TODO(core helper, mapping.c): implement these two as the body of dma_alloc_attrs /
+ * dma_free_attrs minus the hooks. Until then managed.c carries weak fallbacks. */
+void *kdma_alloc_attrs_nohook(struct device *dev, size_t size, dma_addr_t *dma_handle, gfp_t gfp,
+			      unsigned long attrs) KDMA_HIDDEN;
+void kdma_free_attrs_nohook(struct device *dev, size_t size, void *cpu_addr, dma_addr_t dma_handle,
+			    unsigned long attrs) KDMA_HIDDEN;
+

@@ -1,13 +1,81 @@
 /* SPDX-License-Identifier: MIT */
-/* devres-managed DMA allocations and pools (kernel/dma/mapping.c dmam_*, mm/dmapool.c). Stub. */
+/*
+ * devres-managed DMA (kernel/dma/mapping.c dmam_*, mm/dmapool.c dmam_pool_*): allocations and
+ * pools that disappear at unbind. dmasim_device_destroy releases devres, newest first, before the
+ * sanitizer counts leaks, as the kernel releases devres before its unbind leak check.
+ *
+ * dmam_alloc_* are API entry points: they fire the alloc hook once themselves and allocate
+ * through the unhooked path, and the devres release fires the matching free hook.
+ */
 #include <linux/dmapool.h>
+#include <linux/mm.h>
 
 #include "internal.h"
+
+struct dma_devres {
+	size_t size;
+	void *vaddr;
+	dma_addr_t dma_handle;
+	unsigned long attrs;
+};
+
+/* Free hook + unhooked free: what dma_free_attrs does, for memory dmam_alloc_attrs reported. */
+static void dmam_free_reported(struct device *dev, size_t size, void *vaddr, dma_addr_t dma,
+			       unsigned long attrs)
+{
+	KDMA_HOOK(free, dev, KDMA_TYPE_COHERENT, size, vaddr, dma, DMA_BIDIRECTIONAL);
+	kdma_free_attrs_nohook(dev, size, vaddr, dma, attrs);
+}
+
+static void dmam_release(struct device *dev, void *res)
+{
+	struct dma_devres *this = res;
+
+	dmam_free_reported(dev, this->size, this->vaddr, this->dma_handle, this->attrs);
+}
+
+static int dmam_match(struct device *dev, void *res, void *match_data)
+{
+	struct dma_devres *this = res, *match = match_data;
+
+	if (this->vaddr != match->vaddr)
+		return 0;
+	WARN(this->size != match->size || this->dma_handle != match->dma_handle,
+	     "dmam_free_coherent: %p allocated as %zu bytes at dma 0x%llx, freed as %zu bytes at "
+	     "dma 0x%llx\n", this->vaddr, this->size, (unsigned long long)this->dma_handle,
+	     match->size, (unsigned long long)match->dma_handle);
+	return 1;
+}
 
 void *dmam_alloc_attrs(struct device *dev, size_t size, dma_addr_t *dma_handle, gfp_t gfp,
 		       unsigned long attrs)
 {
-	return NULL;
+	struct dma_devres *dr;
+	void *vaddr;
+
+	if (!kdma_check_dev(dev, __func__))
+		return NULL;
+	if (!dma_handle) {
+		kdma_warn(dev, "%s: NULL dma_handle", __func__);
+		return NULL;
+	}
+	kdma_hooks_init();
+	dr = devres_alloc(dmam_release, sizeof(*dr), gfp);
+	if (!dr)
+		return NULL;
+	vaddr = kdma_alloc_attrs_nohook(dev, size, dma_handle, gfp, attrs);
+	KDMA_HOOK(alloc, dev, KDMA_TYPE_COHERENT, size, vaddr, vaddr ? *dma_handle : 0,
+		  DMA_BIDIRECTIONAL, attrs);
+	if (!vaddr) {
+		devres_free(dr);
+		return NULL;
+	}
+	dr->vaddr = vaddr;
+	dr->dma_handle = *dma_handle;
+	dr->size = size;
+	dr->attrs = attrs;
+	devres_add(dev, dr);
+	return vaddr;
 }
 
 void *dmam_alloc_coherent(struct device *dev, size_t size, dma_addr_t *dma_handle, gfp_t gfp)
@@ -17,14 +85,92 @@ void *dmam_alloc_coherent(struct device *dev, size_t size, dma_addr_t *dma_handl
 
 void dmam_free_coherent(struct device *dev, size_t size, void *vaddr, dma_addr_t dma_handle)
 {
+	struct dma_devres match_data = { size, vaddr, dma_handle, 0 };
+
+	if (!kdma_check_dev(dev, __func__))
+		return;
+	/* The kernel WARNs and still frees: the caller said the memory is coherent memory. */
+	WARN(devres_destroy(dev, dmam_release, dmam_match, &match_data),
+	     "dmam_free_coherent: no devres entry for %p (%zu bytes, dma 0x%llx) on %s\n", vaddr,
+	     size, (unsigned long long)dma_handle, dev_name(dev));
+	if (vaddr)
+		dmam_free_reported(dev, size, vaddr, dma_handle, 0);
+}
+
+/* ---- managed pools ---- */
+
+static void dmam_pool_release(struct device *dev, void *res)
+{
+	dma_pool_destroy(*(struct dma_pool **)res);
+}
+
+static int dmam_pool_match(struct device *dev, void *res, void *match_data)
+{
+	return *(struct dma_pool **)res == match_data;
 }
 
 struct dma_pool *dmam_pool_create(const char *name, struct device *dev, size_t size, size_t align,
 				  size_t allocation)
 {
-	return NULL;
+	struct dma_pool **ptr, *pool;
+
+	if (!kdma_check_dev(dev, __func__))
+		return NULL;
+	ptr = devres_alloc(dmam_pool_release, sizeof(*ptr), GFP_KERNEL);
+	if (!ptr)
+		return NULL;
+	pool = *ptr = dma_pool_create(name, dev, size, align, allocation);
+	if (pool)
+		devres_add(dev, ptr);
+	else
+		devres_free(ptr);
+	return pool;
 }
 
 void dmam_pool_destroy(struct dma_pool *pool)
 {
+	struct device *dev;
+
+	if (!pool)
+		return;
+	dev = kdma_dma_pool_dev(pool);
+	WARN(devres_release(dev, dmam_pool_release, dmam_pool_match, pool),
+	     "dmam_pool_destroy: pool %p is not managed by %s\n", (void *)pool, dev_name(dev));
+}
+
+/*
+ * Fallbacks until mapping.c provides the unhooked dispatch (see internal.h): weak, so mapping.c's
+ * definitions replace them when they exist. Kernel order: device coherent memory (final), then
+ * IOMMU, custom ops, or the direct path.
+ */
+__attribute__((weak)) void *kdma_alloc_attrs_nohook(struct device *dev, size_t size,
+						    dma_addr_t *dma_handle, gfp_t gfp,
+						    unsigned long attrs)
+{
+	const struct dma_map_ops *ops = dev->dma_ops;
+	void *cpu_addr;
+
+	if (dma_alloc_from_dev_coherent(dev, (ssize_t)size, dma_handle, &cpu_addr))
+		return cpu_addr;
+	gfp &= ~(__GFP_DMA | __GFP_DMA32 | __GFP_HIGHMEM);
+	if (dev->dma_iommu)
+		return iommu_dma_alloc(dev, size, dma_handle, gfp, attrs);
+	if (ops && !dev->dma_ops_bypass)
+		return ops->alloc ? ops->alloc(dev, size, dma_handle, gfp, attrs) : NULL;
+	return dma_direct_alloc(dev, size, dma_handle, gfp, attrs);
+}
+
+__attribute__((weak)) void kdma_free_attrs_nohook(struct device *dev, size_t size, void *cpu_addr,
+						  dma_addr_t dma_handle, unsigned long attrs)
+{
+	const struct dma_map_ops *ops = dev->dma_ops;
+
+	if (dma_release_from_dev_coherent(dev, get_order(size), cpu_addr) || !cpu_addr)
+		return;
+	if (dev->dma_iommu)
+		iommu_dma_free(dev, size, cpu_addr, dma_handle, attrs);
+	else if (ops && !dev->dma_ops_bypass)
+		ops->free ? ops->free(dev, size, cpu_addr, dma_handle, attrs) : (void)0;
+	else
+		dma_direct_free(dev, size, cpu_addr, dma_handle, attrs);
 }
