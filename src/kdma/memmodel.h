@@ -32,4 +32,7 @@ bool kdma_zone_free(struct page *page, unsigned int order) KDMA_HIDDEN;
 /* The zone an address lies in. */
 enum kdma_zone kdma_zone_of(phys_addr_t phys) KDMA_HIDDEN;
 
+/* kfree with the hook's kind (kvfree of kmalloc memory reports KDMA_FREE_KVFREE). slab.c */
+void kdma_kfree_kind(const void *p, enum kdma_free_kind kind) KDMA_HIDDEN;
+
 #endif
