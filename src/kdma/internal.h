@@ -166,6 +166,8 @@ size_t dma_direct_max_mapping_size(struct device *dev) KDMA_HIDDEN;
  * where real hardware writes back / invalidates; here they count and stay observable. */
 void kdma_arch_sync_for_device(phys_addr_t phys, size_t size, enum dma_data_direction dir) KDMA_HIDDEN;
 void kdma_arch_sync_for_cpu(phys_addr_t phys, size_t size, enum dma_data_direction dir) KDMA_HIDDEN;
+/* How many times each arch sync point ran since start (tests observe the cache maintenance). */
+u64 kdma_arch_sync_count(bool for_cpu) KDMA_HIDDEN;
 
 /* ------------------------------------------------------------ SWIOTLB (swiotlb.c) ---- */
 
