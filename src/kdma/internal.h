@@ -200,6 +200,25 @@ void swiotlb_sync_single_for_cpu(struct device *dev, phys_addr_t tlb_addr, size_
 /* The original buffer's phys for a phys inside a used slot, or (phys_addr_t)-1. */
 phys_addr_t swiotlb_orig_phys(phys_addr_t tlb_addr) KDMA_HIDDEN;
 
+/* Bounce pool statistics for dumps (the kernel's debugfs swiotlb/ counters, plus per-area use).
+ * All zero until the first bounce creates the pool. */
+#define KDMA_SWIOTLB_MAX_AREAS 256
+struct kdma_swiotlb_stats {
+	unsigned long nslabs;       /* slots in all pools (io_tlb_nslabs) */
+	unsigned long used;         /* slots in use now (io_tlb_used) */
+	unsigned long used_hiwater; /* most slots in use at once (io_tlb_used_hiwater) */
+	unsigned long maps;         /* bounce mappings made since start */
+	unsigned long full;         /* "swiotlb buffer is full" failures since start */
+	unsigned int npools;        /* 1, more when swiotlb_dynamic grew the pool */
+	unsigned int nareas;        /* areas per pool */
+	unsigned long area_nslabs;  /* slots per area of the default pool */
+	unsigned long area_used[KDMA_SWIOTLB_MAX_AREAS]; /* slots in use per area, all pools */
+	phys_addr_t start, end;     /* default pool [start, end) */
+};
+void kdma_swiotlb_stats(struct kdma_swiotlb_stats *st) KDMA_HIDDEN;
+/* Write 0 to io_tlb_used_hiwater: the high-water mark restarts from the current use. */
+void kdma_swiotlb_reset_hiwater(void) KDMA_HIDDEN;
+
 /* ------------------------------------------------------------- IOMMU (iommu.c) ---- */
 
 int kdma_iommu_attach(struct device *dev) KDMA_HIDDEN; /* creates the domain at device create */

@@ -1,0 +1,523 @@
+// SPDX-License-Identifier: MIT
+/*
+ * SWIOTLB: what the device and the CPU see per direction and per sync call, alignment, the
+ * 256 KiB limit, exhaustion and recovery, growth, and concurrent maps. The device side goes
+ * through the bus address (dev_read/dev_write below), so it touches the slot, never the original.
+ * Each Criterion test runs in its own process: the pool is created fresh with the options the
+ * test sets.
+ */
+#include <criterion/criterion.h>
+#include <criterion/redirect.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "kdma/internal.h"
+
+#define KIB 1024UL
+
+static struct device_dma_parameters parms;
+static u64 mask32 = DMA_BIT_MASK(32);
+static struct kdma_dev kd;
+static struct device dev;
+
+static void setup_opts(const char *opts)
+{
+	setenv("KDMA_OPTIONS", opts, 1);
+	kdma_options_reload();
+	parms = (struct device_dma_parameters){ .max_segment_size = 65536,
+						.segment_boundary_mask = 0xffffffff };
+	kd = (struct kdma_dev){ .dev = &dev, .bounce = DMASIM_BOUNCE_FORCE };
+	dev = (struct device){ .dma_mask = &mask32, .coherent_dma_mask = mask32, .dma_parms = &parms,
+			       .dma_coherent = true, .kdma = &kd };
+}
+
+static void setup(void)
+{
+	setup_opts("swiotlb_size=4M:swiotlb_areas=2");
+}
+
+/* The simulated device: bus address == phys of the slot (no DMA offset). */
+static void dev_write(dma_addr_t addr, const void *src, size_t len)
+{
+	cr_assert(is_swiotlb_buffer(&dev, addr), "device write outside the bounce pool");
+	memcpy(kdma_phys_to_virt(addr), src, len);
+}
+
+static void dev_read(dma_addr_t addr, void *dst, size_t len)
+{
+	cr_assert(is_swiotlb_buffer(&dev, addr), "device read outside the bounce pool");
+	memcpy(dst, kdma_phys_to_virt(addr), len);
+}
+
+static bool all_bytes(const void *p, int c, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (((const unsigned char *)p)[i] != (unsigned char)c)
+			return false;
+	return true;
+}
+
+static dma_addr_t map(void *buf, size_t size, enum dma_data_direction dir, unsigned long attrs)
+{
+	enum kdma_map_failure why = KDMA_FAIL_NONE;
+	dma_addr_t a = swiotlb_map(&dev, kdma_virt_to_phys(buf), size, dir, attrs, &why);
+
+	cr_assert_neq(a, DMA_MAPPING_ERROR, "swiotlb_map failed (why %d)", why);
+	cr_assert_lt(a + size - 1, 1ULL << 32, "bounce slot not below 4 GiB");
+	return a;
+}
+
+static void unmap(dma_addr_t a, size_t size, enum dma_data_direction dir, unsigned long attrs)
+{
+	swiotlb_tbl_unmap_single(&dev, a, size, dir, attrs);
+}
+
+TestSuite(swiotlb, .init = setup);
+
+/* ---------------------------------------------------------------- copy rules ---- */
+
+Test(swiotlb, map_copies_original_into_slot_whatever_dir)
+{
+	static const enum dma_data_direction dirs[] = { DMA_TO_DEVICE, DMA_FROM_DEVICE,
+							DMA_BIDIRECTIONAL };
+	char buf[3000], seen[3000];
+
+	for (size_t d = 0; d < 3; d++) {
+		dma_addr_t a;
+
+		memset(buf, 0x40 + (int)d, sizeof(buf));
+		a = map(buf, sizeof(buf), dirs[d], 0);
+		cr_assert_neq(a, kdma_virt_to_phys(buf), "the mapping did not bounce");
+		dev_read(a, seen, sizeof(seen));
+		cr_assert(all_bytes(seen, 0x40 + (int)d, sizeof(seen)), "dir %d: slot not filled",
+			  dirs[d]);
+		cr_assert_eq(swiotlb_orig_phys(a + 100), kdma_virt_to_phys(buf) + 100);
+		unmap(a, sizeof(buf), dirs[d], DMA_ATTR_SKIP_CPU_SYNC);
+	}
+}
+
+Test(swiotlb, from_device_without_sync_for_cpu_cpu_reads_stale_bytes)
+{
+	char buf[512], data[512];
+	dma_addr_t a;
+
+	memset(buf, 0x11, sizeof(buf));
+	a = map(buf, sizeof(buf), DMA_FROM_DEVICE, 0);
+	memset(data, 0x22, sizeof(data));
+	dev_write(a, data, sizeof(data));
+	cr_assert(all_bytes(buf, 0x11, sizeof(buf)), "device write reached the original directly");
+	swiotlb_sync_single_for_cpu(&dev, a, sizeof(buf), DMA_FROM_DEVICE);
+	cr_assert(all_bytes(buf, 0x22, sizeof(buf)), "sync_for_cpu did not copy slot to original");
+	unmap(a, sizeof(buf), DMA_FROM_DEVICE, 0);
+}
+
+Test(swiotlb, to_device_cpu_update_needs_sync_for_device)
+{
+	char buf[700], seen[700];
+	dma_addr_t a;
+
+	memset(buf, 0xa1, sizeof(buf));
+	a = map(buf, sizeof(buf), DMA_TO_DEVICE, 0);
+	memset(buf, 0xb2, sizeof(buf)); /* CPU refills the buffer but forgets the sync */
+	dev_read(a, seen, sizeof(seen));
+	cr_assert(all_bytes(seen, 0xa1, sizeof(seen)), "device must see the stale map-time data");
+	swiotlb_sync_single_for_device(&dev, a, sizeof(buf), DMA_TO_DEVICE);
+	dev_read(a, seen, sizeof(seen));
+	cr_assert(all_bytes(seen, 0xb2, sizeof(seen)), "sync_for_device(TO_DEVICE) did not copy");
+	unmap(a, sizeof(buf), DMA_TO_DEVICE, 0);
+}
+
+Test(swiotlb, sync_for_device_from_device_copies_nothing)
+{
+	char buf[256], seen[256];
+	dma_addr_t a;
+
+	memset(buf, 0x31, sizeof(buf));
+	a = map(buf, sizeof(buf), DMA_FROM_DEVICE, 0);
+	memset(buf, 0x32, sizeof(buf));
+	swiotlb_sync_single_for_device(&dev, a, sizeof(buf), DMA_FROM_DEVICE);
+	dev_read(a, seen, sizeof(seen));
+	cr_assert(all_bytes(seen, 0x31, sizeof(seen)), "sync_for_device(FROM_DEVICE) copied");
+	unmap(a, sizeof(buf), DMA_FROM_DEVICE, DMA_ATTR_SKIP_CPU_SYNC);
+}
+
+Test(swiotlb, to_device_never_copies_back)
+{
+	char buf[256], junk[256];
+	dma_addr_t a;
+
+	memset(buf, 0x41, sizeof(buf));
+	a = map(buf, sizeof(buf), DMA_TO_DEVICE, 0);
+	memset(junk, 0x5a, sizeof(junk));
+	dev_write(a, junk, sizeof(junk)); /* a device scribbling on a TO_DEVICE buffer */
+	swiotlb_sync_single_for_cpu(&dev, a, sizeof(buf), DMA_TO_DEVICE);
+	cr_assert(all_bytes(buf, 0x41, sizeof(buf)), "sync_for_cpu(TO_DEVICE) copied back");
+	unmap(a, sizeof(buf), DMA_TO_DEVICE, 0);
+	cr_assert(all_bytes(buf, 0x41, sizeof(buf)), "unmap(TO_DEVICE) copied back");
+}
+
+Test(swiotlb, bidirectional_copies_both_ways)
+{
+	char buf[1024], seen[1024], data[1024];
+	dma_addr_t a;
+
+	memset(buf, 0x01, sizeof(buf));
+	a = map(buf, sizeof(buf), DMA_BIDIRECTIONAL, 0);
+	memset(buf, 0x02, sizeof(buf));
+	swiotlb_sync_single_for_device(&dev, a, sizeof(buf), DMA_BIDIRECTIONAL);
+	dev_read(a, seen, sizeof(seen));
+	cr_assert(all_bytes(seen, 0x02, sizeof(seen)));
+	memset(data, 0x03, sizeof(data));
+	dev_write(a, data, sizeof(data));
+	swiotlb_sync_single_for_cpu(&dev, a, sizeof(buf), DMA_BIDIRECTIONAL);
+	cr_assert(all_bytes(buf, 0x03, sizeof(buf)));
+	memset(data, 0x04, sizeof(data));
+	dev_write(a, data, sizeof(data));
+	unmap(a, sizeof(buf), DMA_BIDIRECTIONAL, 0);
+	cr_assert(all_bytes(buf, 0x04, sizeof(buf)), "unmap(BIDIRECTIONAL) did not copy back");
+}
+
+Test(swiotlb, unmap_copies_back_unless_skip_cpu_sync)
+{
+	char buf[2048], data[2048];
+	dma_addr_t a;
+
+	memset(data, 0x77, sizeof(data));
+	memset(buf, 0x66, sizeof(buf));
+	a = map(buf, sizeof(buf), DMA_FROM_DEVICE, 0);
+	dev_write(a, data, sizeof(data));
+	unmap(a, sizeof(buf), DMA_FROM_DEVICE, 0);
+	cr_assert(all_bytes(buf, 0x77, sizeof(buf)), "unmap(FROM_DEVICE) did not copy back");
+
+	memset(buf, 0x66, sizeof(buf));
+	a = map(buf, sizeof(buf), DMA_FROM_DEVICE, 0);
+	dev_write(a, data, sizeof(data));
+	unmap(a, sizeof(buf), DMA_FROM_DEVICE, DMA_ATTR_SKIP_CPU_SYNC);
+	cr_assert(all_bytes(buf, 0x66, sizeof(buf)), "unmap with SKIP_CPU_SYNC copied back");
+}
+
+/* CVE-2022-0854: bytes the device does not write keep the original's contents, even when the
+ * slot held another mapping's data just before. */
+Test(swiotlb, partial_device_write_leaves_rest_of_original_intact, .init = NULL)
+{
+	char *buf = malloc(8192), secret[8192], data[100];
+	dma_addr_t a;
+
+	setup_opts("swiotlb_size=256K:swiotlb_areas=1");
+	memset(secret, 0xee, sizeof(secret));
+	a = map(secret, sizeof(secret), DMA_TO_DEVICE, 0);
+	unmap(a, sizeof(secret), DMA_TO_DEVICE, 0);
+
+	memset(buf, 0x10, 8192);
+	for (int i = 0; i < 40; i++) { /* walk the next-fit index round until the slot is reused */
+		dma_addr_t b = map(buf, 8192, DMA_FROM_DEVICE, 0);
+
+		if (b == a || i == 39) {
+			cr_assert_eq(b, a, "the pool never handed the old slot out again");
+			break;
+		}
+		unmap(b, 8192, DMA_FROM_DEVICE, DMA_ATTR_SKIP_CPU_SYNC);
+	}
+	memset(data, 0x99, sizeof(data));
+	dev_write(a + 1000, data, sizeof(data));
+	unmap(a, 8192, DMA_FROM_DEVICE, 0);
+	cr_assert(all_bytes(buf, 0x10, 1000));
+	cr_assert(all_bytes(buf + 1000, 0x99, 100));
+	cr_assert(all_bytes(buf + 1100, 0x10, 8192 - 1100), "stale slot bytes leaked into the buffer");
+	free(buf);
+}
+
+Test(swiotlb, sync_of_a_sub_range_copies_only_that_range)
+{
+	char *buf = malloc(8192), data[8192];
+	dma_addr_t a;
+
+	memset(buf, 0x01, 8192);
+	a = map(buf, 8192, DMA_FROM_DEVICE, 0);
+	memset(data, 0x02, sizeof(data));
+	dev_write(a, data, sizeof(data));
+	swiotlb_sync_single_for_cpu(&dev, a + 4096 + 100, 50, DMA_FROM_DEVICE);
+	cr_assert(all_bytes(buf, 0x01, 4196));
+	cr_assert(all_bytes(buf + 4196, 0x02, 50));
+	cr_assert(all_bytes(buf + 4246, 0x01, 8192 - 4246));
+	unmap(a, 8192, DMA_FROM_DEVICE, DMA_ATTR_SKIP_CPU_SYNC);
+	free(buf);
+}
+
+/* ------------------------------------------------------------------ alignment ---- */
+
+Test(swiotlb, min_align_mask_bits_of_the_original_are_preserved)
+{
+	char *page = aligned_alloc(16384, 16384);
+	static const size_t offs[] = { 0x234, 0xa34, 0x800, 0x1, 0xfff };
+
+	parms.min_align_mask = 0xfff; /* NVMe */
+	for (size_t i = 0; i < 5; i++) {
+		dma_addr_t a = map(page + offs[i], 3000, DMA_TO_DEVICE, 0);
+
+		cr_assert_eq(a & 0xfff, offs[i], "offset %#zx became %#llx", offs[i],
+			     (unsigned long long)(a & 0xfff));
+		unmap(a, 3000, DMA_TO_DEVICE, 0);
+	}
+	free(page);
+}
+
+Test(swiotlb, page_or_more_is_page_aligned_without_min_align_mask)
+{
+	char *buf = malloc(3 * 4096);
+
+	for (int i = 0; i < 8; i++) {
+		dma_addr_t small = map(buf + 3, 100, DMA_TO_DEVICE, 0);
+		dma_addr_t big = map(buf + 3, 4096, DMA_TO_DEVICE, 0);
+
+		cr_assert_eq(small & (IO_TLB_SIZE - 1), 0, "not slot-aligned");
+		cr_assert_eq(big & 4095, 0, "a one-page bounce is not page-aligned");
+		unmap(big, 4096, DMA_TO_DEVICE, 0);
+		unmap(small, 100, DMA_TO_DEVICE, 0);
+	}
+	free(buf);
+}
+
+Test(swiotlb, alloc_align_mask_of_tbl_map_single)
+{
+	char buf[600];
+
+	for (int i = 0; i < 8; i++) {
+		phys_addr_t t = swiotlb_tbl_map_single(&dev, kdma_virt_to_phys(buf), sizeof(buf),
+						       0x3fff, DMA_TO_DEVICE, 0);
+		phys_addr_t u = swiotlb_tbl_map_single(&dev, kdma_virt_to_phys(buf), sizeof(buf),
+						       0, DMA_TO_DEVICE, 0);
+
+		cr_assert_neq(t, (phys_addr_t)-1);
+		cr_assert_eq(t & 0x3fff, 0, "alloc_align_mask 0x3fff not honoured");
+		swiotlb_tbl_unmap_single(&dev, u, sizeof(buf), DMA_TO_DEVICE, 0);
+		swiotlb_tbl_unmap_single(&dev, t, sizeof(buf), DMA_TO_DEVICE, 0);
+	}
+}
+
+Test(swiotlb, no_bounce_crosses_the_segment_boundary_mask)
+{
+	char *buf = malloc(48 * KIB);
+	dma_addr_t a[16];
+
+	parms.segment_boundary_mask = 0xffff; /* 64 KiB */
+	for (int i = 0; i < 16; i++) {
+		a[i] = map(buf, 40 * KIB, DMA_TO_DEVICE, 0);
+		cr_assert_eq(a[i] >> 16, (a[i] + 40 * KIB - 1) >> 16, "crosses a 64 KiB boundary");
+	}
+	for (int i = 0; i < 16; i++)
+		unmap(a[i], 40 * KIB, DMA_TO_DEVICE, 0);
+	free(buf);
+}
+
+/* --------------------------------------------------------------- size limits ---- */
+
+Test(swiotlb, max_mapping_size_is_256k_minus_min_align)
+{
+	char *buf = aligned_alloc(4096, 512 * KIB);
+	enum kdma_map_failure why = KDMA_FAIL_NONE;
+	dma_addr_t a;
+
+	cr_assert_eq(swiotlb_max_mapping_size(&dev), 256 * KIB);
+	a = map(buf, 256 * KIB, DMA_BIDIRECTIONAL, 0);
+	unmap(a, 256 * KIB, DMA_BIDIRECTIONAL, 0);
+	cr_assert_eq(swiotlb_map(&dev, kdma_virt_to_phys(buf), 256 * KIB + 1, DMA_TO_DEVICE,
+				 DMA_ATTR_NO_WARN, &why), DMA_MAPPING_ERROR);
+	cr_assert_eq(why, KDMA_FAIL_SWIOTLB_FULL);
+
+	parms.min_align_mask = 0xfff;
+	cr_assert_eq(swiotlb_max_mapping_size(&dev), 252 * KIB);
+	a = map(buf + 0x10, 252 * KIB, DMA_TO_DEVICE, 0);
+	unmap(a, 252 * KIB, DMA_TO_DEVICE, 0);
+	cr_assert_eq(swiotlb_map(&dev, kdma_virt_to_phys(buf + 0x10), 256 * KIB, DMA_TO_DEVICE,
+				 DMA_ATTR_NO_WARN, &why), DMA_MAPPING_ERROR);
+	free(buf);
+}
+
+/* ------------------------------------------------------- exhaustion and growth ---- */
+
+Test(swiotlb, exhaustion_fails_cleanly_and_recovers, .init = NULL)
+{
+	char *buf = malloc(256 * KIB), line[256] = "";
+	struct kdma_swiotlb_stats st;
+	enum kdma_map_failure why = KDMA_FAIL_NONE;
+	dma_addr_t a[4];
+
+	setup_opts("swiotlb_size=1M:swiotlb_areas=1");
+	cr_redirect_stderr();
+	for (int i = 0; i < 4; i++)
+		a[i] = map(buf, 256 * KIB, DMA_TO_DEVICE, 0);
+	kdma_swiotlb_stats(&st);
+	cr_assert_eq(st.nslabs, 512);
+	cr_assert_eq(st.used, 512);
+	cr_assert_eq(swiotlb_map(&dev, kdma_virt_to_phys(buf), 2048, DMA_TO_DEVICE, 0, &why),
+		     DMA_MAPPING_ERROR);
+	cr_assert_eq(why, KDMA_FAIL_SWIOTLB_FULL);
+	fflush(stderr);
+	cr_assert_not_null(fgets(line, sizeof(line), cr_get_redirected_stderr()));
+	cr_assert_not_null(strstr(line, "swiotlb buffer is full (sz: 2048 bytes), total 512 (slots), used 512 (slots)"),
+			   "message: %s", line);
+	unmap(a[2], 256 * KIB, DMA_TO_DEVICE, 0);
+	a[2] = map(buf, 256 * KIB, DMA_TO_DEVICE, 0);
+	for (int i = 0; i < 4; i++)
+		unmap(a[i], 256 * KIB, DMA_TO_DEVICE, 0);
+	kdma_swiotlb_stats(&st);
+	cr_assert_eq(st.used, 0);
+	cr_assert_eq(st.used_hiwater, 512);
+	cr_assert_eq(st.full, 1);
+	free(buf);
+}
+
+Test(swiotlb, dynamic_growth_adds_a_pool_when_full, .init = NULL)
+{
+	char *buf = malloc(256 * KIB);
+	struct kdma_swiotlb_stats st;
+	dma_addr_t a, b;
+
+	setup_opts("swiotlb_size=256K:swiotlb_areas=1:swiotlb_dynamic=1");
+	a = map(buf, 256 * KIB, DMA_TO_DEVICE, 0);
+	b = map(buf, 256 * KIB, DMA_TO_DEVICE, 0);
+	kdma_swiotlb_stats(&st);
+	cr_assert_eq(st.npools, 2);
+	cr_assert_eq(st.nslabs, 256);
+	cr_assert(is_swiotlb_buffer(&dev, b));
+	unmap(b, 256 * KIB, DMA_TO_DEVICE, 0);
+	unmap(a, 256 * KIB, DMA_TO_DEVICE, 0);
+	kdma_swiotlb_stats(&st);
+	cr_assert_eq(st.used, 0);
+	free(buf);
+}
+
+Test(swiotlb, stats_count_slots_per_area, .init = NULL)
+{
+	char buf[5000];
+	struct kdma_swiotlb_stats st;
+	dma_addr_t a;
+	unsigned long sum = 0;
+
+	setup_opts("swiotlb_size=2M:swiotlb_areas=4");
+	kdma_swiotlb_stats(&st);
+	cr_assert_eq(st.npools, 0, "the pool must not exist before the first bounce");
+	a = map(buf, sizeof(buf), DMA_TO_DEVICE, 0);
+	kdma_swiotlb_stats(&st);
+	cr_assert_eq(st.nareas, 4);
+	cr_assert_eq(st.area_nslabs, 256);
+	cr_assert_eq(st.used, 3);
+	for (unsigned int i = 0; i < st.nareas; i++)
+		sum += st.area_used[i];
+	cr_assert_eq(sum, 3);
+	cr_assert_lt(st.end, 1ULL << 32);
+	unmap(a, sizeof(buf), DMA_TO_DEVICE, 0);
+	kdma_swiotlb_stats(&st);
+	cr_assert_eq(st.used, 0);
+	cr_assert_eq(st.used_hiwater, 3);
+}
+
+/* ------------------------------------------------------------ who bounces ---- */
+
+Test(swiotlb, per_device_and_process_wide_force, .init = NULL)
+{
+	setup_opts("swiotlb_force=0");
+	cr_assert(is_swiotlb_force_bounce(&dev));
+	kd.bounce = DMASIM_BOUNCE_AUTO;
+	cr_assert_not(is_swiotlb_force_bounce(&dev));
+	cr_assert(is_swiotlb_active(&dev));
+	kd.bounce = DMASIM_BOUNCE_OFF;
+	cr_assert_not(is_swiotlb_active(&dev));
+
+	setup_opts("swiotlb_force=1");
+	kd.bounce = DMASIM_BOUNCE_AUTO;
+	cr_assert(is_swiotlb_force_bounce(&dev));
+	kd.bounce = DMASIM_BOUNCE_OFF;
+	cr_assert_not(is_swiotlb_force_bounce(&dev));
+}
+
+Test(swiotlb, first_bounce_clears_dma_skip_sync)
+{
+	char buf[64];
+	dma_addr_t a;
+
+	dev.dma_skip_sync = true;
+	a = map(buf, sizeof(buf), DMA_TO_DEVICE, 0);
+	cr_assert_not(dev.dma_skip_sync);
+	unmap(a, sizeof(buf), DMA_TO_DEVICE, 0);
+}
+
+Test(swiotlb, bad_unmaps_warn_and_change_nothing)
+{
+	char buf[4096];
+	struct kdma_swiotlb_stats st;
+	dma_addr_t a;
+
+	cr_redirect_stderr();
+	a = map(buf, sizeof(buf), DMA_TO_DEVICE, 0);
+	unmap(a + 2048, sizeof(buf), DMA_TO_DEVICE, 0);      /* not where the mapping starts */
+	unmap(kdma_virt_to_phys(buf), sizeof(buf), DMA_TO_DEVICE, 0); /* not a bounce buffer */
+	kdma_swiotlb_stats(&st);
+	cr_assert_eq(st.used, 2);
+	unmap(a, sizeof(buf), DMA_TO_DEVICE, 0);
+	unmap(a, sizeof(buf), DMA_TO_DEVICE, 0);             /* double unmap */
+	kdma_swiotlb_stats(&st);
+	cr_assert_eq(st.used, 0);
+	cr_assert_eq(swiotlb_tbl_map_single(NULL, kdma_virt_to_phys(buf), 10, 0, DMA_TO_DEVICE, 0),
+		     (phys_addr_t)-1);
+	cr_assert_eq(swiotlb_tbl_map_single(&dev, kdma_virt_to_phys(buf), 10, 0, DMA_NONE, 0),
+		     (phys_addr_t)-1);
+}
+
+/* ---------------------------------------------------------------- concurrency ---- */
+
+struct worker {
+	pthread_t thread;
+	int id;
+	int errors;
+};
+
+static void *worker_main(void *arg)
+{
+	struct worker *w = arg;
+	unsigned int seed = 12345u + (unsigned int)w->id;
+	char *buf = malloc(64 * KIB), *seen = malloc(64 * KIB);
+
+	for (int it = 0; it < 2000; it++) {
+		size_t len = 1 + (size_t)rand_r(&seed) % (64 * KIB);
+		int fill = (w->id * 16 + it) & 0xff;
+		enum kdma_map_failure why;
+		dma_addr_t a;
+
+		memset(buf, fill, len);
+		a = swiotlb_map(&dev, kdma_virt_to_phys(buf), len, DMA_BIDIRECTIONAL, 0, &why);
+		if (a == DMA_MAPPING_ERROR) {
+			w->errors++;
+			continue;
+		}
+		memcpy(seen, kdma_phys_to_virt(a), len);
+		if (!all_bytes(seen, fill, len))
+			w->errors++;
+		memset(kdma_phys_to_virt(a), fill ^ 0xff, len);
+		swiotlb_tbl_unmap_single(&dev, a, len, DMA_BIDIRECTIONAL, 0);
+		if (!all_bytes(buf, fill ^ 0xff, len))
+			w->errors++;
+	}
+	free(buf);
+	free(seen);
+	return NULL;
+}
+
+Test(swiotlb, concurrent_maps_keep_data_apart)
+{
+	struct worker w[4];
+	struct kdma_swiotlb_stats st;
+
+	for (int i = 0; i < 4; i++) {
+		w[i] = (struct worker){ .id = i };
+		cr_assert_eq(pthread_create(&w[i].thread, NULL, worker_main, &w[i]), 0);
+	}
+	for (int i = 0; i < 4; i++) {
+		pthread_join(w[i].thread, NULL);
+		cr_assert_eq(w[i].errors, 0, "thread %d saw %d errors", i, w[i].errors);
+	}
+	kdma_swiotlb_stats(&st);
+	cr_assert_eq(st.used, 0);
+	cr_assert_eq(st.maps, 8000);
+}
