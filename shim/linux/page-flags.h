@@ -62,6 +62,8 @@ KDMA_PAGEFLAG(Head, head)
 KDMA_PAGEFLAG(Private, private)
 KDMA_PAGEFLAG(Dirty, dirty)
 KDMA_PAGEFLAG(Locked, locked)
+/* libkdma: the page heads a live alloc_pages() allocation */
+KDMA_PAGEFLAG(KdmaAllocated, kdma_buddy)
 
 #define __SetPageReserved SetPageReserved
 #define __ClearPageReserved ClearPageReserved

@@ -56,8 +56,6 @@ static const char *kdma_dev_label(const struct device *dev)
 {
 	const struct kdma_dev *kd = kdma_of(dev);
 
-	if (!dev)
-		return "(NULL device)";
 	if (kd && kd->name[0])
 		return kd->name;
 	return dev->init_name ? dev->init_name : "(unnamed device)";
@@ -70,7 +68,10 @@ void kdma_warn(const struct device *dev, const char *fmt, ...)
 
 	if (kdma_opts()->quiet)
 		return;
-	snprintf(prefix, sizeof(prefix), "DMA-API: %s: ", kdma_dev_label(dev));
+	if (dev)
+		snprintf(prefix, sizeof(prefix), "DMA-API: %s: ", kdma_dev_label(dev));
+	else
+		snprintf(prefix, sizeof(prefix), "DMA-API: ");
 	va_start(ap, fmt);
 	kdma_vprint_line(prefix, fmt, ap);
 	va_end(ap);
