@@ -83,4 +83,18 @@ bool dmasan_device_selected(const struct device *dev);
 /* Counters (errors, warnings, suppressed) for the summary, the exit status and the public API. */
 void dmasan_report_counts(unsigned long *errors, unsigned long *warnings, unsigned long *suppressed);
 
+/* Additions (infra helper). */
+/* Start-up: options, log files, suppressions. Idempotent and thread-safe; the constructor calls
+ * it, and so may the first hook. */
+void dmasan_runtime_init(void);
+/* Callbacks the checks register. exit: run once at process exit before the summary is written
+ * (the leak check belongs there; it should honour detect_leaks). leak: dmasan_check_leaks(), and
+ * at exit when no exit callback is set and detect_leaks=1. dump: dmasan_dump_mappings(),
+ * dump_at_exit, dump_on_error and dump_signal (device_filter may be NULL: all devices). */
+void dmasan_set_exit_callback(void (*fn)(void));
+void dmasan_set_leak_callback(void (*fn)(void));
+void dmasan_set_dump_callback(void (*fn)(const char *device_filter));
+/* Unique findings (after deduplication) so far, and how many were printed in full. */
+void dmasan_report_unique(unsigned long *unique, unsigned long *printed);
+
 #endif

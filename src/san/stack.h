@@ -35,6 +35,24 @@ struct dmasan_frame {
 /* Symbolise one PC (cached). */
 void dmasan_symbolize(uintptr_t pc, struct dmasan_frame *out);
 
+/* Additions (infra helper): */
+/* Values of struct dmasan_frame.internal: who a frame belongs to. Reports hide leading
+ * SANITIZER frames and take the first USER frame for SUMMARY and SARIF. */
+enum dmasan_frame_kind {
+	DMASAN_FRAME_USER = 0,
+	DMASAN_FRAME_SANITIZER, /* libdmasan.so, src/san, src/common */
+	DMASAN_FRAME_KDMA,      /* libkdma.so, src/kdma, the shim headers' inline functions */
+	DMASAN_FRAME_STARTUP,   /* _start, __libc_start_main, start_thread, clone */
+};
+/* A PC as stored in a stack is a return address: the symbolisers look up pc - 1 (the call) and
+ * report that address in out->pc, as AddressSanitizer prints it. */
+#define DMASAN_MAX_INLINE 4
+/* Symbolise one PC with its inlined callers: out[0] is the innermost (inlined) function, the
+ * last is the function the code was inlined into. Returns the count (1..max). Cached. */
+unsigned int dmasan_symbolize_inline(uintptr_t pc, struct dmasan_frame *out, unsigned int max);
+/* Store an already captured stack (frames innermost first) in the depot. */
+dmasan_stack_id dmasan_stack_put(const uintptr_t *pcs, unsigned int n);
+
 /* Depot statistics for dumps and benchmarks. */
 void dmasan_stack_stats(size_t *stacks, size_t *bytes);
 

@@ -1,0 +1,271 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Symbolisation at report time: elfutils' libdw (dwfl_* over this process's modules) gives the
+ * function, the inlined-call chain and file:line from DWARF; dladdr is the fallback for code
+ * without debug info. We use a maintained library rather than a DWARF parser of our own. Results
+ * are cached per PC with their strings copied into the arena, so a frame's strings live as long
+ * as the process. libdw allocates with malloc: symbolisation runs outside every table lock.
+ */
+#define _GNU_SOURCE
+#include <dlfcn.h>
+#include <dwarf.h>
+#include <elfutils/libdwfl.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include "depot.h"
+#include "stack.h"
+
+#define CACHE_SLOTS 4096
+
+struct cache_entry {
+	uintptr_t pc; /* as given; 0: empty */
+	unsigned int n;
+	struct dmasan_frame frames[DMASAN_MAX_INLINE];
+};
+
+static pthread_mutex_t sym_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct cache_entry *cache; /* arena memory, CACHE_SLOTS entries */
+static Dwfl *dwfl;
+static pid_t dwfl_owner_pid;
+static char *debuginfo_path;
+static const Dwfl_Callbacks dwfl_callbacks = {
+	.find_elf = dwfl_linux_proc_find_elf,
+	.find_debuginfo = dwfl_standard_find_debuginfo,
+	.debuginfo_path = &debuginfo_path,
+};
+
+/* "<root>/src/" of this checkout, from this file's own path, to recognise our frames in static
+ * builds (unit tests) where they are not in libdmasan.so. */
+static const char *src_root(size_t *len)
+{
+	static const char self[] = __FILE__;
+	static const char tail[] = "san/symbolize.c";
+	size_t n = sizeof(self) - 1, t = sizeof(tail) - 1;
+
+	*len = n >= t && !strcmp(self + n - t, tail) ? n - t : 0;
+	return self;
+}
+
+static bool has_prefix(const char *s, const char *p, size_t n)
+{
+	return s && n && !strncmp(s, p, n);
+}
+
+static int classify(const struct dmasan_frame *f)
+{
+	static const char *const startup[] = { "_start", "__libc_start_main", "__libc_start_call_main",
+					       "start_thread", "clone", "clone3" };
+	const char *base = f->module ? strrchr(f->module, '/') : NULL;
+	size_t rlen;
+	const char *root = src_root(&rlen);
+
+	base = base ? base + 1 : f->module;
+	if (base && !strncmp(base, "libdmasan", 9))
+		return DMASAN_FRAME_SANITIZER;
+	if (base && !strncmp(base, "libkdma", 7))
+		return DMASAN_FRAME_KDMA;
+	if (f->file && has_prefix(f->file, root, rlen)) {
+		const char *rest = f->file + rlen;
+
+		if (!strncmp(rest, "san/", 4) || !strncmp(rest, "common/", 7))
+			return DMASAN_FRAME_SANITIZER;
+		if (!strncmp(rest, "kdma/", 5))
+			return DMASAN_FRAME_KDMA;
+	}
+	if (f->file && rlen > 4 && !strncmp(f->file, root, rlen - 4) &&
+	    !strncmp(f->file + rlen - 4, "shim/", 5))
+		return DMASAN_FRAME_KDMA;
+	for (unsigned int i = 0; i < sizeof(startup) / sizeof(startup[0]); i++)
+		if (f->function && !strcmp(f->function, startup[i]))
+			return DMASAN_FRAME_STARTUP;
+	return DMASAN_FRAME_USER;
+}
+
+static void dwfl_refresh(void)
+{
+	if (dwfl && dwfl_owner_pid != getpid()) {
+		dwfl_end(dwfl); /* forked child: the maps are the parent's copy, re-read them */
+		dwfl = NULL;
+	}
+	if (!dwfl) {
+		dwfl = dwfl_begin(&dwfl_callbacks);
+		if (!dwfl)
+			return;
+		dwfl_owner_pid = getpid();
+	}
+	dwfl_report_begin(dwfl);
+	dwfl_linux_proc_report(dwfl, dwfl_owner_pid);
+	dwfl_report_end(dwfl, NULL, NULL);
+}
+
+static Dwfl_Module *module_of(Dwarf_Addr addr)
+{
+	Dwfl_Module *mod = dwfl ? dwfl_addrmodule(dwfl, addr) : NULL;
+
+	if (!mod) { /* a library loaded since the last look */
+		dwfl_refresh();
+		mod = dwfl ? dwfl_addrmodule(dwfl, addr) : NULL;
+	}
+	return mod;
+}
+
+static const char *attr_string(Dwarf_Die *die, unsigned int name)
+{
+	Dwarf_Attribute attr;
+
+	return dwarf_attr_integrate(die, name, &attr) ? dwarf_formstring(&attr) : NULL;
+}
+
+static bool attr_udata(Dwarf_Die *die, unsigned int name, Dwarf_Word *v)
+{
+	Dwarf_Attribute attr;
+
+	return dwarf_attr(die, name, &attr) && dwarf_formudata(&attr, v) == 0;
+}
+
+/* The inlined-call chain at addr from the DWARF scopes: out[0] innermost. Returns the count. */
+static unsigned int dwarf_chain(Dwfl_Module *mod, Dwarf_Addr addr, struct dmasan_frame *out,
+				unsigned int max)
+{
+	Dwarf_Addr bias;
+	Dwarf_Die *cu = dwfl_module_addrdie(mod, addr, &bias);
+	Dwarf_Die *scopes = NULL;
+	Dwarf_Files *files = NULL;
+	size_t nfiles = 0;
+	int nscopes;
+	unsigned int n = 0;
+
+	if (!cu)
+		return 0;
+	nscopes = dwarf_getscopes(cu, addr - bias, &scopes);
+	if (nscopes <= 0)
+		return 0;
+	dwarf_getsrcfiles(cu, &files, &nfiles);
+	for (int i = 0; i < nscopes && n < max; i++) {
+		int tag = dwarf_tag(&scopes[i]);
+		Dwarf_Word file, line, col;
+
+		if (tag != DW_TAG_inlined_subroutine && tag != DW_TAG_subprogram)
+			continue;
+		out[n].function = dmasan_arena_strdup(attr_string(&scopes[i], DW_AT_name));
+		n++;
+		/* the caller's location is this inlined call's call site */
+		if (tag == DW_TAG_inlined_subroutine && n < max) {
+			out[n].file = NULL;
+			out[n].line = 0;
+			out[n].column = 0;
+			if (attr_udata(&scopes[i], DW_AT_call_file, &file) && files && file < nfiles)
+				out[n].file = dmasan_arena_strdup(dwarf_filesrc(files, file, NULL, NULL));
+			if (attr_udata(&scopes[i], DW_AT_call_line, &line))
+				out[n].line = (int)line;
+			if (attr_udata(&scopes[i], DW_AT_call_column, &col))
+				out[n].column = (int)col;
+		}
+		if (tag == DW_TAG_subprogram)
+			break;
+	}
+	free(scopes);
+	return n;
+}
+
+static unsigned int symbolize_uncached(uintptr_t pc, struct dmasan_frame *out, unsigned int max)
+{
+	Dwarf_Addr addr = pc - 1; /* the call instruction, not the return address */
+	Dwfl_Module *mod;
+	const char *modname = NULL;
+	Dwarf_Addr start = 0;
+	unsigned int n = 0;
+	Dl_info dli;
+
+	memset(out, 0, sizeof(*out) * max);
+	out[0].pc = addr;
+	mod = module_of(addr);
+	if (mod) {
+		Dwfl_Line *line;
+
+		modname = dwfl_module_info(mod, NULL, &start, NULL, NULL, NULL, NULL, NULL);
+		n = dwarf_chain(mod, addr, out, max);
+		if (!n) {
+			out[0].function = dmasan_arena_strdup(dwfl_module_addrname(mod, addr));
+			n = 1;
+		}
+		line = dwfl_module_getsrc(mod, addr);
+		if (line) { /* the innermost location is the line table's */
+			int lineno = 0, col = 0;
+			const char *file = dwfl_lineinfo(line, NULL, &lineno, &col, NULL, NULL);
+
+			out[0].file = dmasan_arena_strdup(file);
+			out[0].line = lineno;
+			out[0].column = col;
+		}
+	}
+	if (!mod || !out[0].function) {
+		n = 1;
+		if (dladdr((void *)addr, &dli)) {
+			if (!out[0].function)
+				out[0].function = dmasan_arena_strdup(dli.dli_sname);
+			if (!modname) {
+				modname = dli.dli_fname;
+				start = (uintptr_t)dli.dli_fbase;
+			}
+		}
+	}
+	modname = dmasan_arena_strdup(modname);
+	for (unsigned int i = 0; i < n; i++) {
+		out[i].pc = addr;
+		out[i].module = modname;
+		out[i].module_offset = modname ? addr - start : 0;
+	}
+	for (unsigned int i = 0; i < n; i++)
+		out[i].internal = classify(&out[i]);
+	return n;
+}
+
+unsigned int dmasan_symbolize_inline(uintptr_t pc, struct dmasan_frame *out, unsigned int max)
+{
+	struct dmasan_frame tmp[DMASAN_MAX_INLINE];
+	struct cache_entry *e;
+	unsigned int n;
+
+	if (!max)
+		return 0;
+	pthread_mutex_lock(&sym_lock);
+	if (!cache)
+		cache = dmasan_arena_alloc(sizeof(*cache) * CACHE_SLOTS);
+	e = cache ? &cache[(pc >> 2) % CACHE_SLOTS] : NULL;
+	if (e && e->pc == pc) {
+		n = e->n;
+		memcpy(tmp, e->frames, sizeof(tmp[0]) * n);
+	} else {
+		n = symbolize_uncached(pc, tmp, DMASAN_MAX_INLINE);
+		if (e) {
+			e->pc = pc;
+			e->n = n;
+			memcpy(e->frames, tmp, sizeof(tmp[0]) * n);
+		}
+	}
+	pthread_mutex_unlock(&sym_lock);
+	if (n > max) { /* keep the innermost and the outermost (the real function) */
+		tmp[max - 1] = tmp[n - 1];
+		n = max;
+	}
+	memcpy(out, tmp, sizeof(tmp[0]) * n);
+	return n;
+}
+
+void dmasan_symbolize(uintptr_t pc, struct dmasan_frame *out)
+{
+	dmasan_symbolize_inline(pc, out, 1);
+}
+
+void dmasan_symbolize_lock(void)
+{
+	pthread_mutex_lock(&sym_lock);
+}
+
+void dmasan_symbolize_unlock(void)
+{
+	pthread_mutex_unlock(&sym_lock);
+}
