@@ -71,6 +71,10 @@ int dmasim_dma_read(struct device *dev, dma_addr_t addr, void *dst, size_t len);
 /* The device writes `len` bytes from `src` to bus address `addr`. Same returns as read. */
 int dmasim_dma_write(struct device *dev, dma_addr_t addr, const void *src, size_t len);
 
+/* Lazy IOMMU mode: complete the pending IOTLB flush of dev now (stale translations gone, queued
+ * IOVAs freed), so tests need not wait for the 10 ms flush timer. No-op for other devices. */
+void dmasim_iommu_flush(struct device *dev);
+
 #ifdef __cplusplus
 }
 #endif

@@ -262,6 +262,31 @@ unsigned long iommu_dma_get_merge_boundary(struct device *dev) KDMA_HIDDEN;
  * translation came from an IOTLB entry of an already-unmapped IOVA (lazy mode window). */
 int kdma_iommu_translate(struct device *dev, dma_addr_t iova, bool is_write, phys_addr_t *phys,
 			 bool *stale) KDMA_HIDDEN;
+/* Lazy mode: invalidate the IOTLB and free every queued IOVA of dev now (dmasim_iommu_flush).
+ * No effect on strict or non-IOMMU devices. */
+void kdma_iommu_flush(struct device *dev) KDMA_HIDDEN;
+
+/* IOMMU faults, kept in a per-process ring of the last KDMA_IOMMU_FAULT_RING (iommu_fault.c). */
+enum kdma_iommu_fault_kind {
+	KDMA_IOMMU_FAULT_UNMAPPED = 0, /* no translation for the IOVA */
+	KDMA_IOMMU_FAULT_PERM,         /* mapped, but without the read/write permission */
+	KDMA_IOMMU_FAULT_RANGE,        /* beyond the IOMMU's 48-bit address width */
+};
+#define KDMA_IOMMU_FAULT_RING 256
+struct kdma_iommu_fault {
+	u64 seq;                /* 1, 2, ...: order of the fault in the process */
+	struct device *dev;     /* identity only: may be destroyed since */
+	char dev_name[64];
+	dma_addr_t iova;
+	bool is_write;
+	enum kdma_iommu_fault_kind kind;
+	unsigned int reason_code; /* VT-d fault reason (0x04, 0x05, 0x06) */
+	const char *reason;       /* its text, e.g. "PTE Write access is not set" */
+};
+/* Copy up to max of the most recent faults, oldest first; returns the number copied. */
+size_t kdma_iommu_faults_get(struct kdma_iommu_fault *out, size_t max) KDMA_HIDDEN;
+u64 kdma_iommu_fault_count(void) KDMA_HIDDEN; /* faults since start (or the last clear) */
+void kdma_iommu_faults_clear(void) KDMA_HIDDEN;
 
 /* ---------------------------------------------------- coherent pools (coherent.c, pool.c) -- */
 
