@@ -304,24 +304,6 @@ struct page *dma_alloc_from_pool(struct device *dev, size_t size, void **cpu_add
 				 bool (*phys_addr_ok)(struct device *, phys_addr_t, size_t)) KDMA_HIDDEN;
 bool dma_free_from_pool(struct device *dev, void *start, size_t size) KDMA_HIDDEN;
 
-
-/* ------------------------------------------------------------- options (options.c) ---- */
-
-struct kdma_options {
-#define KDMA_OPTION_bool bool
-#define KDMA_OPTION_u64 u64
-#define KDMA_OPTION_str const char *
-#define KDMA_OPTION(type, name, def, desc) KDMA_OPTION_##type name;
-#include "options.inc"
-#undef KDMA_OPTION
-};
-
-/* Parsed once, thread-safely, on first use (kdma_opts() is cheap after that). */
-const struct kdma_options *kdma_opts(void) KDMA_HIDDEN;
-/* For tests: re-read KDMA_OPTIONS from the environment now. Not thread-safe. */
-void kdma_options_reload(void) KDMA_HIDDEN;
-
-#endif
 /* (issue 5 additions) A device's reserved coherent region (dmasim_config.reserved_mem_size, DT
  * shared-dma-pool): allocated below 4 GiB, declared with dma_declare_coherent_memory semantics,
  * handles = phys_to_dma of the region; freed by kdma_release_dev_coherent. 0 or -errno. */
@@ -359,11 +341,27 @@ struct device *kdma_dma_pool_dev(struct dma_pool *pool) KDMA_HIDDEN;
 
 /* dma_alloc_attrs / dma_free_attrs without the alloc/free hooks: the full dispatch (device
  * coherent → direct | iommu | ops) for allocators that report their memory themselves
- * (dma_pool chunks, dmam_* which fires its own hooks).
- * TODO(core helper, mapping.c): implement these two as the body of dma_alloc_attrs /
- * dma_free_attrs minus the hooks. Until then managed.c carries weak fallbacks. */
+ * (dma_pool chunks, dmam_* which fires its own hooks). Implemented in mapping_alloc.c. */
 void *kdma_alloc_attrs_nohook(struct device *dev, size_t size, dma_addr_t *dma_handle, gfp_t gfp,
 			      unsigned long attrs) KDMA_HIDDEN;
 void kdma_free_attrs_nohook(struct device *dev, size_t size, void *cpu_addr, dma_addr_t dma_handle,
 			    unsigned long attrs) KDMA_HIDDEN;
 
+
+/* ------------------------------------------------------------- options (options.c) ---- */
+
+struct kdma_options {
+#define KDMA_OPTION_bool bool
+#define KDMA_OPTION_u64 u64
+#define KDMA_OPTION_str const char *
+#define KDMA_OPTION(type, name, def, desc) KDMA_OPTION_##type name;
+#include "options.inc"
+#undef KDMA_OPTION
+};
+
+/* Parsed once, thread-safely, on first use (kdma_opts() is cheap after that). */
+const struct kdma_options *kdma_opts(void) KDMA_HIDDEN;
+/* For tests: re-read KDMA_OPTIONS from the environment now. Not thread-safe. */
+void kdma_options_reload(void) KDMA_HIDDEN;
+
+#endif

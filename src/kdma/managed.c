@@ -19,10 +19,13 @@ struct dma_devres {
 	unsigned long attrs;
 };
 
-/* Free hook + unhooked free: what dma_free_attrs does, for memory dmam_alloc_attrs reported. */
-static void dmam_free_reported(struct device *dev, size_t size, void *vaddr, dma_addr_t dma,
-			       unsigned long attrs)
+/* What dma_free_attrs does: per-device coherent memory goes back silently (no debug hook in the
+ * kernel either), anything else is reported to the free hook, then freed. */
+static void dmam_free(struct device *dev, size_t size, void *vaddr, dma_addr_t dma,
+		      unsigned long attrs)
 {
+	if (dma_release_from_dev_coherent(dev, get_order(size), vaddr) || !vaddr)
+		return;
 	KDMA_HOOK(free, dev, KDMA_TYPE_COHERENT, size, vaddr, dma, DMA_BIDIRECTIONAL);
 	kdma_free_attrs_nohook(dev, size, vaddr, dma, attrs);
 }
@@ -31,7 +34,7 @@ static void dmam_release(struct device *dev, void *res)
 {
 	struct dma_devres *this = res;
 
-	dmam_free_reported(dev, this->size, this->vaddr, this->dma_handle, this->attrs);
+	dmam_free(dev, this->size, this->vaddr, this->dma_handle, this->attrs);
 }
 
 static int dmam_match(struct device *dev, void *res, void *match_data)
@@ -55,17 +58,20 @@ void *dmam_alloc_attrs(struct device *dev, size_t size, dma_addr_t *dma_handle, 
 
 	if (!kdma_check_dev(dev, __func__))
 		return NULL;
-	if (!dma_handle) {
-		kdma_warn(dev, "%s: NULL dma_handle", __func__);
+	if (!dma_handle || !size) {
+		kdma_warn(dev, "%s: %s", __func__, size ? "NULL dma_handle" : "zero-size allocation");
 		return NULL;
 	}
 	kdma_hooks_init();
 	dr = devres_alloc(dmam_release, sizeof(*dr), gfp);
 	if (!dr)
 		return NULL;
-	vaddr = kdma_alloc_attrs_nohook(dev, size, dma_handle, gfp, attrs);
-	KDMA_HOOK(alloc, dev, KDMA_TYPE_COHERENT, size, vaddr, vaddr ? *dma_handle : 0,
-		  DMA_BIDIRECTIONAL, attrs);
+	/* As dma_alloc_attrs: per-device coherent memory is final and not hooked. */
+	if (!dma_alloc_from_dev_coherent(dev, (ssize_t)size, dma_handle, &vaddr)) {
+		vaddr = kdma_alloc_attrs_nohook(dev, size, dma_handle, gfp, attrs);
+		KDMA_HOOK(alloc, dev, KDMA_TYPE_COHERENT, size, vaddr,
+			  vaddr ? *dma_handle : DMA_MAPPING_ERROR, DMA_BIDIRECTIONAL, attrs);
+	}
 	if (!vaddr) {
 		devres_free(dr);
 		return NULL;
@@ -93,8 +99,7 @@ void dmam_free_coherent(struct device *dev, size_t size, void *vaddr, dma_addr_t
 	WARN(devres_destroy(dev, dmam_release, dmam_match, &match_data),
 	     "dmam_free_coherent: no devres entry for %p (%zu bytes, dma 0x%llx) on %s\n", vaddr,
 	     size, (unsigned long long)dma_handle, dev_name(dev));
-	if (vaddr)
-		dmam_free_reported(dev, size, vaddr, dma_handle, 0);
+	dmam_free(dev, size, vaddr, dma_handle, 0);
 }
 
 /* ---- managed pools ---- */
@@ -136,41 +141,4 @@ void dmam_pool_destroy(struct dma_pool *pool)
 	dev = kdma_dma_pool_dev(pool);
 	WARN(devres_release(dev, dmam_pool_release, dmam_pool_match, pool),
 	     "dmam_pool_destroy: pool %p is not managed by %s\n", (void *)pool, dev_name(dev));
-}
-
-/*
- * Fallbacks until mapping.c provides the unhooked dispatch (see internal.h): weak, so mapping.c's
- * definitions replace them when they exist. Kernel order: device coherent memory (final), then
- * IOMMU, custom ops, or the direct path.
- */
-__attribute__((weak)) void *kdma_alloc_attrs_nohook(struct device *dev, size_t size,
-						    dma_addr_t *dma_handle, gfp_t gfp,
-						    unsigned long attrs)
-{
-	const struct dma_map_ops *ops = dev->dma_ops;
-	void *cpu_addr;
-
-	if (dma_alloc_from_dev_coherent(dev, (ssize_t)size, dma_handle, &cpu_addr))
-		return cpu_addr;
-	gfp &= ~(__GFP_DMA | __GFP_DMA32 | __GFP_HIGHMEM);
-	if (dev->dma_iommu)
-		return iommu_dma_alloc(dev, size, dma_handle, gfp, attrs);
-	if (ops && !dev->dma_ops_bypass)
-		return ops->alloc ? ops->alloc(dev, size, dma_handle, gfp, attrs) : NULL;
-	return dma_direct_alloc(dev, size, dma_handle, gfp, attrs);
-}
-
-__attribute__((weak)) void kdma_free_attrs_nohook(struct device *dev, size_t size, void *cpu_addr,
-						  dma_addr_t dma_handle, unsigned long attrs)
-{
-	const struct dma_map_ops *ops = dev->dma_ops;
-
-	if (dma_release_from_dev_coherent(dev, get_order(size), cpu_addr) || !cpu_addr)
-		return;
-	if (dev->dma_iommu)
-		iommu_dma_free(dev, size, cpu_addr, dma_handle, attrs);
-	else if (ops && !dev->dma_ops_bypass)
-		ops->free ? ops->free(dev, size, cpu_addr, dma_handle, attrs) : (void)0;
-	else
-		dma_direct_free(dev, size, cpu_addr, dma_handle, attrs);
 }

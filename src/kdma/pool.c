@@ -8,7 +8,6 @@
  * background thread grows it by its current size (atomic_pool_work_fn); pools never shrink.
  */
 #include <errno.h>
-#include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -50,6 +49,7 @@ static struct atomic_pool pools[KDMA_ATOMIC_POOL__COUNT] = {
 
 static size_t atomic_pool_size;
 static pthread_once_t pools_once = PTHREAD_ONCE_INIT;
+static atomic_bool pools_ready; /* frees need not create the pools to learn they own nothing */
 
 /* The background worker (schedule_work(&atomic_pool_work)). */
 static pthread_mutex_t work_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -112,11 +112,11 @@ static void atomic_pools_init(void)
 		if (i == KDMA_ATOMIC_POOL_DMA && !kdma_opts()->zone_dma_size)
 			continue;
 		pools[i].present = true;
-		if (atomic_pool_expand(&pools[i], atomic_pool_size) == 0 && !kdma_opts()->quiet)
-			fprintf(stderr, "DMA: preallocated %zu KiB %s pool for atomic allocations\n",
-				pools[i].size >> 10, pools[i].gfp == GFP_DMA ? "GFP_KERNEL|GFP_DMA" :
-				pools[i].gfp == GFP_DMA32 ? "GFP_KERNEL|GFP_DMA32" : "GFP_KERNEL");
+		/* The kernel's boot line "DMA: preallocated %zu KiB %pGg pool for atomic
+		 * allocations" is not printed: every program would show it. */
+		atomic_pool_expand(&pools[i], atomic_pool_size);
 	}
+	atomic_store_explicit(&pools_ready, true, memory_order_release);
 }
 
 static struct atomic_pool *pool_get(enum kdma_atomic_pool_id id)
@@ -287,6 +287,8 @@ bool dma_free_from_pool(struct device *dev, void *start, size_t size)
 {
 	struct atomic_pool *pool = NULL;
 
+	if (!atomic_load_explicit(&pools_ready, memory_order_acquire))
+		return false;
 	while ((pool = dma_guess_pool(pool, 0))) {
 		struct gen_chunk *c;
 
