@@ -8,6 +8,7 @@
 #define _GNU_SOURCE
 #include <sys/mman.h>
 
+#include <linux/gfp.h>
 #include <linux/mm.h>
 
 #include "swiotlb_pool.h"
@@ -46,6 +47,18 @@ static void *swiotlb_mmap_low(size_t size)
 	return NULL;
 }
 
+/* No free stretch of our own: take it from ZONE_DMA32 (sized by zone_dma32_size). */
+static void *swiotlb_zone_dma32(size_t size)
+{
+	unsigned int order = 0;
+	struct page *page;
+
+	while ((PAGE_SIZE << order) < size)
+		order++;
+	page = kdma_alloc_pages(GFP_DMA32, order);
+	return page ? page_address(page) : NULL;
+}
+
 struct io_tlb_pool *swiotlb_pool_create(unsigned long nslabs, unsigned int nareas)
 {
 	struct io_tlb_pool *pool = kdma_zalloc(sizeof(*pool));
@@ -57,6 +70,8 @@ struct io_tlb_pool *swiotlb_pool_create(unsigned long nslabs, unsigned int narea
 	pool->slots = kdma_zalloc(nslabs * sizeof(*pool->slots));
 	pool->areas = kdma_zalloc(nareas * sizeof(*pool->areas));
 	mem = pool->slots && pool->areas ? swiotlb_mmap_low(bytes) : NULL;
+	if (!mem && pool->slots && pool->areas)
+		mem = swiotlb_zone_dma32(bytes);
 	if (!mem) {
 		kdma_free(pool->slots);
 		kdma_free(pool->areas);
