@@ -127,73 +127,53 @@ Test(swiotlb, to_device_cpu_update_needs_sync_for_device)
 	unmap(a, sizeof(buf), DMA_TO_DEVICE, 0);
 }
 
-Test(swiotlb, sync_for_device_from_device_copies_nothing)
+static bool copies_to_device(enum dma_data_direction dir)
 {
-	char buf[256], seen[256];
-	dma_addr_t a;
-
-	memset(buf, 0x31, sizeof(buf));
-	a = map(buf, sizeof(buf), DMA_FROM_DEVICE, 0);
-	memset(buf, 0x32, sizeof(buf));
-	swiotlb_sync_single_for_device(&dev, a, sizeof(buf), DMA_FROM_DEVICE);
-	dev_read(a, seen, sizeof(seen));
-	cr_assert(all_bytes(seen, 0x31, sizeof(seen)), "sync_for_device(FROM_DEVICE) copied");
-	unmap(a, sizeof(buf), DMA_FROM_DEVICE, DMA_ATTR_SKIP_CPU_SYNC);
+	return dir == DMA_TO_DEVICE || dir == DMA_BIDIRECTIONAL;
 }
 
-Test(swiotlb, to_device_never_copies_back)
+static bool copies_to_cpu(enum dma_data_direction dir)
 {
-	char buf[256], junk[256];
-	dma_addr_t a;
-
-	memset(buf, 0x41, sizeof(buf));
-	a = map(buf, sizeof(buf), DMA_TO_DEVICE, 0);
-	memset(junk, 0x5a, sizeof(junk));
-	dev_write(a, junk, sizeof(junk)); /* a device scribbling on a TO_DEVICE buffer */
-	swiotlb_sync_single_for_cpu(&dev, a, sizeof(buf), DMA_TO_DEVICE);
-	cr_assert(all_bytes(buf, 0x41, sizeof(buf)), "sync_for_cpu(TO_DEVICE) copied back");
-	unmap(a, sizeof(buf), DMA_TO_DEVICE, 0);
-	cr_assert(all_bytes(buf, 0x41, sizeof(buf)), "unmap(TO_DEVICE) copied back");
+	return dir == DMA_FROM_DEVICE || dir == DMA_BIDIRECTIONAL;
 }
 
-Test(swiotlb, bidirectional_copies_both_ways)
+/* Every cell of the table in kernel-dma.md §3.5: per mapping direction, each sync call in each
+ * direction (a sync copies by its own dir, not the mapping's), and unmap with and without
+ * DMA_ATTR_SKIP_CPU_SYNC. */
+Test(swiotlb, copy_matrix_matches_the_kernel_table)
 {
-	char buf[1024], seen[1024], data[1024];
-	dma_addr_t a;
+	static const enum dma_data_direction dirs[] = { DMA_TO_DEVICE, DMA_FROM_DEVICE,
+							DMA_BIDIRECTIONAL };
+	char buf[900], seen[900], data[900];
 
-	memset(buf, 0x01, sizeof(buf));
-	a = map(buf, sizeof(buf), DMA_BIDIRECTIONAL, 0);
-	memset(buf, 0x02, sizeof(buf));
-	swiotlb_sync_single_for_device(&dev, a, sizeof(buf), DMA_BIDIRECTIONAL);
-	dev_read(a, seen, sizeof(seen));
-	cr_assert(all_bytes(seen, 0x02, sizeof(seen)));
-	memset(data, 0x03, sizeof(data));
-	dev_write(a, data, sizeof(data));
-	swiotlb_sync_single_for_cpu(&dev, a, sizeof(buf), DMA_BIDIRECTIONAL);
-	cr_assert(all_bytes(buf, 0x03, sizeof(buf)));
-	memset(data, 0x04, sizeof(data));
-	dev_write(a, data, sizeof(data));
-	unmap(a, sizeof(buf), DMA_BIDIRECTIONAL, 0);
-	cr_assert(all_bytes(buf, 0x04, sizeof(buf)), "unmap(BIDIRECTIONAL) did not copy back");
-}
+	for (int m = 0; m < 3; m++) {
+		for (int sd = 0; sd < 3; sd++) {
+			dma_addr_t a;
 
-Test(swiotlb, unmap_copies_back_unless_skip_cpu_sync)
-{
-	char buf[2048], data[2048];
-	dma_addr_t a;
-
-	memset(data, 0x77, sizeof(data));
-	memset(buf, 0x66, sizeof(buf));
-	a = map(buf, sizeof(buf), DMA_FROM_DEVICE, 0);
-	dev_write(a, data, sizeof(data));
-	unmap(a, sizeof(buf), DMA_FROM_DEVICE, 0);
-	cr_assert(all_bytes(buf, 0x77, sizeof(buf)), "unmap(FROM_DEVICE) did not copy back");
-
-	memset(buf, 0x66, sizeof(buf));
-	a = map(buf, sizeof(buf), DMA_FROM_DEVICE, 0);
-	dev_write(a, data, sizeof(data));
-	unmap(a, sizeof(buf), DMA_FROM_DEVICE, DMA_ATTR_SKIP_CPU_SYNC);
-	cr_assert(all_bytes(buf, 0x66, sizeof(buf)), "unmap with SKIP_CPU_SYNC copied back");
+			memset(buf, 0xa0, sizeof(buf));
+			a = map(buf, sizeof(buf), dirs[m], 0);
+			/* sync_for_device: orig → slot only for TO_DEVICE / BIDIRECTIONAL */
+			memset(buf, 0xb0, sizeof(buf));
+			swiotlb_sync_single_for_device(&dev, a, sizeof(buf), dirs[sd]);
+			dev_read(a, seen, sizeof(seen));
+			cr_assert(all_bytes(seen, copies_to_device(dirs[sd]) ? 0xb0 : 0xa0, sizeof(seen)),
+				  "map dir %d, sync_for_device(%d)", dirs[m], dirs[sd]);
+			/* sync_for_cpu: slot → orig only for FROM_DEVICE / BIDIRECTIONAL */
+			memset(data, 0xc0, sizeof(data));
+			dev_write(a, data, sizeof(data));
+			memset(buf, 0xd0, sizeof(buf));
+			swiotlb_sync_single_for_cpu(&dev, a, sizeof(buf), dirs[sd]);
+			cr_assert(all_bytes(buf, copies_to_cpu(dirs[sd]) ? 0xc0 : 0xd0, sizeof(buf)),
+				  "map dir %d, sync_for_cpu(%d)", dirs[m], dirs[sd]);
+			/* unmap: slot → orig for FROM_DEVICE / BIDIRECTIONAL unless SKIP_CPU_SYNC */
+			memset(data, 0xe0, sizeof(data));
+			dev_write(a, data, sizeof(data));
+			memset(buf, 0xf0, sizeof(buf));
+			unmap(a, sizeof(buf), dirs[m], sd == 0 ? DMA_ATTR_SKIP_CPU_SYNC : 0);
+			cr_assert(all_bytes(buf, copies_to_cpu(dirs[m]) && sd ? 0xe0 : 0xf0, sizeof(buf)),
+				  "unmap dir %d, attrs %s", dirs[m], sd ? "0" : "SKIP_CPU_SYNC");
+		}
+	}
 }
 
 /* CVE-2022-0854: bytes the device does not write keep the original's contents, even when the
