@@ -23,6 +23,7 @@
 #include <linux/dma-mapping.h>
 #include <linux/scatterlist.h>
 
+#include "cpu_access.h"
 #include "options.h"
 #include "ownership_hooks.h"
 #include "report.h"
@@ -49,6 +50,7 @@ struct shadow_piece {
 	u8 *snap;         /* expected CPU view while device-owned, or NULL (poisoned: the byte) */
 	u8 *edges;        /* bytes of the first and last line outside the piece, at hand-over */
 	size_t head_len, tail_len;
+	uintptr_t track;  /* CPU-access backend cookie (receive pieces), 0: none */
 };
 
 struct san_shadow {
@@ -113,6 +115,7 @@ static void shadow_destroy(struct san_shadow *s)
 		shadow_free_mem(p->devview, p->len);
 		shadow_free_mem(p->snap, p->len);
 		shadow_free_mem(p->edges, p->head_len + p->tail_len);
+		cpu_access_untrack(p->track);
 	}
 	pthread_mutex_destroy(&s->lock);
 	shadow_free_mem(s, sizeof(*s) + s->npieces * sizeof(s->pieces[0]));
@@ -145,6 +148,8 @@ static void piece_to_device(struct san_shadow *s, struct shadow_piece *p, size_t
 	off_lo = lo - p->cpu;
 	off_hi = hi - p->cpu;
 
+	if (s->dir != DMA_FROM_DEVICE)
+		cpu_access_check_defined(s->dev, p->bus, lo, hi, s->dir);
 	if (p->devview && (at_map || s->dir == DMA_BIDIRECTIONAL))
 		/* the device sees what the CPU holds (swiotlb copies orig → slot at map, and for
 		 * BIDIRECTIONAL at sync_for_device; FROM_DEVICE syncs copy nothing) */
@@ -153,6 +158,7 @@ static void piece_to_device(struct san_shadow *s, struct shadow_piece *p, size_t
 		memcpy(p->snap + off_lo, (void *)lo, off_hi - off_lo);
 	if (s->poisoned)
 		memset((void *)lo, DMASAN_POISON_BYTE, off_hi - off_lo);
+	cpu_access_protect(p->track, lo, hi);
 	if (p->edges && l0 == 0 && p->head_len)
 		memcpy(p->edges, (void *)p->lbase, p->head_len);
 	if (p->edges && l1 == p->nlines && p->tail_len)
@@ -232,6 +238,10 @@ static bool piece_init(struct san_shadow *s, struct shadow_piece *p, dma_addr_t 
 	if (s->edges && p->head_len + p->tail_len &&
 	    !(p->edges = shadow_zalloc(p->head_len + p->tail_len)))
 		return false;
+	if (dir_receives(s->dir))
+		p->track = cpu_access_track(cpu, end, s->dir == DMA_FROM_DEVICE
+			? "dmasan: DMA_FROM_DEVICE buffer owned by the device (cpu-read-device-owned)"
+			: "dmasan: DMA_BIDIRECTIONAL buffer owned by the device (cpu-read-device-owned)");
 	return true;
 }
 
@@ -270,7 +280,9 @@ static struct san_shadow *shadow_create(struct san_entry *e)
 		shadow_destroy(s);
 		return NULL;
 	}
+	cpu_access_quiet_begin();
 	piece_to_device(s, &s->pieces[0], 0, s->pieces[0].nlines, true);
+	cpu_access_quiet_end();
 	return s;
 }
 
@@ -379,6 +391,23 @@ static void find_edge_writes(const struct san_shadow *s, const struct shadow_pie
 	}
 }
 
+/* The backend stops trapping CPU accesses to the device-owned lines among [l0, l1). */
+static void piece_unprotect(struct san_shadow *s, struct shadow_piece *p, size_t l0, size_t l1)
+{
+	size_t l;
+
+	if (!p->track)
+		return;
+	for (l = l0; l < l1; l++) {
+		uintptr_t lo = p->lbase + l * s->line, hi = lo + s->line;
+
+		if (!(p->state[l] & LS_DEV))
+			continue;
+		cpu_access_unprotect(p->track, lo < p->cpu ? p->cpu : lo,
+				     hi > p->cpu + p->len ? p->cpu + p->len : hi);
+	}
+}
+
 /* Lines [l0, l1) of p come back to the CPU: restore the view (kernel bounce semantics: device
  * bytes where it wrote, the original elsewhere — the device view holds exactly that). */
 static void piece_to_cpu(struct san_shadow *s, struct shadow_piece *p, size_t l0, size_t l1,
@@ -454,6 +483,7 @@ static void takeback(struct san_shadow *s, uintptr_t lo, uintptr_t hi, bool chec
 
 	memset(&f, 0, sizeof(f));
 	pthread_mutex_lock(&s->lock);
+	cpu_access_quiet_begin();
 	for (i = 0; i < s->npieces; i++) {
 		struct shadow_piece *p = &s->pieces[i];
 		size_t l0, l1;
@@ -463,10 +493,13 @@ static void takeback(struct san_shadow *s, uintptr_t lo, uintptr_t hi, bool chec
 		if (check) {
 			find_cpu_writes(s, p, l0, l1, &f.w);
 			find_edge_writes(s, p, l0, l1, &f.edge_count, &f.edge_first);
+			/* open the lines before libkdma copies a bounce slot back into them */
+			piece_unprotect(s, p, l0, l1);
 		}
 		if (move)
 			piece_to_cpu(s, p, l0, l1, copy_back);
 	}
+	cpu_access_quiet_end();
 	pthread_mutex_unlock(&s->lock);
 	report_takeback(s, &f, when);
 }
@@ -478,6 +511,7 @@ static void handover(struct san_shadow *s, uintptr_t lo, uintptr_t hi)
 	pthread_mutex_lock(&s->lock);
 	s->handover_stack = dmasan_stack_capture(2);
 	s->handover_tid = dmasan_thread_id();
+	cpu_access_quiet_begin();
 	for (i = 0; i < s->npieces; i++) {
 		struct shadow_piece *p = &s->pieces[i];
 		size_t l0, l1;
@@ -485,6 +519,7 @@ static void handover(struct san_shadow *s, uintptr_t lo, uintptr_t hi)
 		if (piece_lines(s, p, lo, hi, &l0, &l1))
 			piece_to_device(s, p, l0, l1, false);
 	}
+	cpu_access_quiet_end();
 	pthread_mutex_unlock(&s->lock);
 }
 

@@ -1,0 +1,44 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * CPU-access backends (cpu_access=auto|asan|valgrind|mprotect|off): make CPU loads and stores to
+ * device-owned receive lines fault at the access, with the access's own stack, on top of the
+ * transition checks of shadow.c.
+ *  - valgrind: memcheck marks the lines NOACCESS and describes them as a DMA mapping; memcheck's
+ *    own "Invalid read/write" report names the mapping. Definedness (V-bits) lets us find
+ *    uninitialised bytes handed to the device (uninit-to-device).
+ *  - asan: __asan_poison_memory_region on the lines (ASan's own shadow saved and restored), and
+ *    ASan's use-after-poison report turned into ours through its error-report callback.
+ *  - mprotect: not implemented yet; auto falls back to the transition checks alone.
+ */
+#ifndef DMASAN_SAN_CPU_ACCESS_H
+#define DMASAN_SAN_CPU_ACCESS_H
+
+#include <linux/types.h>
+
+struct device;
+
+enum cpu_access_backend { CPU_ACCESS_NONE, CPU_ACCESS_VALGRIND, CPU_ACCESS_ASAN };
+
+/* Chosen once from the cpu_access option and what the process runs under. */
+enum cpu_access_backend cpu_access_backend(void);
+const char *cpu_access_backend_name(void);
+
+/* A receive piece [lo, hi) starts being tracked (at map) / stops (at release). Returns a cookie
+ * (0: no backend). `what` describes the memory in the backend's own reports. */
+uintptr_t cpu_access_track(uintptr_t lo, uintptr_t hi, const char *what);
+void cpu_access_untrack(uintptr_t cookie);
+/* The device takes / the CPU gets back [lo, hi), a part of a tracked piece. */
+void cpu_access_protect(uintptr_t cookie, uintptr_t lo, uintptr_t hi);
+void cpu_access_unprotect(uintptr_t cookie, uintptr_t lo, uintptr_t hi);
+
+/* The device may read [lo, hi): report uninit-to-device if some bytes were never initialised
+ * (valgrind only; elsewhere the definedness is unknown). */
+void cpu_access_check_defined(struct device *dev, dma_addr_t bus, uintptr_t lo, uintptr_t hi,
+			      unsigned int dir);
+
+/* Brackets around the sanitizer's own reads of program memory: under valgrind they would
+ * otherwise be reported as the program's errors. */
+void cpu_access_quiet_begin(void);
+void cpu_access_quiet_end(void);
+
+#endif
