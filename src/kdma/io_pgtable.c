@@ -89,6 +89,20 @@ void io_pgtable_free(struct io_pgtable *pt)
 	free(pt);
 }
 
+/* Clear up to n leaves from iova, stopping at the first empty one; returns how many. */
+static size_t clear_leaves(struct io_pgtable *pt, unsigned long iova, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		u64 *slot = leaf_slot(pt, iova + (i << IO_PGTABLE_PAGE_SHIFT), false);
+
+		if (!slot || !__atomic_exchange_n(slot, 0, __ATOMIC_ACQ_REL))
+			break;
+	}
+	return i;
+}
+
 int io_pgtable_map_pages(struct io_pgtable *pt, unsigned long iova, phys_addr_t paddr,
 			 size_t pgcount, int prot)
 {
@@ -106,12 +120,12 @@ int io_pgtable_map_pages(struct io_pgtable *pt, unsigned long iova, phys_addr_t 
 		u64 expected = 0;
 
 		if (!slot) {
-			io_pgtable_unmap_pages(pt, iova, i);
+			clear_leaves(pt, iova, i);
 			return -ENOMEM;
 		}
 		if (!__atomic_compare_exchange_n(slot, &expected, pte, false, __ATOMIC_RELEASE,
 						 __ATOMIC_RELAXED)) {
-			io_pgtable_unmap_pages(pt, iova, i);
+			clear_leaves(pt, iova, i);
 			return -EEXIST;
 		}
 	}
@@ -121,18 +135,13 @@ int io_pgtable_map_pages(struct io_pgtable *pt, unsigned long iova, phys_addr_t 
 
 size_t io_pgtable_unmap_pages(struct io_pgtable *pt, unsigned long iova, size_t pgcount)
 {
-	size_t i;
+	size_t n;
 
 	if (!iova_in_range(iova, pgcount))
 		return 0;
-	for (i = 0; i < pgcount; i++) {
-		u64 *slot = leaf_slot(pt, iova + (i << IO_PGTABLE_PAGE_SHIFT), false);
-
-		if (!slot || !__atomic_exchange_n(slot, 0, __ATOMIC_ACQ_REL))
-			break;
-	}
-	atomic_fetch_sub_explicit(&pt->mapped, i, memory_order_relaxed);
-	return i << IO_PGTABLE_PAGE_SHIFT;
+	n = clear_leaves(pt, iova, pgcount);
+	atomic_fetch_sub_explicit(&pt->mapped, n, memory_order_relaxed);
+	return n << IO_PGTABLE_PAGE_SHIFT;
 }
 
 io_pte_t io_pgtable_lookup(struct io_pgtable *pt, unsigned long iova)
