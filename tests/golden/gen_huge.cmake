@@ -1,3 +1,4 @@
+cmake_minimum_required(VERSION 3.25)
 # Writes OUT: a run record, a violation whose stack has 10^4 frames, a line nested 10^5 deep,
 # then one good violation (which must still be reported).
 set(frame "{\"pc\":\"0x5600aa002200\",\"function\":\"recurse\",\"file\":\"/src/r.c\",\"line\":7}")

@@ -1,3 +1,4 @@
+cmake_minimum_required(VERSION 3.25) # script mode: new policies (@VAR@ stays literal)
 # Runs dmasan-report and checks its exit status, and optionally its output and stderr against
 # expected files. cmake -DTOOL=... -DARGS="a|b" -DRC=1 [-DEXPECTED=f] [-DEXPECTED_STDERR=f]
 # [-DSTDERR_REGEX=re] [-DVERSION=v] [-DDOCS_URL=u] -DOUT=file -P run_golden.cmake
