@@ -148,7 +148,7 @@ int dmasan_json_fd(void)
 	return json_fd;
 }
 
-static void vline(int fd, const char *fmt, va_list ap)
+static __attribute__((format(printf, 2, 0))) void vline(int fd, const char *fmt, va_list ap)
 {
 	char storage[1024];
 	struct dmasan_buf b = DMASAN_BUF_INIT(fd, storage);

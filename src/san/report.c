@@ -279,8 +279,13 @@ static void put_fact_value(struct dmasan_buf *b, const struct dmasan_fact *f, bo
 			dmasan_buf_putc(b, '"');
 			dmasan_buf_json_str(b, f->str);
 			dmasan_buf_putc(b, '"');
-		} else {
-			dmasan_buf_puts(b, f->str);
+		} else { /* one line per report line: control characters shown escaped */
+			for (const char *c = f->str; *c; c++) {
+				if ((unsigned char)*c < 0x20)
+					dmasan_buf_printf(b, "\\x%02x", (unsigned char)*c);
+				else
+					dmasan_buf_putc(b, *c);
+			}
 		}
 		break;
 	}
@@ -514,10 +519,13 @@ bool dmasan_report_emit(struct dmasan_report *r)
 	e = dedup_slot(r->check, r->stack, &is_new);
 	if (!is_new) {
 		e->occurrences++;
-		if (e->suppressed)
+		if (e->suppressed) { /* count the hit on the rule too (symbols are cached) */
+			n = symbolize_stack(r->stack, sym, MAX_SYM_FRAMES / 2);
+			supp_match(r->check, sym, n);
 			n_suppressed++;
-		else
+		} else {
 			count(r->check);
+		}
 		pthread_mutex_unlock(&report_lock);
 		in_report = false;
 		return !e->suppressed;

@@ -55,8 +55,8 @@ static bool has_prefix(const char *s, const char *p, size_t n)
 
 static int classify(const struct dmasan_frame *f)
 {
-	static const char *const startup[] = { "_start", "__libc_start_main", "__libc_start_call_main",
-					       "start_thread", "clone", "clone3" };
+	static const char *const startup[] = { "_start", "__libc_start_main", "__libc_start_main_impl",
+					       "__libc_start_call_main", "start_thread", "clone", "clone3" };
 	const char *base = f->module ? strrchr(f->module, '/') : NULL;
 	size_t rlen;
 	const char *root = src_root(&rlen);
