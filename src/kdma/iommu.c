@@ -321,15 +321,23 @@ void iommu_dma_unmap_resource(struct device *dev, dma_addr_t handle, size_t size
 
 /* ------------------------------------------------------------------------- syncs ---- */
 
+/* The physical address a sync must act on, or 0 when there is nothing to do: a coherent device
+ * with no bounce buffer involved, or an IOVA that is not mapped. */
+static phys_addr_t sync_target(struct device *dev, dma_addr_t dma_handle, size_t size,
+			       enum dma_data_direction dir)
+{
+	struct iommu_domain *domain = kdma_iommu_domain(dev);
+
+	if (!domain || (dev->dma_coherent && !kdma_iommu_use_swiotlb(dev, size, dir)))
+		return 0;
+	return io_pgtable_iova_to_phys(domain->pgtbl, dma_handle);
+}
+
 void iommu_dma_sync_single_for_cpu(struct device *dev, dma_addr_t dma_handle, size_t size,
 				   enum dma_data_direction dir)
 {
-	struct iommu_domain *domain = kdma_iommu_domain(dev);
-	phys_addr_t phys;
+	phys_addr_t phys = sync_target(dev, dma_handle, size, dir);
 
-	if (!domain || (dev->dma_coherent && !kdma_iommu_use_swiotlb(dev, size, dir)))
-		return;
-	phys = io_pgtable_iova_to_phys(domain->pgtbl, dma_handle);
 	if (!phys)
 		return;
 	if (!dev->dma_coherent)
@@ -341,12 +349,8 @@ void iommu_dma_sync_single_for_cpu(struct device *dev, dma_addr_t dma_handle, si
 void iommu_dma_sync_single_for_device(struct device *dev, dma_addr_t dma_handle, size_t size,
 				      enum dma_data_direction dir)
 {
-	struct iommu_domain *domain = kdma_iommu_domain(dev);
-	phys_addr_t phys;
+	phys_addr_t phys = sync_target(dev, dma_handle, size, dir);
 
-	if (!domain || (dev->dma_coherent && !kdma_iommu_use_swiotlb(dev, size, dir)))
-		return;
-	phys = io_pgtable_iova_to_phys(domain->pgtbl, dma_handle);
 	if (!phys)
 		return;
 	if (is_swiotlb_buffer(dev, phys))

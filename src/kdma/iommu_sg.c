@@ -251,32 +251,35 @@ void iommu_dma_unmap_sg(struct device *dev, struct scatterlist *sg, int nents,
 		kdma_iommu_unmap(dev, start, end - start);
 }
 
-void iommu_dma_sync_sg_for_cpu(struct device *dev, struct scatterlist *sgl, int nelems,
-			       enum dma_data_direction dir)
+/* Per element through the single-mapping sync when bounced, else arch sync on the CPU pages. */
+static void sync_sg(struct device *dev, struct scatterlist *sgl, int nelems,
+		    enum dma_data_direction dir, bool for_cpu)
 {
 	struct scatterlist *sg;
 	int i;
 
-	if (sg_dma_is_swiotlb(sgl)) {
-		for_each_sg(sgl, sg, nelems, i)
+	if (!sgl || (!sg_dma_is_swiotlb(sgl) && dev->dma_coherent))
+		return;
+	for_each_sg(sgl, sg, nelems, i) {
+		if (sg_dma_is_swiotlb(sgl) && for_cpu)
 			iommu_dma_sync_single_for_cpu(dev, sg_dma_address(sg), sg->length, dir);
-	} else if (!dev->dma_coherent) {
-		for_each_sg(sgl, sg, nelems, i)
+		else if (sg_dma_is_swiotlb(sgl))
+			iommu_dma_sync_single_for_device(dev, sg_dma_address(sg), sg->length, dir);
+		else if (for_cpu)
 			kdma_arch_sync_for_cpu(sg_phys(sg), sg->length, dir);
+		else
+			kdma_arch_sync_for_device(sg_phys(sg), sg->length, dir);
 	}
+}
+
+void iommu_dma_sync_sg_for_cpu(struct device *dev, struct scatterlist *sgl, int nelems,
+			       enum dma_data_direction dir)
+{
+	sync_sg(dev, sgl, nelems, dir, true);
 }
 
 void iommu_dma_sync_sg_for_device(struct device *dev, struct scatterlist *sgl, int nelems,
 				  enum dma_data_direction dir)
 {
-	struct scatterlist *sg;
-	int i;
-
-	if (sg_dma_is_swiotlb(sgl)) {
-		for_each_sg(sgl, sg, nelems, i)
-			iommu_dma_sync_single_for_device(dev, sg_dma_address(sg), sg->length, dir);
-	} else if (!dev->dma_coherent) {
-		for_each_sg(sgl, sg, nelems, i)
-			kdma_arch_sync_for_device(sg_phys(sg), sg->length, dir);
-	}
+	sync_sg(dev, sgl, nelems, dir, false);
 }
