@@ -197,17 +197,6 @@ static struct dma_page *pool_alloc_page(struct dma_pool *pool, gfp_t gfp)
 	return page;
 }
 
-static struct dma_block *pool_block_pop(struct dma_pool *pool)
-{
-	struct dma_block *block = pool->next_block;
-
-	if (block) {
-		pool->next_block = block->next_block;
-		pool->nr_active++;
-	}
-	return block;
-}
-
 static void pool_hexdump(struct dma_pool *pool, const u8 *data)
 {
 	unsigned int len = pool->size < POOL_HEXDUMP_MAX ? pool->size : POOL_HEXDUMP_MAX;
@@ -222,19 +211,82 @@ static void pool_hexdump(struct dma_pool *pool, const u8 *data)
 	}
 }
 
+/* Does `offset` in a chunk start a block (the layout of pool_initialise_page)? */
+static bool pool_offset_is_block(struct dma_pool *pool, size_t offset)
+{
+	size_t in_boundary = offset % pool->boundary;
+
+	return offset < pool->allocation && in_boundary % pool->size == 0 &&
+	       in_boundary + pool->size <= pool->boundary;
+}
+
+/* The chunk whose CPU range holds vaddr, or NULL. Called locked. */
+static struct dma_page *pool_find_vaddr(struct dma_pool *pool, const void *vaddr)
+{
+	for (struct dma_page *page = pool->pages; page; page = page->next)
+		if ((const char *)vaddr >= (char *)page->vaddr &&
+		    (const char *)vaddr < (char *)page->vaddr + pool->allocation)
+			return page;
+	return NULL;
+}
+
+/* A free block's header as pool_block_push wrote it: a link to another block of this pool and
+ * the block's own dma. Only a write after free breaks it. */
+static bool pool_header_ok(struct dma_pool *pool, struct dma_block *block)
+{
+	struct dma_page *page = pool_find_vaddr(pool, block);
+	struct dma_block *next = block->next_block;
+	size_t offset = (size_t)((char *)block - (char *)page->vaddr);
+
+	if (block->dma != page->dma + offset)
+		return false;
+	if (!next)
+		return true;
+	page = pool_find_vaddr(pool, next);
+	return page && pool_offset_is_block(pool, (size_t)((char *)next - (char *)page->vaddr));
+}
+
+/*
+ * Take the head of the free list. Called locked. The kernel trusts the header of the free
+ * block; here a header overwritten after free (*corrupted set) cuts the list after this block
+ * and its dma is recomputed, so a driver bug leaks blocks instead of crashing the allocator.
+ */
+static struct dma_block *pool_block_pop(struct dma_pool *pool, bool *corrupted)
+{
+	struct dma_block *block = pool->next_block;
+
+	if (block) {
+		if (!pool_header_ok(pool, block)) {
+			struct dma_page *page = pool_find_vaddr(pool, block);
+
+			*corrupted = true;
+			block->next_block = NULL;
+			block->dma = page->dma + (size_t)((char *)block - (char *)page->vaddr);
+		}
+		pool->next_block = block->next_block;
+		pool->nr_active++;
+	}
+	return block;
+}
+
+static void pool_report_corrupted(struct dma_pool *pool, struct dma_block *block)
+{
+	dev_err(pool->dev, "dma_pool_alloc %s, %p (corrupted)\n", pool->name, (void *)block);
+	pool_hexdump(pool, (const u8 *)block);
+	pool_hook(pool, KDMA_POOL_CORRUPTED, block, block->dma);
+}
+
 /* A free block must still hold 0xa7 past its header: anything else was written after free. */
-static void pool_check_block(struct dma_pool *pool, struct dma_block *block, gfp_t gfp)
+static void pool_check_block(struct dma_pool *pool, struct dma_block *block, gfp_t gfp,
+			     bool header_corrupted)
 {
 	const u8 *data = (const u8 *)block;
+	unsigned int i = sizeof(struct dma_block);
 
-	for (unsigned int i = sizeof(struct dma_block); i < pool->size; i++) {
-		if (data[i] == POOL_POISON_FREED)
-			continue;
-		dev_err(pool->dev, "dma_pool_alloc %s, %p (corrupted)\n", pool->name, (void *)block);
-		pool_hexdump(pool, data);
-		pool_hook(pool, KDMA_POOL_CORRUPTED, block, block->dma);
-		break;
-	}
+	while (i < pool->size && data[i] == POOL_POISON_FREED)
+		i++;
+	if (header_corrupted || i < pool->size)
+		pool_report_corrupted(pool, block);
 	if (!(gfp & __GFP_ZERO))
 		memset(block, POOL_POISON_ALLOCATED, pool->size);
 }
@@ -243,6 +295,7 @@ void *dma_pool_alloc(struct dma_pool *pool, gfp_t mem_flags, dma_addr_t *handle)
 {
 	struct dma_block *block;
 	struct dma_page *page;
+	bool corrupted = false;
 	dma_addr_t dma;
 
 	if (!pool || !handle) {
@@ -250,7 +303,7 @@ void *dma_pool_alloc(struct dma_pool *pool, gfp_t mem_flags, dma_addr_t *handle)
 		return NULL;
 	}
 	pthread_mutex_lock(&pool->lock);
-	block = pool_block_pop(pool);
+	block = pool_block_pop(pool, &corrupted);
 	if (!block) {
 		/* The chunk is allocated unlocked, as the kernel drops its spinlock to do so. */
 		pthread_mutex_unlock(&pool->lock);
@@ -259,12 +312,12 @@ void *dma_pool_alloc(struct dma_pool *pool, gfp_t mem_flags, dma_addr_t *handle)
 			return NULL;
 		pthread_mutex_lock(&pool->lock);
 		pool_initialise_page(pool, page);
-		block = pool_block_pop(pool);
+		block = pool_block_pop(pool, &corrupted);
 	}
 	pthread_mutex_unlock(&pool->lock);
 
 	dma = block->dma;
-	pool_check_block(pool, block, mem_flags);
+	pool_check_block(pool, block, mem_flags, corrupted);
 	if (mem_flags & __GFP_ZERO)
 		memset(block, 0, pool->size);
 	*handle = dma;
@@ -286,7 +339,7 @@ void *dma_pool_zalloc(struct dma_pool *pool, gfp_t mem_flags, dma_addr_t *handle
 static enum kdma_pool_event pool_block_err(struct dma_pool *pool, void *vaddr, dma_addr_t dma)
 {
 	struct dma_page *page;
-	size_t offset, in_boundary;
+	size_t offset;
 
 	for (page = pool->pages; page; page = page->next)
 		if (dma >= page->dma && dma - page->dma < pool->allocation)
@@ -294,8 +347,7 @@ static enum kdma_pool_event pool_block_err(struct dma_pool *pool, void *vaddr, d
 	if (!page)
 		return KDMA_POOL_BAD_DMA;
 	offset = dma - page->dma;
-	in_boundary = offset % pool->boundary;
-	if (in_boundary % pool->size || in_boundary + pool->size > pool->boundary)
+	if (!pool_offset_is_block(pool, offset))
 		return KDMA_POOL_BAD_DMA;
 	if ((char *)vaddr != (char *)page->vaddr + offset)
 		return KDMA_POOL_BAD_VADDR;

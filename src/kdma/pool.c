@@ -92,6 +92,23 @@ static int atomic_pool_expand(struct atomic_pool *pool, size_t size)
 	return 0;
 }
 
+/* has_managed_dma(): the model serves GFP_DMA from ZONE_DMA32 when nothing below 16 MiB could be
+ * reserved (e.g. under valgrind); then there is no dma pool, as on machines without ZONE_DMA. */
+static bool zone_dma_exists(void)
+{
+	struct page *page;
+	bool low;
+
+	if (!kdma_opts()->zone_dma_size)
+		return false;
+	page = kdma_alloc_pages(GFP_DMA, 0);
+	if (!page)
+		return false;
+	low = page_to_phys(page) + PAGE_SIZE - 1 <= 0xffffffULL;
+	kdma_free_pages(page, 0);
+	return low;
+}
+
 static void atomic_pools_init(void)
 {
 	u64 opt = kdma_opts()->atomic_pool_size;
@@ -109,7 +126,7 @@ static void atomic_pools_init(void)
 			atomic_pool_size = SZ_128K_;
 	}
 	for (int i = 0; i < KDMA_ATOMIC_POOL__COUNT; i++) {
-		if (i == KDMA_ATOMIC_POOL_DMA && !kdma_opts()->zone_dma_size)
+		if (i == KDMA_ATOMIC_POOL_DMA && !zone_dma_exists())
 			continue;
 		pools[i].present = true;
 		/* The kernel's boot line "DMA: preallocated %zu KiB %pGg pool for atomic

@@ -100,50 +100,75 @@ Test(atomic_pool, coherent_device_does_not_use_pool)
 	dmasim_device_destroy(dev);
 }
 
-Test(atomic_pool, pool_chosen_by_mask)
+/* The zone flag picks the first pool tried (dma_guess_pool). */
+Test(atomic_pool, pool_chosen_by_gfp_zone)
 {
 	struct device *d32 = noncoherent_device("mask32", DMA_BIT_MASK(32));
 	struct device *d24 = noncoherent_device("mask24", DMA_BIT_MASK(24));
 	u64 n32 = pstats(KDMA_ATOMIC_POOL_DMA32).nr_allocs;
-	dma_addr_t h;
-	void *a = dma_direct_alloc(d32, PAGE_SIZE, &h, GFP_ATOMIC, 0);
+	void *cpu = NULL;
 
-	cr_assert_not_null(a);
+	cr_assert_not_null(dma_alloc_from_pool(d32, PAGE_SIZE, &cpu, GFP_ATOMIC | GFP_DMA32,
+					       kdma_dma_coherent_ok));
 	cr_expect_eq(pstats(KDMA_ATOMIC_POOL_DMA32).nr_allocs, n32 + 1);
-	cr_expect_lt(h, 1ULL << 32);
-	dma_direct_free(d32, PAGE_SIZE, a, h, 0);
+	cr_expect_lt(kdma_virt_to_phys(cpu), 1ULL << 32);
+	cr_expect(dma_free_from_pool(d32, cpu, PAGE_SIZE));
 
 	if (pstats(KDMA_ATOMIC_POOL_DMA).present) {
 		u64 n24 = pstats(KDMA_ATOMIC_POOL_DMA).nr_allocs;
 
-		a = dma_direct_alloc(d24, PAGE_SIZE, &h, GFP_ATOMIC, 0);
-		cr_assert_not_null(a);
+		cr_assert_not_null(dma_alloc_from_pool(d24, PAGE_SIZE, &cpu, GFP_ATOMIC | GFP_DMA,
+						       kdma_dma_coherent_ok));
 		cr_expect_eq(pstats(KDMA_ATOMIC_POOL_DMA).nr_allocs, n24 + 1);
-		cr_expect_lt(h, 1ULL << 24);
-		dma_direct_free(d24, PAGE_SIZE, a, h, 0);
+		cr_expect_lt(kdma_virt_to_phys(cpu), 1ULL << 24);
+		cr_expect(dma_free_from_pool(d24, cpu, PAGE_SIZE));
 	}
 	dmasim_device_destroy(d32);
 	dmasim_device_destroy(d24);
 }
 
-/* With no zone flag the kernel pool is tried first; memory the device cannot reach is given
- * back and the next pool (dma32) serves it. */
-Test(atomic_pool, falls_back_to_a_reachable_pool)
+/* Through the direct path: a 32-bit non-coherent device gets reachable pool memory. */
+Test(atomic_pool, direct_alloc_respects_the_mask)
 {
-	struct device *d32 = noncoherent_device("fallback", DMA_BIT_MASK(32));
+	struct device *d32 = noncoherent_device("direct32", DMA_BIT_MASK(32));
+	dma_addr_t h;
+	void *a = dma_direct_alloc(d32, PAGE_SIZE, &h, GFP_ATOMIC, 0);
+
+	cr_assert_not_null(a);
+	cr_expect_lt(h, 1ULL << 32);
+	cr_expect_eq(pstats(KDMA_ATOMIC_POOL_KERNEL).nr_allocs +
+			     pstats(KDMA_ATOMIC_POOL_DMA32).nr_allocs, 1, "served by a pool");
+	dma_direct_free(d32, PAGE_SIZE, a, h, 0);
+	dmasim_device_destroy(d32);
+}
+
+static int ok_calls;
+
+/* Rejects the first pool tried, accepts the next. */
+static bool reject_first(struct device *dev, phys_addr_t phys, size_t size)
+{
+	return ok_calls++ > 0;
+}
+
+/* With no zone flag the kernel pool is tried first; memory phys_addr_ok rejects is given back
+ * and the next pool (dma32) serves the allocation. */
+Test(atomic_pool, falls_back_to_the_next_pool)
+{
+	struct device *dev = noncoherent_device("fallback", DMA_BIT_MASK(64));
 	struct kdma_atomic_pool_stats k = pstats(KDMA_ATOMIC_POOL_KERNEL);
+	u64 n32 = pstats(KDMA_ATOMIC_POOL_DMA32).nr_allocs;
 	void *cpu = NULL;
-	struct page *page = dma_alloc_from_pool(d32, PAGE_SIZE, &cpu, GFP_ATOMIC,
-						kdma_dma_coherent_ok);
+	struct page *page = dma_alloc_from_pool(dev, PAGE_SIZE, &cpu, GFP_ATOMIC, reject_first);
 
 	cr_assert_not_null(page);
-	cr_expect_lt(kdma_virt_to_phys(cpu), 1ULL << 32);
+	cr_expect_eq(ok_calls, 2);
 	cr_expect_eq(page_address(page), cpu);
 	cr_expect_eq(pstats(KDMA_ATOMIC_POOL_KERNEL).avail, k.avail, "rejected and given back");
 	cr_expect_eq(pstats(KDMA_ATOMIC_POOL_KERNEL).nr_allocs, k.nr_allocs);
-	cr_expect(dma_free_from_pool(d32, cpu, PAGE_SIZE));
-	cr_expect_not(dma_free_from_pool(d32, &k, PAGE_SIZE), "not pool memory");
-	dmasim_device_destroy(d32);
+	cr_expect_eq(pstats(KDMA_ATOMIC_POOL_DMA32).nr_allocs, n32 + 1);
+	cr_expect(dma_free_from_pool(dev, cpu, PAGE_SIZE));
+	cr_expect_not(dma_free_from_pool(dev, &k, PAGE_SIZE), "not pool memory");
+	dmasim_device_destroy(dev);
 }
 
 static bool never_ok(struct device *dev, phys_addr_t phys, size_t size)

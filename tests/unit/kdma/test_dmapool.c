@@ -198,6 +198,28 @@ Test(dmapool, write_after_free_is_found_at_alloc)
 	dma_pool_destroy(p);
 }
 
+Test(dmapool, overwritten_free_list_header_does_not_crash)
+{
+	struct dma_pool *p = dma_pool_create("hdr", dev, 64, 8, 0);
+	dma_addr_t ha, hb, h;
+	char *a = dma_pool_alloc(p, GFP_KERNEL, &ha);
+	char *b = dma_pool_alloc(p, GFP_KERNEL, &hb);
+	struct tl_capture cap;
+	char *out;
+
+	dma_pool_free(p, b, hb);
+	dma_pool_free(p, a, ha); /* a is the head, its header links to b */
+	memset(a, 0x41, 16);     /* write after free over the link and the dma */
+	tl_capture_begin(&cap);
+	cr_expect_eq(dma_pool_alloc(p, GFP_KERNEL, &h), a);
+	out = tl_capture_end(&cap);
+	cr_expect_eq(h, ha, "the handle is recomputed, not read from the broken header");
+	cr_expect(strstr(out, "(corrupted)"), "%s", out);
+	cr_expect_eq(tl_count('p', KDMA_POOL_CORRUPTED), 1);
+	cr_expect_not_null(dma_pool_alloc(p, GFP_KERNEL, &h), "the pool keeps working");
+	free(out);
+}
+
 /* A bad free is reported with its event and changes nothing. */
 static void expect_bad_free(struct dma_pool *p, void *vaddr, dma_addr_t dma,
 			    enum kdma_pool_event ev, const char *msg)
