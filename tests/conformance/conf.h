@@ -32,13 +32,12 @@ static inline struct device *conf_dev(u64 mask, bool coherent, enum dmasim_bounc
 static inline bool conf_stderr_has(const char *needle)
 {
 	static char buf[1 << 16];
-	FILE *f;
-	size_t n;
+	static size_t len;
 
+	/* Reading the redirected stream consumes it: keep what was read for later checks. */
 	fflush(stderr);
-	f = cr_get_redirected_stderr();
-	n = fread(buf, 1, sizeof(buf) - 1, f);
-	buf[n] = '\0';
+	len += fread(buf + len, 1, sizeof(buf) - 1 - len, cr_get_redirected_stderr());
+	buf[len] = '\0';
 	return strstr(buf, needle) != NULL;
 }
 
