@@ -16,6 +16,7 @@
 #include <valgrind/valgrind.h>
 
 #include "cpu_access.h"
+#include "cpu_access_mprotect.h"
 #include "options.h"
 #include "report.h"
 #include "table.h"
@@ -58,7 +59,10 @@ static void choose_backend(void)
 		else if (asan_present())
 			backend = CPU_ACCESS_ASAN;
 		else
-			backend = CPU_ACCESS_NONE; /* mprotect: not implemented yet */
+			backend = mp_init(dmasan_opts.line_size) ? CPU_ACCESS_MPROTECT : CPU_ACCESS_NONE;
+		break;
+	case DMASAN_CPU_ACCESS_MPROTECT:
+		backend = mp_init(dmasan_opts.line_size) ? CPU_ACCESS_MPROTECT : CPU_ACCESS_NONE;
 		break;
 	default:
 		backend = CPU_ACCESS_NONE;
@@ -75,7 +79,7 @@ enum cpu_access_backend cpu_access_backend(void)
 
 const char *cpu_access_backend_name(void)
 {
-	static const char *const names[] = { "none", "valgrind", "asan" };
+	static const char *const names[] = { "none", "valgrind", "asan", "mprotect" };
 
 	return names[cpu_access_backend()];
 }
@@ -86,12 +90,29 @@ void cpu_access_quiet_begin(void)
 {
 	if (cpu_access_backend() == CPU_ACCESS_VALGRIND)
 		VALGRIND_DISABLE_ERROR_REPORTING;
+	else if (backend == CPU_ACCESS_MPROTECT)
+		mp_inside_begin();
 }
 
 void cpu_access_quiet_end(void)
 {
 	if (cpu_access_backend() == CPU_ACCESS_VALGRIND)
 		VALGRIND_ENABLE_ERROR_REPORTING;
+	else if (backend == CPU_ACCESS_MPROTECT)
+		mp_inside_end();
+}
+
+void cpu_access_drain(void)
+{
+	if (cpu_access_backend() == CPU_ACCESS_MPROTECT)
+		mp_drain();
+}
+
+bool cpu_access_traps_writes(void)
+{
+	enum cpu_access_backend b = cpu_access_backend();
+
+	return b == CPU_ACCESS_MPROTECT || b == CPU_ACCESS_ASAN;
 }
 
 /* --------------------------------------------------------------------- asan ---- */
@@ -203,6 +224,8 @@ void cpu_access_protect(uintptr_t cookie, uintptr_t lo, uintptr_t hi)
 		return;
 	if (t->kind == CPU_ACCESS_VALGRIND)
 		VALGRIND_MAKE_MEM_NOACCESS((void *)lo, hi - lo);
+	else if (t->kind == CPU_ACCESS_MPROTECT)
+		mp_protect(lo, hi);
 	else
 		asan_poison((void *)lo, hi - lo);
 }
@@ -216,6 +239,8 @@ void cpu_access_unprotect(uintptr_t cookie, uintptr_t lo, uintptr_t hi)
 	if (t->kind == CPU_ACCESS_VALGRIND) {
 		/* the bytes come from the device (or its view): all defined */
 		VALGRIND_MAKE_MEM_DEFINED((void *)lo, hi - lo);
+	} else if (t->kind == CPU_ACCESS_MPROTECT) {
+		mp_unprotect(lo, hi);
 	} else {
 		asan_unpoison((void *)lo, hi - lo);
 		asan_restore(t, lo, hi);

@@ -8,7 +8,8 @@
  *    uninitialised bytes handed to the device (uninit-to-device).
  *  - asan: __asan_poison_memory_region on the lines (ASan's own shadow saved and restored), and
  *    ASan's use-after-poison report turned into ours through its error-report callback.
- *  - mprotect: not implemented yet; auto falls back to the transition checks alone.
+ *  - mprotect: pages of device-owned lines PROT_NONE, a SIGSEGV handler that records violations
+ *    and single-steps other accesses (cpu_access_mprotect.c). Best effort.
  */
 #ifndef DMASAN_SAN_CPU_ACCESS_H
 #define DMASAN_SAN_CPU_ACCESS_H
@@ -17,7 +18,7 @@
 
 struct device;
 
-enum cpu_access_backend { CPU_ACCESS_NONE, CPU_ACCESS_VALGRIND, CPU_ACCESS_ASAN };
+enum cpu_access_backend { CPU_ACCESS_NONE, CPU_ACCESS_VALGRIND, CPU_ACCESS_ASAN, CPU_ACCESS_MPROTECT };
 
 /* Chosen once from the cpu_access option and what the process runs under. */
 enum cpu_access_backend cpu_access_backend(void);
@@ -35,6 +36,14 @@ void cpu_access_unprotect(uintptr_t cookie, uintptr_t lo, uintptr_t hi);
  * (valgrind only; elsewhere the definedness is unknown). */
 void cpu_access_check_defined(struct device *dev, dma_addr_t bus, uintptr_t lo, uintptr_t hi,
 			      unsigned int dir);
+
+/* Turn violations the mprotect backend recorded in signal context into reports. Cheap when
+ * there are none; called from the hooks and at exit. */
+void cpu_access_drain(void);
+
+/* Whether CPU stores to receive lines are caught at the access (so the transition layer need
+ * not report them again). */
+bool cpu_access_traps_writes(void);
 
 /* Brackets around the sanitizer's own reads of program memory: under valgrind they would
  * otherwise be reported as the program's errors. */

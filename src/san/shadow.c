@@ -290,6 +290,7 @@ void san_shadow_map(struct san_entry *e)
 {
 	struct san_shadow *s;
 
+	cpu_access_drain();
 	if (e->flags & SAN_E_UNSAFE_AREA)
 		return; /* stack garbage, read-only or unmapped memory: never write to it */
 	s = shadow_create(e);
@@ -491,8 +492,11 @@ static void takeback(struct san_shadow *s, uintptr_t lo, uintptr_t hi, bool chec
 		if (!piece_lines(s, p, lo, hi, &l0, &l1))
 			continue;
 		if (check) {
-			find_cpu_writes(s, p, l0, l1, &f.w);
-			find_edge_writes(s, p, l0, l1, &f.edge_count, &f.edge_first);
+			/* receive lines under a trapping backend: stores were reported at the access */
+			if (!(p->track && cpu_access_traps_writes())) {
+				find_cpu_writes(s, p, l0, l1, &f.w);
+				find_edge_writes(s, p, l0, l1, &f.edge_count, &f.edge_first);
+			}
 			/* open the lines before libkdma copies a bounce slot back into them */
 			piece_unprotect(s, p, l0, l1);
 		}
@@ -579,6 +583,7 @@ void san_shadow_sync(struct device *dev, dma_addr_t addr, size_t size,
 	struct find_arg fa = { .dev = dev };
 	uintptr_t lo, hi;
 
+	cpu_access_drain();
 	if (!size)
 		return;
 	san_table_visit_bus(dev, addr, addr + size, find_shadow, &fa);
@@ -593,6 +598,7 @@ void san_shadow_release(struct san_entry *e)
 {
 	struct san_shadow *s = __atomic_exchange_n(&e->shadow, NULL, __ATOMIC_ACQ_REL);
 
+	cpu_access_drain();
 	if (!s)
 		return;
 	/* the whole mapping comes back to the CPU (unmap, or the driver's unbind) */

@@ -1,0 +1,17 @@
+/* SPDX-License-Identifier: MIT */
+/* The mprotect CPU-access backend (cpu_access_mprotect.c), driven by cpu_access.c. */
+#ifndef DMASAN_SAN_CPU_ACCESS_MPROTECT_H
+#define DMASAN_SAN_CPU_ACCESS_MPROTECT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+bool mp_init(size_t line_size);        /* installs the SIGSEGV/SIGTRAP handlers */
+void mp_protect(uintptr_t lo, uintptr_t hi);   /* lines of [lo, hi) become device-owned */
+void mp_unprotect(uintptr_t lo, uintptr_t hi);
+void mp_inside_begin(void);            /* the sanitizer itself touches program memory */
+void mp_inside_end(void);
+void mp_drain(void);                   /* recorded faults → reports (not in signal context) */
+
+#endif
