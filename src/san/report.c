@@ -248,7 +248,8 @@ static void json_stack(struct dmasan_buf *b, const struct dmasan_frame *f, unsig
 					  (unsigned long)f[i].module_offset);
 		}
 		if (f[i].internal > 0 && f[i].internal < 4)
-			dmasan_buf_printf(b, ",\"internal\":\"%s\"", kinds[f[i].internal]);
+			dmasan_buf_printf(b, ",\"internal\":true,\"origin\":\"%s\"",
+					  kinds[f[i].internal]);
 		dmasan_buf_putc(b, '}');
 	}
 	dmasan_buf_putc(b, ']');
@@ -291,6 +292,26 @@ static void put_fact_value(struct dmasan_buf *b, const struct dmasan_fact *f, bo
 	}
 }
 
+/* What follows the check id in the headline: " on dma 0x... (device foo)" or " on device foo". */
+static void put_headline(struct dmasan_buf *b, const struct dmasan_report *r, bool json)
+{
+	char tmp[256];
+	const char *h = tmp;
+
+	if (r->headline_extra)
+		snprintf(tmp, sizeof(tmp), "%s", r->headline_extra);
+	else if (r->dev)
+		snprintf(tmp, sizeof(tmp), "on device %s", dev_name(r->dev));
+	else
+		return;
+	if (json) {
+		dmasan_buf_json_str(b, h);
+	} else {
+		dmasan_buf_putc(b, ' ');
+		dmasan_buf_puts(b, h);
+	}
+}
+
 static void put_check_option(struct dmasan_buf *b, enum dmasan_check c)
 {
 	dmasan_buf_puts(b, "check_");
@@ -308,10 +329,7 @@ static void text_report(const struct dmasan_report *r, const struct dmasan_frame
 	dmasan_buf_puts(&b, "=================================================================\n");
 	dmasan_buf_printf(&b, "==%d==%s: DMASanitizer: %s", pid,
 			  ci->severity == DMASAN_ERROR ? "ERROR" : "WARNING", ci->id);
-	if (r->headline_extra)
-		dmasan_buf_printf(&b, " %s", r->headline_extra);
-	else if (r->dev)
-		dmasan_buf_printf(&b, " on device %s", dev_name(r->dev));
+	put_headline(&b, r, false);
 	dmasan_buf_printf(&b, " thread T%u\n", dmasan_thread_id());
 
 	dmasan_buf_puts(&b, sentence_of(r));
@@ -391,8 +409,14 @@ static void json_report(const struct dmasan_report *r, unsigned int seq, dmasan_
 	} else {
 		dmasan_buf_puts(&b, "null");
 	}
-	dmasan_buf_printf(&b, ",\"thread\":%u,\"stack_id\":%u,\"count\":%u,\"message\":\"",
-			  dmasan_thread_id(), stack, r->count);
+	dmasan_buf_printf(&b, ",\"tid\":%u,\"stack_id\":%u,\"count\":%u,", dmasan_thread_id(), stack,
+			  r->count);
+	if (r->headline_extra || r->dev) {
+		dmasan_buf_puts(&b, "\"headline\":\"");
+		put_headline(&b, r, true);
+		dmasan_buf_puts(&b, "\",");
+	}
+	dmasan_buf_puts(&b, "\"message\":\"");
 	dmasan_buf_json_str(&b, sentence_of(r));
 	for (unsigned int i = 0; i < r->nfacts; i++) {
 		char tmp[128];
@@ -414,7 +438,7 @@ static void json_report(const struct dmasan_report *r, unsigned int seq, dmasan_
 		dmasan_buf_printf(&b, "%s{\"what\":\"%s\",\"title\":\"", first ? "" : ",",
 				  r->related[i].what ? r->related[i].what : "");
 		dmasan_buf_json_str(&b, r->related[i].title ? r->related[i].title : "");
-		dmasan_buf_printf(&b, "\",\"thread\":%u,\"stack_id\":%u,\"stack\":", r->related[i].tid,
+		dmasan_buf_printf(&b, "\",\"tid\":%u,\"stack_id\":%u,\"stack\":", r->related[i].tid,
 				  r->related[i].stack);
 		json_stack(&b, sym + n, k);
 		dmasan_buf_putc(&b, '}');

@@ -213,7 +213,7 @@ Test(report, json_records)
 			"\"message\":\"device driver frees DMA memory with different size [device address=0x00000000fee01000]",
 			"\"stack\":[{\"pc\":\"0x", "\"function\":\"buggy_unmap_site\",\"file\":\"",
 			"\"line\":", "\"module\":\"",
-			"\"related\":[{\"what\":\"map\",\"title\":\"mapped by\",\"thread\":0,",
+			"\"related\":[{\"what\":\"map\",\"title\":\"mapped by\",\"tid\":0,",
 			"\"facts\":{\"device_address\":\"0x00000000fee01000\",\"map_size\":4096,\"unmap_size\":2048,\"direction\":\"DMA_FROM_DEVICE\"}}\n");
 	cr_assert(strstr(json, "\"check\":\"double-unmap\""), "%s", json);
 	cr_assert(strstr(json, "\"note\":\"a \\\"quoted\\\"\\nline\\\\\""), "%s", json);
