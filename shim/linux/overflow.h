@@ -3,6 +3,7 @@
 #ifndef _DMASAN_SHIM_LINUX_OVERFLOW_H
 #define _DMASAN_SHIM_LINUX_OVERFLOW_H
 
+#include <stddef.h>
 #include <stdint.h>
 #include <linux/compiler.h>
 

@@ -3,6 +3,8 @@
 #ifndef _DMASAN_SHIM_LINUX_PRINTK_H
 #define _DMASAN_SHIM_LINUX_PRINTK_H
 
+#include <stdbool.h>
+
 #define KERN_SOH "\001"
 #define KERN_EMERG KERN_SOH "0"
 #define KERN_ALERT KERN_SOH "1"
@@ -29,13 +31,41 @@ int _printk(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 #define pr_notice(fmt, ...) printk(KERN_NOTICE pr_fmt(fmt), ##__VA_ARGS__)
 #define pr_info(fmt, ...) printk(KERN_INFO pr_fmt(fmt), ##__VA_ARGS__)
 #define pr_cont(fmt, ...) printk(KERN_CONT fmt, ##__VA_ARGS__)
-#define pr_debug(fmt, ...) ((void)0)
-#define pr_devel(fmt, ...) ((void)0)
+/* Compiled out, but arguments stay "used" and the format is still checked (kernel no_printk). */
+#define no_printk(fmt, ...)                                                                   \
+	({                                                                                     \
+		if (0)                                                                         \
+			_printk(fmt, ##__VA_ARGS__);                                           \
+		0;                                                                             \
+	})
+#define pr_debug(fmt, ...) no_printk(KERN_DEBUG pr_fmt(fmt), ##__VA_ARGS__)
+#define pr_devel(fmt, ...) no_printk(KERN_DEBUG pr_fmt(fmt), ##__VA_ARGS__)
 #define pr_err_ratelimited pr_err
 #define pr_warn_ratelimited pr_warn
 #define pr_info_ratelimited pr_info
-#define pr_err_once pr_err
-#define pr_warn_once pr_warn
-#define pr_info_once pr_info
+
+/* Once per call site, thread-safely (the flag is claimed with an atomic exchange). */
+#define printk_once(fmt, ...)                                                                 \
+	({                                                                                     \
+		static bool __print_once;                                                      \
+		bool __ret_print_once = !__atomic_exchange_n(&__print_once, true,              \
+							     __ATOMIC_RELAXED);                \
+		if (__ret_print_once)                                                          \
+			printk(fmt, ##__VA_ARGS__);                                            \
+		__ret_print_once;                                                              \
+	})
+#define pr_emerg_once(fmt, ...) printk_once(KERN_EMERG pr_fmt(fmt), ##__VA_ARGS__)
+#define pr_alert_once(fmt, ...) printk_once(KERN_ALERT pr_fmt(fmt), ##__VA_ARGS__)
+#define pr_crit_once(fmt, ...) printk_once(KERN_CRIT pr_fmt(fmt), ##__VA_ARGS__)
+#define pr_err_once(fmt, ...) printk_once(KERN_ERR pr_fmt(fmt), ##__VA_ARGS__)
+#define pr_warn_once(fmt, ...) printk_once(KERN_WARNING pr_fmt(fmt), ##__VA_ARGS__)
+#define pr_notice_once(fmt, ...) printk_once(KERN_NOTICE pr_fmt(fmt), ##__VA_ARGS__)
+#define pr_info_once(fmt, ...) printk_once(KERN_INFO pr_fmt(fmt), ##__VA_ARGS__)
+#define pr_debug_once pr_debug
+#define printk_ratelimited printk
+#define pr_notice_ratelimited pr_notice
+#define pr_debug_ratelimited pr_debug
+#define printk_ratelimit() 1
+#define pr_warning pr_warn
 
 #endif

@@ -42,6 +42,12 @@ typedef unsigned int gfp_t;
 typedef unsigned int slab_flags_t;
 typedef unsigned int fmode_t;
 
+typedef u16 __sum16;
+typedef u32 __wsum;
+#ifndef __aligned_u64
+#define __aligned_u64 __u64 __attribute__((aligned(8)))
+#endif
+
 #ifndef __bitwise
 #define __bitwise
 #endif
@@ -54,6 +60,12 @@ typedef struct {
 	long counter;
 } atomic_long_t;
 
+typedef struct {
+	s64 counter;
+} atomic64_t;
+
+typedef unsigned long irq_hw_number_t;
+
 struct list_head {
 	struct list_head *next, *prev;
 };
@@ -65,5 +77,11 @@ struct hlist_head {
 struct hlist_node {
 	struct hlist_node *next, **pprev;
 };
+
+struct callback_head {
+	struct callback_head *next;
+	void (*func)(struct callback_head *head);
+};
+#define rcu_head callback_head
 
 #endif

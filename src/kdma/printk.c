@@ -13,12 +13,15 @@
 
 #include "internal.h"
 
-/* Skip the KERN_<LEVEL> prefix ("\001" + one character) the kernel strips before printing. */
-static const char *printk_skip_level(const char *fmt)
+/* Drop the KERN_<LEVEL> prefixes ("\001" + one character) the kernel strips before printing. */
+static void printk_strip_level(char *s)
 {
-	while (fmt[0] == KERN_SOH[0] && fmt[1])
-		fmt += 2;
-	return fmt;
+	size_t skip = 0;
+
+	while (s[skip] == KERN_SOH[0] && s[skip + 1])
+		skip += 2;
+	if (skip)
+		memmove(s, s + skip, strlen(s + skip) + 1);
 }
 
 int _printk(const char *fmt, ...)
@@ -28,20 +31,25 @@ int _printk(const char *fmt, ...)
 	int n;
 
 	va_start(ap, fmt);
-	n = vsnprintf(buf, sizeof(buf), printk_skip_level(fmt), ap);
+	n = vsnprintf(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
+	printk_strip_level(buf);
 	fputs(buf, stderr);
 	return n;
 }
 
 /* Format "prefix" + fmt into one line (newline added when missing) and write it at once. */
 static void kdma_vprint_line(const char *prefix, const char *fmt, va_list ap)
+	__attribute__((format(printf, 2, 0)));
+static void kdma_vprint_line(const char *prefix, const char *fmt, va_list ap)
 {
 	char buf[1024];
 	size_t len = (size_t)snprintf(buf, sizeof(buf), "%s", prefix);
 
-	if (fmt && len < sizeof(buf))
-		vsnprintf(buf + len, sizeof(buf) - len, printk_skip_level(fmt), ap);
+	if (fmt && len < sizeof(buf)) {
+		vsnprintf(buf + len, sizeof(buf) - len, fmt, ap);
+		printk_strip_level(buf + len);
+	}
 	len = strlen(buf);
 	if (len == 0 || buf[len - 1] != '\n') {
 		if (len + 1 >= sizeof(buf))
