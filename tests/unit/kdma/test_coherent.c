@@ -146,6 +146,9 @@ Test(coherent, no_global_pool_by_default)
 {
 	dma_addr_t h;
 
+	unsetenv("KDMA_OPTIONS");
+	kdma_options_reload();
+
 	cr_expect_null(dma_alloc_from_global_coherent(dev, PAGE_SIZE, &h));
 	cr_expect_not(dma_release_from_global_coherent(0, base));
 }
