@@ -70,9 +70,11 @@ struct iova_domain {
 	struct iova_rcache rcaches[IOVA_RANGE_CACHE_MAX_SIZE];
 };
 
-/* Recompute max_gap from x up to the root. libbsd calls the hook on nodes whose children changed
- * but does not propagate it, so we walk up; rotations are O(1) per operation, so this stays
- * O(log n) per insert/remove. */
+/* Recompute max_gap from n upwards. libbsd calls the hook on every node whose children change
+ * (linking, unlinking, both nodes of a rotation and the rotated subtree's new parent) but does not
+ * propagate; we propagate while the value changes. Stopping at an unchanged node is sound because
+ * a parent depends only on its children's values and its own links, and any parent whose links
+ * change gets its own call. */
 static void iova_augment(struct iova *n)
 {
 	for (; n; n = RB_PARENT(n, link)) {
@@ -83,6 +85,8 @@ static void iova_augment(struct iova *n)
 			m = l->max_gap;
 		if (r && r->max_gap > m)
 			m = r->max_gap;
+		if (m == n->max_gap)
+			return;
 		n->max_gap = m;
 	}
 }
