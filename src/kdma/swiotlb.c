@@ -10,6 +10,9 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <linux/align.h>
+#include <linux/log2.h>
+#include <linux/math.h>
 #include <linux/mm.h>
 
 #include "swiotlb_pool.h"
@@ -27,15 +30,6 @@ static struct {
 	atomic_ulong nslabs, used, hiwater, maps, full;
 } io_tlb_mem = { .once = PTHREAD_ONCE_INIT, .grow_lock = PTHREAD_MUTEX_INITIALIZER };
 
-static unsigned long roundup_pow_of_two_ul(unsigned long n)
-{
-	unsigned long p = 1;
-
-	while (p < n)
-		p <<= 1;
-	return p;
-}
-
 /*
  * Pool geometry from the options: whole 128-slot segments; areas a power of two (one per possible
  * CPU by default), at most one per segment (limit_nareas), and each area a whole number of
@@ -44,8 +38,7 @@ static unsigned long roundup_pow_of_two_ul(unsigned long n)
 static void swiotlb_geometry(unsigned long *nslabs, unsigned int *nareas)
 {
 	const struct kdma_options *o = kdma_opts();
-	unsigned long nsegs = (o->swiotlb_size + IO_TLB_SIZE * IO_TLB_SEGSIZE - 1) /
-			      (IO_TLB_SIZE * IO_TLB_SEGSIZE);
+	unsigned long nsegs = DIV_ROUND_UP(o->swiotlb_size, IO_TLB_SIZE * IO_TLB_SEGSIZE);
 	unsigned long areas = o->swiotlb_areas;
 
 	if (!areas) {
@@ -53,14 +46,14 @@ static void swiotlb_geometry(unsigned long *nslabs, unsigned int *nareas)
 
 		areas = cpus > 0 ? (unsigned long)cpus : 1;
 	}
-	areas = roundup_pow_of_two_ul(areas);
+	areas = roundup_pow_of_two(areas);
 	if (areas > KDMA_SWIOTLB_MAX_AREAS)
 		areas = KDMA_SWIOTLB_MAX_AREAS;
 	if (nsegs < 1)
 		nsegs = 1;
 	while (areas > nsegs)
 		areas >>= 1;
-	nsegs = (nsegs + areas - 1) / areas * areas;
+	nsegs = roundup(nsegs, areas);
 	*nslabs = nsegs * IO_TLB_SEGSIZE;
 	*nareas = areas;
 }
@@ -141,7 +134,7 @@ size_t swiotlb_max_mapping_size(struct device *dev)
 	size_t min_align = 0;
 
 	if (min_align_mask)
-		min_align = ((size_t)min_align_mask + IO_TLB_SIZE - 1) / IO_TLB_SIZE * IO_TLB_SIZE;
+		min_align = roundup(min_align_mask, IO_TLB_SIZE);
 	return (size_t)IO_TLB_SIZE * IO_TLB_SEGSIZE - min_align;
 }
 
@@ -279,7 +272,7 @@ static phys_addr_t swiotlb_map_slots(struct device *dev, phys_addr_t orig_addr, 
 		      "Alloc alignment may prevent fulfilling requests with max mapping_size\n");
 
 	offset = orig_addr & dma_get_min_align_mask(dev) & (alloc_align_mask | (IO_TLB_SIZE - 1));
-	size = (mapping_size + offset + alloc_align_mask) & ~(size_t)alloc_align_mask;
+	size = ALIGN(mapping_size + offset, (size_t)alloc_align_mask + 1);
 	index = swiotlb_find_slots(dev, orig_addr, size, alloc_align_mask, offset, &pool);
 	if (index < 0) {
 		bool print = swiotlb_full_ratelimit();

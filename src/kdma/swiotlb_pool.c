@@ -8,7 +8,9 @@
 #define _GNU_SOURCE
 #include <sys/mman.h>
 
+#include <linux/align.h>
 #include <linux/gfp.h>
+#include <linux/log2.h>
 #include <linux/mm.h>
 
 #include "swiotlb_pool.h"
@@ -50,12 +52,8 @@ static void *swiotlb_mmap_low(size_t size)
 /* No free stretch of our own: take it from ZONE_DMA32 (sized by zone_dma32_size). */
 static void *swiotlb_zone_dma32(size_t size)
 {
-	unsigned int order = 0;
-	struct page *page;
+	struct page *page = kdma_alloc_pages(GFP_DMA32, order_base_2(DIV_ROUND_UP(size, PAGE_SIZE)));
 
-	while ((PAGE_SIZE << order) < size)
-		order++;
-	page = kdma_alloc_pages(GFP_DMA32, order);
 	return page ? page_address(page) : NULL;
 }
 
@@ -214,7 +212,7 @@ unsigned long swiotlb_pool_release(struct io_tlb_pool *pool, unsigned long index
 	first = index - head->pad_slots;
 	nslots = swiotlb_nr_slots(pool->slots[first].alloc_size + pool->slots[first].offset);
 	/* Merge with the free run after the allocation (same segment)... */
-	if (first + nslots < ((first + 1 + IO_TLB_SEGSIZE - 1) & ~(unsigned long)(IO_TLB_SEGSIZE - 1)))
+	if (first + nslots < ALIGN(first + 1, IO_TLB_SEGSIZE))
 		count = pool->slots[first + nslots].list;
 	else
 		count = 0;

@@ -6,6 +6,8 @@
 #ifndef DMASAN_KDMA_SWIOTLB_POOL_H
 #define DMASAN_KDMA_SWIOTLB_POOL_H
 
+#include <linux/math.h>
+
 #include "internal.h"
 
 #define INVALID_PHYS_ADDR (~(phys_addr_t)0)
@@ -13,7 +15,7 @@
 /* Slots needed for val bytes (kernel nr_slots). */
 static inline unsigned long swiotlb_nr_slots(u64 val)
 {
-	return (val + IO_TLB_SIZE - 1) >> IO_TLB_SHIFT;
+	return DIV_ROUND_UP(val, IO_TLB_SIZE);
 }
 
 struct io_tlb_slot {
