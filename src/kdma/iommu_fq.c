@@ -47,6 +47,7 @@ static pthread_mutex_t fq_timer_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t fq_timer_cond;
 static struct kdma_fq *fq_timer_list;
 static bool fq_timer_started;
+static bool fq_atfork_done;
 
 static u64 now_ns(void)
 {
@@ -117,6 +118,23 @@ static void *fq_timer_thread(void *arg)
 	return NULL;
 }
 
+/* fork(): the child has no timer thread, and the lock must not be inherited held by it. */
+static void fq_timer_prefork(void)
+{
+	pthread_mutex_lock(&fq_timer_lock);
+}
+
+static void fq_timer_postfork_parent(void)
+{
+	pthread_mutex_unlock(&fq_timer_lock);
+}
+
+static void fq_timer_postfork_child(void)
+{
+	fq_timer_started = false;
+	pthread_mutex_unlock(&fq_timer_lock);
+}
+
 /* Arm the domain's timer once (fq_timer_on in the kernel). */
 static void fq_arm_timer(struct kdma_fq *fq)
 {
@@ -138,6 +156,9 @@ static void fq_arm_timer(struct kdma_fq *fq)
 		pthread_attr_init(&ta);
 		pthread_attr_setdetachstate(&ta, PTHREAD_CREATE_DETACHED);
 		fq_timer_started = pthread_create(&thread, &ta, fq_timer_thread, NULL) == 0;
+		if (fq_timer_started && !fq_atfork_done)
+			fq_atfork_done = !pthread_atfork(fq_timer_prefork, fq_timer_postfork_parent,
+							 fq_timer_postfork_child);
 		if (!fq_timer_started)
 			kdma_warn(fq->domain->dev, "IOMMU flush-queue timer unavailable; "
 						   "lazy flushes happen only when a queue fills");
