@@ -142,9 +142,25 @@ void kdma_release_dev_coherent(struct device *dev)
 	dma_release_coherent_memory(dev);
 }
 
+/* rmem_dma_device_init's check: the device must reach the whole region. */
+static bool reserved_region_reachable(struct device *dev, phys_addr_t phys, size_t size)
+{
+	dma_addr_t base = kdma_phys_to_dma(dev, phys);
+	u64 limit = dev->coherent_dma_mask;
+
+	if (dev->bus_dma_limit && (!limit || dev->bus_dma_limit < limit))
+		limit = dev->bus_dma_limit;
+	if (base == DMA_MAPPING_ERROR)
+		return false;
+	return !dev->coherent_dma_mask || base + size - 1 <= limit;
+}
+
 int kdma_dev_reserve_coherent(struct device *dev, size_t size)
 {
 	unsigned int order = (unsigned int)get_order(size);
+	/* Placed where a DT would put it for this device: below 16 MiB for a 24-bit device. */
+	gfp_t zone = dev->coherent_dma_mask && dev->coherent_dma_mask <= DMA_BIT_MASK(24) ?
+			     GFP_DMA : GFP_DMA32;
 	struct dma_coherent_mem *mem;
 	struct page *page;
 	phys_addr_t phys;
@@ -155,12 +171,17 @@ int kdma_dev_reserve_coherent(struct device *dev, size_t size)
 			  PAGE_SIZE << MAX_PAGE_ORDER);
 		return -EINVAL;
 	}
-	page = kdma_alloc_pages(GFP_DMA32 | __GFP_ZERO, order);
+	page = kdma_alloc_pages(zone | __GFP_ZERO, order);
 	if (!page) {
 		kdma_warn(dev, "no low memory for a %zu-byte reserved coherent region", size);
 		return -ENOMEM;
 	}
 	phys = page_to_phys(page);
+	if (!reserved_region_reachable(dev, phys, PAGE_ALIGN(size))) {
+		dev_err(dev, "reserved memory is beyond device's set DMA address range\n");
+		kdma_free_pages(page, order);
+		return -EINVAL;
+	}
 	mem = dma_init_coherent_memory(phys, 0, PAGE_ALIGN(size), true);
 	if (IS_ERR(mem)) {
 		kdma_free_pages(page, order);

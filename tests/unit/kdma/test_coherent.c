@@ -178,3 +178,32 @@ Test(coherent, dma_alloc_coherent_uses_the_reserved_region_only)
 			dma_free_coherent(d, 16 << 10, bufs[i], h[i]);
 	dmasim_device_destroy(d);
 }
+
+/* The region is placed where the device reaches it, or the device is refused (kernel check). */
+Test(coherent, reserved_region_fits_the_coherent_mask)
+{
+	struct dmasim_config cfg = { .name = "mask24", .coherent = true,
+				     .dma_mask = DMA_BIT_MASK(24),
+				     .coherent_dma_mask = DMA_BIT_MASK(24),
+				     .reserved_mem_size = 64 << 10 };
+	struct tl_capture cap;
+	struct device *d;
+	dma_addr_t h;
+	char *out;
+	void *a;
+
+	tl_capture_begin(&cap);
+	d = dmasim_device_create(&cfg);
+	out = tl_capture_end(&cap);
+	if (!d) { /* no memory below 16 MiB in this process (e.g. valgrind) */
+		cr_expect(strstr(out, "reserved memory is beyond device's set DMA address range"),
+			  "%s", out);
+	} else {
+		a = dma_alloc_coherent(d, 64 << 10, &h, GFP_KERNEL);
+		cr_assert_not_null(a);
+		cr_expect_leq(h + (64 << 10) - 1, DMA_BIT_MASK(24));
+		dma_free_coherent(d, 64 << 10, a, h);
+		dmasim_device_destroy(d);
+	}
+	free(out);
+}
