@@ -424,3 +424,25 @@ struct device *kdma_dma_pool_dev(struct dma_pool *pool)
 {
 	return pool->dev;
 }
+
+/* The kernel's sysfs "pools" file of a device (pools_show): a header line, then per pool its
+ * name, blocks in use, blocks, block size and chunks. Returns the length written (snprintf
+ * semantics: the length needed when buf is too small). */
+size_t kdma_dma_pools_show(struct device *dev, char *buf, size_t len)
+{
+	size_t n = 0;
+
+	n += (size_t)snprintf(buf, len, "poolinfo - 0.1\n");
+	pthread_mutex_lock(&pools_lock);
+	for (struct list_head *e = dev->dma_pools.next; e && e != &dev->dma_pools; e = e->next) {
+		struct dma_pool *pool = (struct dma_pool *)((char *)e - offsetof(struct dma_pool, pools));
+
+		pthread_mutex_lock(&pool->lock);
+		n += (size_t)snprintf(buf + (n < len ? n : len), n < len ? len - n : 0,
+				      "%-16s %4zu %4zu %4u %2zu\n", pool->name, pool->nr_active,
+				      pool->nr_blocks, pool->size, pool->nr_pages);
+		pthread_mutex_unlock(&pool->lock);
+	}
+	pthread_mutex_unlock(&pools_lock);
+	return n;
+}

@@ -285,6 +285,23 @@ Test(dmapool, pools_are_listed_on_the_device)
 	cr_expect(!dev->dma_pools.next || dev->dma_pools.next == &dev->dma_pools);
 }
 
+Test(dmapool, pools_file)
+{
+	struct dma_pool *p = dma_pool_create("ring", dev, 64, 8, 0);
+	dma_addr_t h;
+	void *a = dma_pool_alloc(p, GFP_KERNEL, &h);
+	char buf[256];
+
+	size_t n = kdma_dma_pools_show(dev, buf, sizeof(buf));
+
+	cr_expect_str_eq(buf, "poolinfo - 0.1\nring                1   64   64  1\n");
+	cr_expect_eq(n, strlen(buf));
+	cr_expect_eq(kdma_dma_pools_show(dev, buf, 4), n, "the length needed");
+	cr_expect_str_eq(buf, "poo", "truncated, terminated");
+	dma_pool_free(p, a, h);
+	dma_pool_destroy(p);
+}
+
 struct worker_arg {
 	struct dma_pool *pool;
 	unsigned char id;
