@@ -20,7 +20,7 @@
 #include "dmablk_hw.h"
 #include "dmablk_model.h"
 
-#define REQ_PAGES 8
+#define REQ_PAGES 32 /* 128 KiB requests: two SGL segments at the 64 KiB limit */
 
 static void usage(void)
 {
@@ -73,7 +73,7 @@ int main(int argc, char **argv)
 	struct dmasim_config cfg = { .name = "0000:04:00.0", .driver = "dmablk",
 				     .iommu = DMASIM_IOMMU_STRICT };
 	struct page *wpages[REQ_PAGES], *rpages[REQ_PAGES];
-	unsigned int requests = 8, r, i, j;
+	unsigned int requests = 6, r, i, j;
 	const char *bug = getenv("DMABLK_BUG");
 	unsigned long corrupted = 0;
 	struct dmablk_model *hw;

@@ -713,9 +713,6 @@ static enum kdma_access_result access_lines(struct san_shadow *s, struct shadow_
 		if (is_write)
 			p->state[l] |= LS_WROTE;
 	}
-	if (is_write && s->dir == DMA_TO_DEVICE)
-		f->wrong_dir = true;
-
 	if (p->devview) {
 		if (is_write)
 			memcpy(p->devview + off, buf, len);
@@ -772,21 +769,32 @@ enum kdma_access_result san_shadow_device_access(struct device *dev, dma_addr_t 
 		return res;
 	if (!stale)
 		san_table_visit_bus(dev, addr, addr + len, access_find_entry, &af);
-	if (!af.found && !stale && phys != (phys_addr_t)-1)
-		san_table_visit_phys(phys, phys + len, access_find_entry, &af);
+	if (af.found && (addr < san_handle(&af.copy) ||
+			 addr + len > san_handle(&af.copy) + san_size(&af.copy)))
+		report_access_simple(DMASAN_CHECK_DEVICE_ACCESS_OUT_OF_BOUNDS, dev, addr, len, is_write,
+				     "device access runs past the end of its mapping");
+	/* The memory the access really reaches decides which mapping's lines it touches: behind
+	 * an IOMMU one merged DMA segment spans the pages of several sg entries. */
+	if (!stale && phys != (phys_addr_t)-1) {
+		struct access_find byphys = { .dev = dev };
+
+		san_table_visit_phys(phys, phys + len, access_find_entry, &byphys);
+		if (byphys.found) {
+			if (af.copy.shadow)
+				shadow_put(af.copy.shadow);
+			af = byphys;
+		}
+	}
 	if (!af.found) {
 		report_unmapped(dev, addr, len, is_write, stale);
 		return res;
-	}
-	if (addr < san_handle(&af.copy) || addr + len > san_handle(&af.copy) + san_size(&af.copy)) {
-		if (addr >= san_handle(&af.copy) && addr < san_handle(&af.copy) + san_size(&af.copy))
-			report_access_simple(DMASAN_CHECK_DEVICE_ACCESS_OUT_OF_BOUNDS, dev, addr, len,
-					     is_write, "device access runs past the end of its mapping");
 	}
 	s = af.copy.shadow;
 	if (!s)
 		return res; /* coherent, pool, resource: shared memory, no owner */
 
+	/* the direction is the mapping's: checked even where the line is unknown (merged sg) */
+	f.wrong_dir = is_write && s->dir == DMA_TO_DEVICE;
 	pthread_mutex_lock(&s->lock);
 	p = access_piece(s, addr, phys, &cpu);
 	if (p) {
