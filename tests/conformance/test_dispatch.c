@@ -205,3 +205,32 @@ Test(dispatch, ops_without_map_page_fail_cleanly)
 	kfree(buf);
 	dmasim_device_destroy(dev);
 }
+
+Test(dispatch, iommu_comes_before_ops)
+{
+	struct dmasim_config cfg = { .iommu = DMASIM_IOMMU_STRICT };
+	struct device *dev;
+	char *buf = kmalloc(8192, GFP_KERNEL), out[8] = { 0 };
+	dma_addr_t h;
+
+	cr_redirect_stderr(); /* the IOMMU logs its fault */
+	dev = dmasim_device_create(&cfg);
+	cr_assert_not_null(dev);
+	memset(&calls, 0, sizeof(calls));
+	set_dma_ops(dev, &fake_ops);
+	strcpy(buf + 5000, "iova");
+	h = dma_map_single(dev, buf, 8192, DMA_TO_DEVICE);
+	cr_assert_eq(calls.map_page, 0, "dev->dma_iommu wins over dma_map_ops");
+	cr_assert_neq(h, DMA_MAPPING_ERROR);
+	cr_assert_neq(h, (dma_addr_t)(uintptr_t)buf, "an IOVA, not the physical address");
+	cr_assert_eq(dmasim_dma_read(dev, h + 5000, out, 5), 0);
+	cr_assert_str_eq(out, "iova");
+	cr_assert_eq(dmasim_dma_write(dev, h, "x", 1), -EFAULT, "TO_DEVICE is read-only");
+	cr_assert_eq(dma_supported(dev, DMA_BIT_MASK(64)), 0, "IOMMU and ops together");
+	cr_assert_neq(dma_get_merge_boundary(dev), 0, "the IOMMU path merges at its granule");
+	dma_unmap_single(dev, h, 8192, DMA_TO_DEVICE);
+	cr_assert_eq(calls.unmap_page, 0);
+	cr_assert_eq(dmasim_dma_read(dev, h + 5000, out, 5), -EFAULT, "strict: gone at unmap");
+	kfree(buf);
+	dmasim_device_destroy(dev);
+}
