@@ -149,8 +149,14 @@ static void swiotlb_bounce(struct device *dev, struct io_tlb_pool *pool, phys_ad
 
 	if (s.orig_addr == INVALID_PHYS_ADDR)
 		return;
-	/* Negative inside a later slot's leading bytes (a sub-range sync): still the right place. */
+	/* Negative inside a later slot's leading bytes (a sub-range sync): still the right place.
+	 * In the first slot it is before the mapping, which the kernel cannot tell; we can. */
 	tlb_offset = (long)(tlb_addr & (IO_TLB_SIZE - 1)) - s.offset;
+	if (s.head && tlb_offset < 0) {
+		kdma_warn(dev, "swiotlb: sync of %#llx, before the start of its bounce mapping",
+			  (unsigned long long)tlb_addr);
+		return;
+	}
 	orig = s.orig_addr + tlb_offset;
 	alloc_size = tlb_offset > (long)s.alloc_size ? 0 : s.alloc_size - tlb_offset;
 	if (size > alloc_size) {

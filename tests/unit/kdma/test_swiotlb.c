@@ -440,6 +440,13 @@ Test(swiotlb, bad_unmaps_warn_and_change_nothing)
 	unmap(a, sizeof(buf), DMA_TO_DEVICE, 0);             /* double unmap */
 	kdma_swiotlb_stats(&st);
 	cr_assert_eq(st.used, 0);
+	parms.min_align_mask = 0xfff;
+	memset(buf, 0x11, sizeof(buf));
+	a = map(buf + 0x100, 1000, DMA_FROM_DEVICE, 0);
+	memset(buf, 0x3c, sizeof(buf));
+	swiotlb_sync_single_for_cpu(&dev, a - 0x10, 0x20, DMA_FROM_DEVICE); /* starts before it */
+	cr_assert(all_bytes(buf, 0x3c, sizeof(buf)), "a sync before the mapping copied");
+	unmap(a, 1000, DMA_FROM_DEVICE, DMA_ATTR_SKIP_CPU_SYNC);
 	cr_assert_eq(swiotlb_tbl_map_single(NULL, kdma_virt_to_phys(buf), 10, 0, DMA_TO_DEVICE, 0),
 		     (phys_addr_t)-1);
 	cr_assert_eq(swiotlb_tbl_map_single(&dev, kdma_virt_to_phys(buf), 10, 0, DMA_NONE, 0),
