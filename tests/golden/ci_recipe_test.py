@@ -3,7 +3,7 @@
 they produce, so the documented pipeline is the tested one.
 usage: ci_recipe_test.py github|gitlab CI_MD TOOL INPUTS SUPPRESSIONS WORKDIR SCHEMA
 The commands are the `run:` (GitHub) or `script:` (GitLab) lines starting with dmasan-report in
-the YAML block after <!-- ci-test: NAME -->. The recorded runs use /home/ci/src as checkout."""
+the YAML block after <!-- ci-test: NAME -->."""
 import json
 import os
 import re
@@ -15,7 +15,8 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import check_junit  # noqa: E402
 import validate_sarif  # noqa: E402
 
-CHECKOUT = "/home/ci/src"
+# The recorded runs (inputs/run1) were made in /home/ci/src; live runs set DMASAN_CI_CHECKOUT.
+CHECKOUT = os.environ.get("DMASAN_CI_CHECKOUT", "/home/ci/src")
 
 
 def recipe(doc, name):
@@ -35,6 +36,10 @@ def commands(yaml):
     return cmds
 
 
+def lacks(yaml, *needs):
+    return [f"recipe lacks '{n}'" for n in needs if n not in yaml]
+
+
 def run_all(cmds, work, env):
     rcs = []
     for c in cmds:
@@ -49,6 +54,7 @@ def main():
     yaml = recipe(doc, name)
     cmds = commands(yaml)
     errs = []
+    min_results = int(os.environ.get("DMASAN_CI_MIN_RESULTS", "5"))
     shutil.rmtree(work, ignore_errors=True)
     os.makedirs(work)
     shutil.copytree(inputs, os.path.join(work, "dmasan-json"))
@@ -61,15 +67,14 @@ def main():
     elif rcs[:-1] != [0] * (len(rcs) - 1) or rcs[-1] != 1:
         errs.append(f"exit statuses {rcs}: report steps must exit 0, the gate 1 on these findings")
     if name == "github":
-        for need in ("github/codeql-action/upload-sarif", "sarif_file: dmasan.sarif",
-                     "security-events: write", "if: always()"):
-            if need not in yaml:
-                errs.append(f"recipe lacks '{need}'")
+        errs += lacks(yaml, "github/codeql-action/upload-sarif", "sarif_file: dmasan.sarif",
+                      "security-events: write", "if: always()")
         sarif = os.path.join(work, "dmasan.sarif")
         if not os.path.exists(sarif):
             errs.append("no dmasan.sarif")
         else:
-            rc = subprocess.run([sys.executable, validate_sarif.__file__, schema, sarif, "5"]).returncode
+            rc = subprocess.run([sys.executable, validate_sarif.__file__, schema, sarif,
+                                 str(min_results)]).returncode
             if rc not in (0, validate_sarif.SKIP):
                 errs.append("dmasan.sarif is not valid")
             results = json.load(open(sarif))["runs"][0]["results"]
@@ -78,14 +83,12 @@ def main():
             if not uris or any(u.startswith(("/", "file:")) for u in uris):
                 errs.append(f"locations must be relative to the checkout: {uris}")
     else:
-        for need in ("when: always", "reports:", "junit: dmasan-junit.xml"):
-            if need not in yaml:
-                errs.append(f"recipe lacks '{need}'")
+        errs += lacks(yaml, "when: always", "reports:", "junit: dmasan-junit.xml")
         xml = os.path.join(work, "dmasan-junit.xml")
         if not os.path.exists(xml):
             errs.append("no dmasan-junit.xml")
         else:
-            sys.argv = ["check_junit.py", xml, "5"]
+            sys.argv = ["check_junit.py", xml, str(min_results)]
             if check_junit.main():
                 errs.append("dmasan-junit.xml is not well-formed JUnit")
     for e in errs:

@@ -72,7 +72,8 @@ const char *base_name(const char *p)
 static bool frame_is_internal(const struct frame *f)
 {
 	static const char *const libs[] = { "libdmasan", "libkdma", "libc.so", "libc-", "ld-linux" };
-	static const char *const fns[] = { "_start", "__libc_start_main", "__libc_start_call_main" };
+	static const char *const fns[] = { "_start", "__libc_start_main", "__libc_start_call_main",
+					   "__libc_start_main_impl" };
 	const char *m = base_name(f->module);
 
 	for (size_t i = 0; m && i < sizeof(libs) / sizeof(libs[0]); i++)

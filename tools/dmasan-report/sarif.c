@@ -263,7 +263,7 @@ static int rule_index(const char *check, const char **extra, unsigned int nextra
 
 static const char *related_label(const struct related *r)
 {
-	return r->title ? r->title : r->what ? r->what : "related";
+	return r->title && *r->title ? r->title : r->what ? r->what : "related";
 }
 
 static json_object *sarif_result(const struct finding *f, int ruleidx, const struct out_opts *opt)
@@ -353,7 +353,7 @@ static json_object *sarif_result(const struct finding *f, int ruleidx, const str
 	o = json_object_new_object();
 	if (f->device)
 		add(o, "device", jstr(f->device));
-	if (f->driver)
+	if (f->driver && *f->driver)
 		add(o, "driver", jstr(f->driver));
 	arr = json_object_new_array();
 	for (unsigned int i = 0; i < f->nprocs; i++) {

@@ -48,7 +48,7 @@ static const char *related_title(const struct related *r)
 		{ "access", "accessed by" },
 	};
 
-	if (r->title)
+	if (r->title && *r->title)
 		return r->title;
 	for (size_t i = 0; r->what && i < sizeof(titles) / sizeof(titles[0]); i++)
 		if (!strcmp(r->what, titles[i].what))
@@ -96,7 +96,7 @@ void write_text_finding(FILE *o, const struct finding *f)
 		fprintf(o, " %s", f->headline);
 	} else if (f->device) {
 		fprintf(o, " on device %s", f->device);
-		if (f->driver)
+		if (f->driver && *f->driver)
 			fprintf(o, " (driver %s)", f->driver);
 	}
 	if (f->tid >= 0)
