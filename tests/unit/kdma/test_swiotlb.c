@@ -424,7 +424,7 @@ Test(swiotlb, first_bounce_clears_dma_skip_sync)
 	unmap(a, sizeof(buf), DMA_TO_DEVICE, 0);
 }
 
-Test(swiotlb, bad_unmaps_warn_and_change_nothing)
+Test(swiotlb, bad_unmaps_and_syncs_warn_and_change_nothing)
 {
 	char buf[4096];
 	struct kdma_swiotlb_stats st;
@@ -741,4 +741,36 @@ Test(swiotlb_api, concurrent_receive_loops_on_three_devices, .init = NULL)
 	kdma_swiotlb_stats(&st);
 	cr_assert_eq(st.used, 0);
 	cr_assert_eq(st.maps, 1500);
+}
+
+/* The IOMMU path bounces sub-granule buffers of untrusted devices (swiotlb_tbl_map_single with
+ * the granule as alloc_align_mask): the device's writes through its IOVA land in the slot. */
+Test(swiotlb_api, untrusted_iommu_device_bounces_sub_granule_buffers, .init = NULL)
+{
+	struct dmasim_config cfg = { .dma_mask = DMA_BIT_MASK(64), .iommu = DMASIM_IOMMU_STRICT,
+				     .untrusted = true };
+	struct device *d;
+	char *buf = high_buffer(300), data[100];
+	struct kdma_swiotlb_stats st;
+	dma_addr_t a;
+
+	setup_opts("swiotlb_size=1M");
+	d = dmasim_device_create(&cfg);
+	cr_assert_not_null(d);
+	memset(buf, 0x01, 300);
+	a = dma_map_single(d, buf + 100, 100, DMA_FROM_DEVICE);
+	cr_assert_not(dma_mapping_error(d, a));
+	kdma_swiotlb_stats(&st);
+	cr_assert_eq(st.used, 2, "a 4 KiB-aligned bounce of two slots was expected");
+	memset(data, 0x02, sizeof(data));
+	cr_assert_eq(dmasim_dma_write(d, a, data, sizeof(data)), 0);
+	cr_assert(all_bytes(buf + 100, 0x01, 100), "the device wrote the original directly");
+	dma_sync_single_for_cpu(d, a, 100, DMA_FROM_DEVICE);
+	cr_assert(all_bytes(buf + 100, 0x02, 100));
+	cr_assert(all_bytes(buf, 0x01, 100) && all_bytes(buf + 200, 0x01, 100));
+	dma_unmap_single(d, a, 100, DMA_FROM_DEVICE);
+	kdma_swiotlb_stats(&st);
+	cr_assert_eq(st.used, 0);
+	dmasim_device_destroy(d);
+	free(buf);
 }
