@@ -120,6 +120,14 @@ struct dma_pool *dma_pool_create_node(const char *name, struct device *dev, size
 	return pool;
 }
 
+void kdma_dev_unlink_pools(struct device *dev)
+{
+	pthread_mutex_lock(&pools_lock);
+	while (dev->dma_pools.next && dev->dma_pools.next != &dev->dma_pools)
+		pool_list_del(dev->dma_pools.next);
+	pthread_mutex_unlock(&pools_lock);
+}
+
 struct dma_pool *dma_pool_create(const char *name, struct device *dev, size_t size, size_t align,
 				 size_t boundary)
 {

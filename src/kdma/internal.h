@@ -340,6 +340,9 @@ void kdma_dma_pool_stats(struct dma_pool *pool, struct kdma_dma_pool_stats *st) 
 struct device *kdma_dma_pool_dev(struct dma_pool *pool) KDMA_HIDDEN;
 /* The sysfs "pools" file of dev ("poolinfo - 0.1" + one line per pool), snprintf-like. */
 size_t kdma_dma_pools_show(struct device *dev, char *buf, size_t len) KDMA_HIDDEN;
+/* At device free: pools the driver never destroyed (its leak) leave dev->dma_pools, so a late
+ * dma_pool_destroy does not write into the freed device. For device.c, after devres release. */
+void kdma_dev_unlink_pools(struct device *dev) KDMA_HIDDEN;
 
 /* dma_alloc_attrs / dma_free_attrs without the alloc/free hooks: the full dispatch (device
  * coherent → direct | iommu | ops) for allocators that report their memory themselves

@@ -283,6 +283,11 @@ Test(dmapool, pools_are_listed_on_the_device)
 	cr_expect(dev->dma_pools.next && dev->dma_pools.next != &dev->dma_pools);
 	dma_pool_destroy(p);
 	cr_expect(!dev->dma_pools.next || dev->dma_pools.next == &dev->dma_pools);
+
+	p = dma_pool_create("leaked", dev, 64, 8, 0);
+	kdma_dev_unlink_pools(dev);
+	cr_expect_eq(dev->dma_pools.next, &dev->dma_pools, "unlinked");
+	dma_pool_destroy(p); /* still works, touches no device list */
 }
 
 Test(dmapool, pools_file)
