@@ -164,6 +164,8 @@ static bool mm_check_free(const char *fn, struct page *page, unsigned int *order
 	if (!page)
 		return false;
 	if (!kdma_page_test_flag(page, PG_kdma_buddy)) {
+		kdma_hooks_ensure();
+		KDMA_HOOK(mem_free, page_address(page), 0, KDMA_FREE_PAGES); /* see kfree */
 		kdma_warn(NULL, "%s: page %p (pfn %#lx) was not returned by alloc_pages() or is "
 			  "already free; ignored", fn, (void *)page, page->kdma_pfn);
 		return false;

@@ -306,7 +306,11 @@ static void kfree_kind(const void *p, enum kdma_free_kind kind, const char *fn)
 
 	if (ZERO_OR_NULL_PTR(p))
 		return;
+	kdma_hooks_ensure();
 	if (!kobj_find(p, &o, true)) {
+		/* Not ours to free, but the sanitizer may know what it is (coherent memory
+		 * released with kfree, ...): it hears of the attempt, with an unknown size. */
+		KDMA_HOOK(mem_free, p, 0, kind);
 		if (o.start && o.start != (const char *)p)
 			kdma_warn(NULL, "%s: %p points inside the kmalloc object at %p (+%td), not "
 				  "to its start; not freed", fn, p, (const void *)o.start,
@@ -317,7 +321,6 @@ static void kfree_kind(const void *p, enum kdma_free_kind kind, const char *fn)
 			kdma_warn(NULL, "%s: %p was not returned by kmalloc(); not freed", fn, p);
 		return;
 	}
-	kdma_hooks_ensure();
 	KDMA_HOOK(mem_free, p, o.size, kind);
 	kobj_release(&o);
 }

@@ -74,14 +74,15 @@ static void vfree_kind(const void *addr, enum kdma_free_kind kind, const char *f
 
 	if (!addr)
 		return;
+	kdma_hooks_ensure();
 	head = kdma_virt_to_page_existing(addr);
 	if (!head || offset_in_page(addr) || !kdma_page_test_flag(head, PG_kdma_vmhead)) {
+		KDMA_HOOK(mem_free, addr, 0, kind); /* see kfree: the sanitizer may know it */
 		kdma_warn(NULL, "%s: %p is not the start of a live vmalloc area; not freed", fn,
 			  addr);
 		return;
 	}
 	npages = head->private;
-	kdma_hooks_ensure();
 	KDMA_HOOK(mem_free, addr, npages << PAGE_SHIFT, kind);
 	kdma_page_clear_flag(head, PG_kdma_vmhead);
 	head->private = 0;
