@@ -17,7 +17,7 @@ static bool all_zero(const void *p, size_t n)
 
 Test(alloc, coherent_memory_fits_the_coherent_mask)
 {
-	static const unsigned int bits[] = { 24, 32, 64 };
+	static const unsigned int bits[] = { 24, 32, 40, 64 };
 
 	for (size_t i = 0; i < sizeof(bits) / sizeof(bits[0]); i++) {
 		struct device *dev = conf_dev(DMA_BIT_MASK(bits[i]), true, DMASIM_BOUNCE_OFF);
