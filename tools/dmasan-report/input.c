@@ -318,16 +318,19 @@ static void add_finding(struct input *in, struct finding *f)
 		finding_free(f);
 		return;
 	}
-	grown = realloc(in->findings, (in->nfindings + 1) * sizeof(*grown));
+	if ((in->nfindings & (in->nfindings - 1)) == 0) { /* grow at powers of two */
+		grown = realloc(in->findings, (in->nfindings ? 2 * in->nfindings : 16) * sizeof(*grown));
+		if (!grown) {
+			finding_free(f);
+			return;
+		}
+		in->findings = grown;
+	}
 	e = calloc(1, sizeof(*e));
-	if (!grown || !e) {
-		free(e);
-		if (grown)
-			in->findings = grown;
+	if (!e) {
 		finding_free(f);
 		return;
 	}
-	in->findings = grown;
 	in->findings[in->nfindings++] = f;
 	e->key = f->key;
 	e->f = f;

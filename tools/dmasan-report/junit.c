@@ -7,6 +7,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <uthash.h>
 #include "report.h"
 
 /* XML-escape (quotes too when in an attribute); characters XML 1.0 cannot carry (most C0
@@ -60,8 +61,35 @@ static char *testcase_name(const struct finding *f)
 	return buf;
 }
 
+struct seen_name {
+	UT_hash_handle hh;
+	unsigned int count;
+	char key[]; /* "check\nname" */
+};
+
+/* classname is dmasan.<check>, so a name only has to be unique within one check: returns how
+ * many times (check, name) has been seen, this time included. */
+static unsigned int count_name(struct seen_name **seen, const char *check, const char *name)
+{
+	size_t n = strlen(check) + strlen(name ? name : "") + 2;
+	struct seen_name *e = malloc(sizeof(*e) + n), *old;
+
+	if (!e)
+		return 1;
+	snprintf(e->key, n, "%s\n%s", check, name ? name : "");
+	HASH_FIND_STR(*seen, e->key, old);
+	if (old) {
+		free(e);
+		return ++old->count;
+	}
+	e->count = 1;
+	HASH_ADD_STR(*seen, key, e);
+	return 1;
+}
+
 void write_junit(FILE *o, const struct input *in, const struct out_opts *opt)
 {
+	struct seen_name *seen = NULL, *e, *tmp;
 	unsigned int failures = 0, skipped = 0, tests = in->nfindings ? in->nfindings : 1;
 	char **names = calloc(in->nfindings + 1, sizeof(*names));
 
@@ -83,15 +111,11 @@ void write_junit(FILE *o, const struct input *in, const struct out_opts *opt)
 		const struct finding *f = in->findings[i];
 		const struct frame *fr = stack_located_frame(&f->stack);
 		char *name = testcase_name(f), *body = NULL;
-		unsigned int dup = 1;
+		unsigned int dup;
 		size_t len;
 		FILE *m;
 
-		/* classname is dmasan.<check>, so a name only has to be unique within one check */
-		for (unsigned int k = 0; k < i; k++)
-			if (names[k] && name && !strcmp(in->findings[k]->check, f->check) &&
-			    !strcmp(names[k], name))
-				dup++;
+		dup = count_name(&seen, f->check, name);
 		names[i] = name;
 		fprintf(o, "    <testcase classname=\"dmasan.");
 		xml_escape(o, f->check);
@@ -133,4 +157,8 @@ void write_junit(FILE *o, const struct input *in, const struct out_opts *opt)
 	for (unsigned int i = 0; names && i < in->nfindings; i++)
 		free(names[i]);
 	free(names);
+	HASH_ITER(hh, seen, e, tmp) {
+		HASH_DEL(seen, e);
+		free(e);
+	}
 }
