@@ -144,7 +144,9 @@ static bool supp_match(enum dmasan_check c, const struct dmasan_frame *f, unsign
 /* ------------------------------------------------------------------ stacks */
 
 /* Symbolise a stack into out (inlined frames expanded), dropping the sanitizer's own frames at
- * the top. Returns the number of frames. */
+ * the top and, of the libkdma frames under them, all but the outermost: the API function the
+ * driver called stays as frame #0, like an interceptor frame in AddressSanitizer reports.
+ * Returns the number of frames. */
 static unsigned int symbolize_stack(dmasan_stack_id id, struct dmasan_frame *out, unsigned int max)
 {
 	const uintptr_t *pcs;
@@ -173,6 +175,14 @@ static unsigned int symbolize_stack(dmasan_stack_id id, struct dmasan_frame *out
 		top = false;
 		for (unsigned int j = 0; j < k && n < max; j++)
 			out[n++] = f[j];
+	}
+	unsigned int kdma = 0;
+
+	while (kdma < n && out[kdma].internal == DMASAN_FRAME_KDMA)
+		kdma++;
+	if (kdma > 1) {
+		memmove(out, out + kdma - 1, (n - kdma + 1) * sizeof(*out));
+		n -= kdma - 1;
 	}
 	return n;
 }

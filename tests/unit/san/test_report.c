@@ -13,6 +13,7 @@
 #include "san/options.h"
 #include "san/report.h"
 #include "san/runtime.h"
+#include <linux/device.h>
 
 static char dir[64];
 
@@ -387,4 +388,31 @@ Test(report, forked_child_reports_under_its_pid)
 	json = json_text();
 	cr_assert_eq(occurrences(json, "\"type\":\"violation\""), 1, "parent file written by the child: %s", json);
 	free(json);
+}
+
+Test(report, keeps_only_the_outermost_libkdma_frame_on_top)
+{
+	/* as if the sanitizer was called from dev_name() called from dev_driver_string() called by
+	 * the driver: the report starts at the API the driver called */
+	uintptr_t pcs[] = { (uintptr_t)dmasan_report_emit + 8, (uintptr_t)dev_name + 8,
+			    (uintptr_t)dev_driver_string + 8, (uintptr_t)mapping_site + 8 };
+	struct dmasan_report r;
+	char *log, *f0, *f1;
+
+	start(NULL);
+	dmasan_report_init(&r, DMASAN_CHECK_DOUBLE_UNMAP, NULL);
+	r.stack = dmasan_stack_put(pcs, 4);
+	cr_assert(dmasan_report_emit(&r));
+	log = log_text();
+	f0 = strstr(log, "    #0 0x");
+	f1 = strstr(log, "    #1 0x");
+	cr_assert(f0 && f1, "%s", log);
+	char *api = strstr(f0, " in dev_driver_string ");
+
+	cr_assert(api && api < f1, "%s", log);
+	cr_assert(strstr(f1, " in mapping_site "), "%s", log);
+	cr_assert_null(strstr(log, " in dev_name "), "%s", log);
+	cr_assert(strstr(log, "SUMMARY: DMASanitizer: double-unmap "), "%s", log);
+	cr_assert(strstr(strstr(log, "SUMMARY:"), " in mapping_site\n"), "%s", log);
+	free(log);
 }
