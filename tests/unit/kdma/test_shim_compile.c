@@ -10,6 +10,7 @@
 
 #include <asm/barrier.h>
 #include <asm/byteorder.h>
+#include <asm/unaligned.h>
 #include <linux/align.h>
 #include <linux/atomic.h>
 #include <linux/bitfield.h>
@@ -34,9 +35,11 @@
 #include <linux/init.h>
 #include <linux/interrupt.h>
 #include <linux/io.h>
+#include <linux/iopoll.h>
 #include <linux/ioport.h>
 #include <linux/jiffies.h>
 #include <linux/kernel.h>
+#include <linux/kref.h>
 #include <linux/list.h>
 #include <linux/log2.h>
 #include <linux/math.h>
@@ -57,6 +60,7 @@
 #include <linux/spinlock.h>
 #include <linux/string.h>
 #include <linux/types.h>
+#include <linux/unaligned.h>
 #include <linux/vmalloc.h>
 #include <linux/wait.h>
 
@@ -303,6 +307,34 @@ Test(shim, mmio_on_plain_memory)
 	cr_assert_eq(ioread32(base), 7u);
 	wmb();
 	dma_rmb();
+}
+
+static int kref_released;
+
+static void on_kref_release(struct kref *k)
+{
+	kref_released++;
+}
+
+Test(shim, poll_unaligned_kref)
+{
+	u32 reg = 0x3;
+	u32 val;
+	u8 bytes[7] = { 0, 0x44, 0x33, 0x22, 0x11, 0, 0 };
+	struct kref k;
+
+	cr_assert_eq(readl_poll_timeout(&reg, val, val & 0x2, 0, 100), 0);
+	cr_assert_eq(val, 3u);
+	cr_assert_eq(readl_poll_timeout(&reg, val, val & 0x8, 1, 50), -ETIMEDOUT);
+	cr_assert_eq(get_unaligned_le32(bytes + 1), 0x11223344u);
+	cr_assert_eq(get_unaligned_be16(bytes + 1), 0x4433);
+	put_unaligned_le16(0xbeef, bytes + 5);
+	cr_assert_eq(bytes[5], 0xef);
+	kref_init(&k);
+	kref_get(&k);
+	cr_assert_eq(kref_put(&k, on_kref_release), 0);
+	cr_assert_eq(kref_put(&k, on_kref_release), 1);
+	cr_assert_eq(kref_released, 1);
 }
 
 Test(shim, strings)
