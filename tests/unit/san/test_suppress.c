@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 /* Suppression parsing and matching (src/common/suppress.c). */
 #include <criterion/criterion.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -180,4 +181,38 @@ Test(suppress, load_file)
 	dmasan_supp_free(s);
 	cr_expect_null(dmasan_supp_load("/nonexistent/x.supp", err, sizeof(err)));
 	cr_expect(strstr(err, "/nonexistent/x.supp: No such file") == err, "got: %s", err);
+}
+
+struct match_thread_arg {
+	struct dmasan_supp *s;
+	int matched;
+};
+
+static void *match_many(void *p)
+{
+	struct match_thread_arg *a = p;
+
+	for (int i = 0; i < 10000; i++)
+		a->matched += dmasan_supp_match(a->s, "double-unmap", user_stack, NUSER) == 1;
+	return NULL;
+}
+
+Test(suppress, concurrent_matching_counts_every_hit)
+{
+	struct dmasan_supp *s = parse_ok("mapping-leak:main\ndouble-unmap:^e1000_clean_rx_irq$\n");
+	struct match_thread_arg args[4];
+	pthread_t t[4];
+	unsigned long hits;
+
+	for (int i = 0; i < 4; i++) {
+		args[i] = (struct match_thread_arg){ s, 0 };
+		cr_assert_eq(pthread_create(&t[i], NULL, match_many, &args[i]), 0);
+	}
+	for (int i = 0; i < 4; i++) {
+		pthread_join(t[i], NULL);
+		cr_expect_eq(args[i].matched, 10000);
+	}
+	dmasan_supp_rule(s, 1, &hits);
+	cr_expect_eq(hits, 40000, "lost updates: %lu", hits);
+	dmasan_supp_free(s);
 }
