@@ -125,47 +125,61 @@ static bool attr_udata(Dwarf_Die *die, unsigned int name, Dwarf_Word *v)
 	return dwarf_attr(die, name, &attr) && dwarf_formudata(&attr, v) == 0;
 }
 
-/* The inlined-call chain at addr from the DWARF scopes: out[0] innermost. Returns the count. */
+static bool is_function(Dwarf_Die *die)
+{
+	int tag = dwarf_tag(die);
+
+	return tag == DW_TAG_inlined_subroutine || tag == DW_TAG_subprogram;
+}
+
+/* The inlined-call chain at addr: out[0] the innermost function (its location comes from the
+ * line table), then each function it was inlined into, located at the inlined call's
+ * DW_AT_call_file/line. dwarf_getscopes() follows an inlined instance into its abstract
+ * definition, so the callers come from the concrete DIE tree (dwarf_getscopes_die), as
+ * eu-addr2line -i does. Returns the count. */
 static unsigned int dwarf_chain(Dwfl_Module *mod, Dwarf_Addr addr, struct dmasan_frame *out,
 				unsigned int max)
 {
 	Dwarf_Addr bias;
 	Dwarf_Die *cu = dwfl_module_addrdie(mod, addr, &bias);
-	Dwarf_Die *scopes = NULL;
+	Dwarf_Die *scopes = NULL, *chain = NULL, *inner = NULL, *prev;
 	Dwarf_Files *files = NULL;
 	size_t nfiles = 0;
-	int nscopes;
+	int nscopes, nchain;
 	unsigned int n = 0;
 
-	if (!cu)
+	if (!cu || (nscopes = dwarf_getscopes(cu, addr - bias, &scopes)) <= 0)
 		return 0;
-	nscopes = dwarf_getscopes(cu, addr - bias, &scopes);
-	if (nscopes <= 0)
-		return 0;
+	for (int i = 0; i < nscopes && !inner; i++)
+		if (is_function(&scopes[i]))
+			inner = &scopes[i];
+	if (!inner)
+		goto out;
+	out[n++].function = dmasan_arena_strdup(attr_string(inner, DW_AT_name));
+	if (dwarf_tag(inner) != DW_TAG_inlined_subroutine)
+		goto out;
+	nchain = dwarf_getscopes_die(inner, &chain);
 	dwarf_getsrcfiles(cu, &files, &nfiles);
-	for (int i = 0; i < nscopes && n < max; i++) {
-		int tag = dwarf_tag(&scopes[i]);
+	prev = chain;
+	for (int i = 1; i < nchain && n < max; i++) {
 		Dwarf_Word file, line, col;
 
-		if (tag != DW_TAG_inlined_subroutine && tag != DW_TAG_subprogram)
+		if (!is_function(&chain[i]))
 			continue;
-		out[n].function = dmasan_arena_strdup(attr_string(&scopes[i], DW_AT_name));
+		out[n].function = dmasan_arena_strdup(attr_string(&chain[i], DW_AT_name));
+		if (attr_udata(prev, DW_AT_call_file, &file) && files && file < nfiles)
+			out[n].file = dmasan_arena_strdup(dwarf_filesrc(files, file, NULL, NULL));
+		if (attr_udata(prev, DW_AT_call_line, &line))
+			out[n].line = (int)line;
+		if (attr_udata(prev, DW_AT_call_column, &col))
+			out[n].column = (int)col;
 		n++;
-		/* the caller's location is this inlined call's call site */
-		if (tag == DW_TAG_inlined_subroutine && n < max) {
-			out[n].file = NULL;
-			out[n].line = 0;
-			out[n].column = 0;
-			if (attr_udata(&scopes[i], DW_AT_call_file, &file) && files && file < nfiles)
-				out[n].file = dmasan_arena_strdup(dwarf_filesrc(files, file, NULL, NULL));
-			if (attr_udata(&scopes[i], DW_AT_call_line, &line))
-				out[n].line = (int)line;
-			if (attr_udata(&scopes[i], DW_AT_call_column, &col))
-				out[n].column = (int)col;
-		}
-		if (tag == DW_TAG_subprogram)
+		if (dwarf_tag(&chain[i]) == DW_TAG_subprogram)
 			break;
+		prev = &chain[i];
 	}
+	free(chain);
+out:
 	free(scopes);
 	return n;
 }

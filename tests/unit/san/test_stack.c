@@ -170,3 +170,37 @@ Test(stack, thread_ids_are_per_thread)
 	pthread_join(t, NULL);
 	cr_assert_neq(other, mine);
 }
+
+static volatile int inlined_calls; /* makes outer_of_inlined unlike stack_probe_fn (no ICF) */
+
+static inline __attribute__((always_inline)) dmasan_stack_id inlined_probe(void)
+{
+	inlined_calls++;
+	return dmasan_stack_capture(0);
+}
+
+static __attribute__((noinline)) dmasan_stack_id outer_of_inlined(void)
+{
+	dmasan_stack_id id = inlined_probe();
+
+	__asm__ volatile("" ::: "memory");
+	return id;
+}
+
+Test(stack, inlined_calls_expand_to_their_callers)
+{
+	const uintptr_t *pcs;
+	struct dmasan_frame f[DMASAN_MAX_INLINE];
+	unsigned int n;
+
+	cr_assert_geq(dmasan_stack_get(outer_of_inlined(), &pcs), 1);
+	n = dmasan_symbolize_inline(pcs[0], f, DMASAN_MAX_INLINE);
+	cr_assert_eq(n, 2, "n=%u, innermost %s", n, f[0].function);
+	cr_assert_str_eq(f[0].function, "inlined_probe");
+	cr_assert_str_eq(f[1].function, "outer_of_inlined");
+	cr_assert(f[1].file && strstr(f[1].file, "test_stack.c"));
+	cr_assert_gt(f[1].line, f[0].line, "the call site comes after the inline function");
+	/* dmasan_symbolize gives the function the code lives in */
+	dmasan_symbolize(pcs[0], &f[0]);
+	cr_assert_str_eq(f[0].function, "outer_of_inlined");
+}
