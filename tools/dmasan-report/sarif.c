@@ -6,7 +6,9 @@
  * partialFingerprint, suppressed findings kept with result.suppressions. Built with json-c, so
  * escaping is the library's job.
  */
+#define _GNU_SOURCE /* vasprintf */
 #include <ctype.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include "common/suppress.h"
@@ -19,17 +21,39 @@ static json_object *jstr(const char *s)
 	return json_object_new_string(s ? s : "");
 }
 
-static json_object *jtext(const char *s)
+/* {"text": t}: SARIF's message and description objects */
+static json_object *text_of(json_object *t)
 {
 	json_object *o = json_object_new_object();
 
-	json_object_object_add(o, "text", jstr(s));
+	json_object_object_add(o, "text", t);
 	return o;
+}
+
+static json_object *jtext(const char *s)
+{
+	return text_of(jstr(s));
 }
 
 static void add(json_object *o, const char *k, json_object *v)
 {
 	json_object_object_add(o, k, v);
+}
+
+__attribute__((format(printf, 1, 2)))
+static json_object *jprintf(const char *fmt, ...)
+{
+	json_object *o;
+	va_list ap;
+	char *s;
+
+	va_start(ap, fmt);
+	if (vasprintf(&s, fmt, ap) < 0)
+		s = NULL;
+	va_end(ap);
+	o = jstr(s);
+	free(s);
+	return o;
 }
 
 /* SARIF messages treat [ ] \ as link syntax: escape literal ones (SARIF 2.1.0 §3.11.6). */
@@ -161,7 +185,7 @@ static char *pascal_case(const char *id)
 static json_object *sarif_rule(const char *id, const struct check_info *ci, enum sev sev,
 			       const char *docs_url)
 {
-	json_object *r = json_object_new_object(), *help, *cfg, *props, *tags;
+	json_object *r = json_object_new_object(), *help, *cfg, *props, *tags, *full;
 	char *name = pascal_case(id), *buf = NULL;
 	size_t len;
 	FILE *m;
@@ -170,15 +194,10 @@ static json_object *sarif_rule(const char *id, const struct check_info *ci, enum
 	add(r, "name", jstr(name));
 	free(name);
 	add(r, "shortDescription", jtext(ci ? ci->what : id));
-	m = open_memstream(&buf, &len);
-	if (m) {
-		fprintf(m, "%s.", ci ? ci->what : "a check this dmasan-report does not know");
-		if (ci && ci->kernel[0])
-			fprintf(m, " The kernel's CONFIG_DMA_API_DEBUG reports it as \"%s\".", ci->kernel);
-		fclose(m);
-		add(r, "fullDescription", jtext(buf));
-		free(buf);
-	}
+	full = ci && ci->kernel[0] ? jprintf("%s. The kernel's CONFIG_DMA_API_DEBUG reports it as \"%s\".",
+					    ci->what, ci->kernel)
+				   : jprintf("%s.", ci ? ci->what : "a check this dmasan-report does not know");
+	add(r, "fullDescription", text_of(full));
 	help = json_object_new_object();
 	m = open_memstream(&buf, &len);
 	if (m) {
@@ -192,22 +211,11 @@ static json_object *sarif_rule(const char *id, const struct check_info *ci, enum
 		add(help, "text", jstr(buf));
 		free(buf);
 	}
-	m = open_memstream(&buf, &len);
-	if (m) {
-		fprintf(m, "**%s**: %s.\n\n**How to fix:** %s.\n\n[Documentation](%s/checks.md#%s)", id,
-			ci ? ci->what : id, ci ? ci->fix : "see the documentation", docs_url, id);
-		fclose(m);
-		add(help, "markdown", jstr(buf));
-		free(buf);
-	}
+	add(help, "markdown", jprintf("**%s**: %s.\n\n**How to fix:** %s.\n\n[Documentation](%s/checks.md#%s)",
+				      id, ci ? ci->what : id, ci ? ci->fix : "see the documentation",
+				      docs_url, id));
 	add(r, "help", help);
-	m = open_memstream(&buf, &len);
-	if (m) {
-		fprintf(m, "%s/checks.md#%s", docs_url, id);
-		fclose(m);
-		add(r, "helpUri", jstr(buf));
-		free(buf);
-	}
+	add(r, "helpUri", jprintf("%s/checks.md#%s", docs_url, id));
 	cfg = json_object_new_object();
 	add(cfg, "level", jstr(sev_name(sev)));
 	add(r, "defaultConfiguration", cfg);
@@ -340,13 +348,7 @@ static json_object *sarif_result(const struct finding *f, int ruleidx, const str
 		o = json_object_new_object();
 		add(o, "kind", jstr("external"));
 		add(o, "status", jstr("accepted"));
-		m = open_memstream(&buf, &len);
-		if (m) {
-			fprintf(m, "dmasan suppression '%s'", finding_supp_rule(f, opt->supp));
-			fclose(m);
-			add(o, "justification", jstr(buf));
-			free(buf);
-		}
+		add(o, "justification", jprintf("dmasan suppression '%s'", finding_supp_rule(f, opt->supp)));
 		json_object_array_add(arr, o);
 		add(res, "suppressions", arr);
 	}
@@ -365,15 +367,8 @@ static json_object *sarif_result(const struct finding *f, int ruleidx, const str
 		json_object_array_add(arr, p);
 	}
 	add(o, "processes", arr);
-	if (user && user->function) {
-		m = open_memstream(&buf, &len);
-		if (m) {
-			fprintf(m, "%s:%s", f->check, user->function);
-			fclose(m);
-			add(o, "suggestedSuppression", jstr(buf));
-			free(buf);
-		}
-	}
+	if (user && user->function)
+		add(o, "suggestedSuppression", jprintf("%s:%s", f->check, user->function));
 	if (f->facts)
 		add(o, "facts", json_object_get(f->facts));
 	add(res, "properties", o);
