@@ -76,13 +76,30 @@ Test(alloc, gfp_zone_flags_are_ignored_and_comp_rejected)
 	dmasim_device_destroy(dev);
 }
 
+static u64 atomic_pool_allocs(void)
+{
+	struct kdma_atomic_pool_stats st;
+	u64 n = 0;
+
+	for (int id = 0; id < KDMA_ATOMIC_POOL__COUNT; id++) {
+		kdma_atomic_pool_stats(id, &st);
+		n += st.nr_allocs;
+	}
+	return n;
+}
+
 Test(alloc, atomic_allocation_of_non_coherent_device_uses_the_pool)
 {
 	struct device *dev = conf_dev(DMA_BIT_MASK(32), false, DMASIM_BOUNCE_OFF);
+	u64 allocs = atomic_pool_allocs();
 	dma_addr_t h;
 	void *p = dma_alloc_coherent(dev, 4096, &h, GFP_ATOMIC);
 
 	cr_assert_not_null(p);
+	cr_assert_eq(atomic_pool_allocs(), allocs + 1, "a remap cannot happen without blocking");
+	dma_free_coherent(dev, 4096, p, h);
+	p = dma_alloc_coherent(dev, 4096, &h, GFP_KERNEL);
+	cr_assert_eq(atomic_pool_allocs(), allocs + 1, "blocking allocations use the page allocator");
 	cr_assert_leq(h + 4095, DMA_BIT_MASK(32));
 	dma_free_coherent(dev, 4096, p, h);
 	dmasim_device_destroy(dev);
