@@ -67,6 +67,16 @@ Test(threads, concurrent_bounced_maps)
 	dmasim_device_destroy(dev);
 }
 
+Test(threads, concurrent_iommu_maps)
+{
+	struct dmasim_config cfg = { .iommu = DMASIM_IOMMU_LAZY };
+	struct device *dev = dmasim_device_create(&cfg);
+
+	cr_assert_not_null(dev);
+	run_workers(dev);
+	dmasim_device_destroy(dev);
+}
+
 static void *create_loop(void *arg)
 {
 	const char **names = arg;
