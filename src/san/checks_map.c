@@ -77,8 +77,7 @@ SAN_HIDDEN void san_on_map(const struct san_call *call, enum kdma_map_type type,
 	if (size == 0)
 		check_zero_length(call, cpu_addr, phys, san_type_name(type));
 	if (type == KDMA_TYPE_RESOURCE) {
-		if (!failed)
-			san_check_resource_ram(call, phys, size);
+		unsafe = san_check_resource_ram(call, phys, size);
 	} else if (!(failed && why == KDMA_FAIL_VMALLOC)) {
 		unsafe = san_check_map_area(call, cpu_addr ? cpu_addr : (const void *)(uintptr_t)phys,
 					    size, type);

@@ -16,8 +16,6 @@
 
 __thread int san_guard __attribute__((tls_model("initial-exec"), visibility("hidden")));
 
-/* Set by the mem_free hook after it reported a range, so that the free() which kfree/vfree then
- * make underneath does not report the same memory again (intercept.c). */
 __thread uintptr_t san_reported_lo __attribute__((tls_model("initial-exec"), visibility("hidden")));
 __thread uintptr_t san_reported_hi __attribute__((tls_model("initial-exec"), visibility("hidden")));
 
@@ -219,13 +217,14 @@ static void h_mem_free(const void *ptr, size_t size, enum kdma_free_kind kind)
 {
 	static const char *const how[] = { "kfree", "vfree", "__free_pages", "kvfree" };
 
+	if (san_take_reported((uintptr_t)ptr, (uintptr_t)ptr + (size ? size : 1)))
+		return; /* the kfree interposer (intercept.c) reported it already */
 	if (!san_enter())
 		return;
+	/* Marked so that a free() libkdma makes underneath does not report it again. */
 	if (san_check_release_memory(ptr, size, kind <= KDMA_FREE_KVFREE ? how[kind] : "free",
-				     false)) {
-		san_reported_lo = (uintptr_t)ptr;
-		san_reported_hi = (uintptr_t)ptr + (size ? size : 1);
-	}
+				     false))
+		san_mark_reported((uintptr_t)ptr, (uintptr_t)ptr + size);
 	san_leave();
 }
 

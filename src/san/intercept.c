@@ -7,6 +7,7 @@
  * mapping is live, and is skipped inside the sanitizer itself (guard.h).
  */
 #define _GNU_SOURCE
+#include <dlfcn.h>
 #include <errno.h>
 #include <malloc.h>
 #include <stdarg.h>
@@ -23,29 +24,45 @@
 extern void __libc_free(void *p);
 extern void *__libc_realloc(void *p, size_t n);
 
-extern __thread uintptr_t san_reported_lo __attribute__((tls_model("initial-exec"), visibility("hidden")));
-extern __thread uintptr_t san_reported_hi __attribute__((tls_model("initial-exec"), visibility("hidden")));
-
 static inline bool worth_checking(void)
 {
 	return !san_guard && san_table_phys_live();
 }
 
-/* kfree/vfree already reported this memory through the mem_free hook. */
-static bool already_reported(uintptr_t lo, uintptr_t hi)
+static unsigned int check_release(const void *p, size_t len, const char *how)
 {
-	if (!san_reported_hi || hi <= san_reported_lo || lo >= san_reported_hi)
-		return false;
-	san_reported_lo = san_reported_hi = 0;
-	return true;
+	unsigned int n;
+
+	/* kfree/vfree may already have reported this memory through the mem_free hook */
+	if (san_take_reported((uintptr_t)p, (uintptr_t)p + len) || !san_enter())
+		return 0;
+	n = san_check_release_memory(p, len, how, true);
+	san_leave();
+	return n;
 }
 
-static void check_release(const void *p, size_t len, const char *how)
+/* libkdma's kfree() checks its argument before calling the mem_free hook, so kfree of memory it
+ * did not allocate (a coherent buffer, a pool block) never reaches the hook: interpose it and
+ * look at the first byte; libkdma's hook then checks the whole object (not twice: guard.h).
+ * Weak, so that unit tests linking libkdma statically get libkdma's own kfree; the dynamic
+ * linker binds the preload's weak definition like any other. */
+void kfree(const void *p); /* <linux/slab.h> */
+__attribute__((weak)) EXPORT void kfree(const void *p)
 {
-	if (already_reported((uintptr_t)p, (uintptr_t)p + len) || !san_enter())
-		return;
-	san_check_release_memory(p, len, how, true);
-	san_leave();
+	static void (*real_kfree)(const void *);
+
+	if (!real_kfree) {
+		bool entered = san_enter();
+
+		*(void **)&real_kfree = dlsym(RTLD_NEXT, "kfree");
+		if (entered)
+			san_leave();
+		if (!real_kfree)
+			return;
+	}
+	if (p && worth_checking() && check_release(p, 1, "kfree"))
+		san_mark_reported((uintptr_t)p, (uintptr_t)p + 1);
+	real_kfree(p);
 }
 
 EXPORT void free(void *p)

@@ -1,0 +1,101 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
+"""Run one end-to-end program under libdmasan.so and check what it reported.
+
+  e2e_check.py --preload LIB --outdir DIR --source FILE (--expect ID | --clean) [--exitcode N]
+               [--launcher PATH] -- PROGRAM [ARGS...]
+
+The program runs with LD_PRELOAD=LIB (or through the dmasan launcher) and
+DMASAN_OPTIONS=json_path=DIR/out plus the options named in the source on a line
+"E2E_OPTIONS: ..." (KDMA_OPTIONS from "E2E_KDMA_OPTIONS: ..."). --expect: the program's own
+JSON Lines file has a violation with that exact check id and the exit status is non-zero
+(or N with --exitcode). --clean: no violation at all and exit status 0.
+"""
+import argparse
+import glob
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+
+
+def source_setting(path, key):
+    if not path:
+        return ""
+    with open(path, encoding="utf-8") as f:
+        m = re.search(r"\b" + key + r":\s*(\S.*?)\s*(\*/)?$", f.read(), re.M)
+    return m.group(1) if m else ""
+
+
+def records(outdir):
+    """{pid: [record, ...]} of every JSON Lines file written under outdir."""
+    out = {}
+    for path in glob.glob(os.path.join(outdir, "out.*.jsonl")):
+        pid = int(path.rsplit(".", 2)[-2])
+        with open(path, encoding="utf-8") as f:
+            out[pid] = [json.loads(line) for line in f if line.strip()]
+    return out
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--preload")
+    ap.add_argument("--launcher")
+    ap.add_argument("--outdir", required=True)
+    ap.add_argument("--source")
+    ap.add_argument("--expect")
+    ap.add_argument("--clean", action="store_true")
+    ap.add_argument("--exitcode", type=int)
+    ap.add_argument("--options", default="")
+    ap.add_argument("cmd", nargs=argparse.REMAINDER)
+    a = ap.parse_args()
+    cmd = a.cmd[1:] if a.cmd and a.cmd[0] == "--" else a.cmd
+
+    shutil.rmtree(a.outdir, ignore_errors=True)
+    os.makedirs(a.outdir)
+    env = dict(os.environ)
+    opts = ["json_path=" + os.path.join(a.outdir, "out")]
+    for extra in (source_setting(a.source, "E2E_OPTIONS"), a.options):
+        if extra:
+            opts.append(extra)
+    env["DMASAN_OPTIONS"] = ":".join(opts)
+    kopts = source_setting(a.source, "E2E_KDMA_OPTIONS")
+    if kopts:
+        env["KDMA_OPTIONS"] = kopts
+    if a.launcher:
+        cmd = [a.launcher, "--"] + cmd
+    else:
+        env["LD_PRELOAD"] = a.preload
+    proc = subprocess.run(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    sys.stdout.write(proc.stdout)
+    sys.stderr.write(proc.stderr)
+    recs = records(a.outdir)
+    # The program's own pid is the one that wrote a run record for the executable we started
+    # (exec keeps the pid); any other file belongs to a child it forked.
+    violations = [r for rs in recs.values() for r in rs if r.get("type") == "violation"]
+    found = sorted({r["check"] for r in violations})
+    fail = []
+    if a.expect:
+        if a.expect not in found:
+            fail.append("expected a '%s' finding, got %s" % (a.expect, found or "none"))
+        want = a.exitcode if a.exitcode is not None else None
+        if want is not None and proc.returncode != want:
+            fail.append("exit status %d, expected %d" % (proc.returncode, want))
+        if want is None and proc.returncode == 0:
+            fail.append("exit status 0 for a buggy program")
+    if a.clean:
+        if violations:
+            fail.append("expected no findings, got %s" % found)
+        if proc.returncode != 0:
+            fail.append("exit status %d for a correct program" % proc.returncode)
+    if not recs:
+        fail.append("no JSON Lines file was written in %s" % a.outdir)
+    for f in fail:
+        print("e2e_check: FAIL:", f, file=sys.stderr)
+    return 1 if fail else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
