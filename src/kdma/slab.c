@@ -9,6 +9,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <valgrind/memcheck.h>
 
 #include <linux/slab.h>
 
@@ -206,10 +207,18 @@ void *kmalloc(size_t size, gfp_t flags)
 
 	if (size == 0)
 		return ZERO_SIZE_PTR;
-	if (size > KMALLOC_MAX_CACHE_SIZE)
-		return kmalloc_large(size, flags);
+	if (size > KMALLOC_MAX_CACHE_SIZE) {
+		p = kmalloc_large(size, flags);
+		if (p)
+			VALGRIND_MALLOCLIKE_BLOCK(p, size, 0, !!(flags & __GFP_ZERO));
+		return p;
+	}
 	pthread_once(&kcaches_once, kcaches_init);
 	p = slab_alloc(&kcaches[kmalloc_zone(flags)][kmalloc_index(size)]);
+	/* under memcheck the object is a heap block: undefined unless zeroed, and freed at kfree
+	 * (so uninitialised bytes handed to a device and use after kfree are visible to it) */
+	if (p)
+		VALGRIND_MALLOCLIKE_BLOCK(p, size, 0, !!(flags & __GFP_ZERO));
 	if (p && (flags & __GFP_ZERO))
 		memset(p, 0, size);
 	return p;
@@ -322,6 +331,7 @@ static void kfree_kind(const void *p, enum kdma_free_kind kind, const char *fn)
 		return;
 	}
 	KDMA_HOOK(mem_free, p, o.size, kind);
+	VALGRIND_FREELIKE_BLOCK(p, 0);
 	kobj_release(&o);
 }
 

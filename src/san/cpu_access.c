@@ -6,6 +6,7 @@
  * instructions natively. ASan: its interface functions are looked up at run time, so
  * libdmasan.so itself is not built with ASan and works with programs that are.
  */
+#define _GNU_SOURCE
 #include <dlfcn.h>
 #include <pthread.h>
 #include <stdlib.h>
@@ -102,10 +103,10 @@ void cpu_access_quiet_end(void)
 		mp_inside_end();
 }
 
-void cpu_access_drain(void)
+void cpu_access_drain(const struct san_entry *released)
 {
 	if (cpu_access_backend() == CPU_ACCESS_MPROTECT)
-		mp_drain();
+		mp_drain(released);
 }
 
 bool cpu_access_traps_writes(void)
@@ -157,6 +158,21 @@ static bool asan_find(struct san_entry *e, void *arg)
 	return true;
 }
 
+/* The current stack without ASan's own reporting frames: the access is the first frame outside
+ * the ASan runtime. */
+static dmasan_stack_id asan_access_stack(void)
+{
+	const uintptr_t *pcs;
+	unsigned int n = dmasan_stack_get(dmasan_stack_capture(1), &pcs), i;
+	Dl_info info;
+
+	for (i = 0; i < n; i++)
+		if (!dladdr((void *)pcs[i], &info) || !info.dli_fname ||
+		    !strstr(info.dli_fname, "libasan"))
+			break;
+	return i < n ? dmasan_stack_put(pcs + i, n - i) : 0;
+}
+
 /* ASan is about to die on a use-after-poison: if the address is a device-owned line, say
  * which check it is and which mapping, in our report and JSON record, before it does. */
 static void asan_report_cb(const char *text)
@@ -181,6 +197,7 @@ static void asan_report_cb(const char *text)
 	dmasan_report_hex(&r, "mapping device address", san_handle(&h.copy));
 	dmasan_report_u64(&r, "mapping size", san_size(&h.copy));
 	dmasan_report_str(&r, "detected by", "asan");
+	r.stack = asan_access_stack();
 	dmasan_report_related(&r, "map", "mapped by", h.copy.map_stack, h.copy.tid);
 	dmasan_report_emit(&r);
 }

@@ -38,8 +38,10 @@ void cpu_access_check_defined(struct device *dev, dma_addr_t bus, uintptr_t lo, 
 			      unsigned int dir);
 
 /* Turn violations the mprotect backend recorded in signal context into reports. Cheap when
- * there are none; called from the hooks and at exit. */
-void cpu_access_drain(void);
+ * there are none; called from the hooks and at exit. `released`: an entry that just left the
+ * table (NULL if none). */
+struct san_entry;
+void cpu_access_drain(const struct san_entry *released);
 
 /* Whether CPU stores to receive lines are caught at the access (so the transition layer need
  * not report them again). */

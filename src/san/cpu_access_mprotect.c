@@ -285,7 +285,7 @@ static bool mp_find_entry(struct san_entry *e, void *arg)
 }
 
 /* Turn recorded faults into reports (never from signal context). */
-void mp_drain(void)
+void mp_drain(const struct san_entry *released)
 {
 	unsigned int i;
 
@@ -298,6 +298,11 @@ void mp_drain(void)
 		if (!atomic_load(&f->ready))
 			continue;
 		san_table_visit_phys(f->addr, f->addr + 1, mp_find_entry, &h);
+		if (!h.found && released && f->addr >= released->phys.start &&
+		    f->addr < released->phys.end) {
+			h.copy = *released;
+			h.found = true;
+		}
 		if (h.found)
 			check = f->write ? DMASAN_CHECK_CPU_WRITE_DEVICE_OWNED
 					 : DMASAN_CHECK_CPU_READ_DEVICE_OWNED;
@@ -334,6 +339,6 @@ void mp_inside_begin(void) {}
 void mp_inside_end(void) {}
 void mp_protect(uintptr_t lo, uintptr_t hi) {}
 void mp_unprotect(uintptr_t lo, uintptr_t hi) {}
-void mp_drain(void) {}
+void mp_drain(const struct san_entry *released) {}
 
 #endif

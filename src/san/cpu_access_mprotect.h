@@ -12,6 +12,9 @@ void mp_protect(uintptr_t lo, uintptr_t hi);   /* lines of [lo, hi) become devic
 void mp_unprotect(uintptr_t lo, uintptr_t hi);
 void mp_inside_begin(void);            /* the sanitizer itself touches program memory */
 void mp_inside_end(void);
-void mp_drain(void);                   /* recorded faults → reports (not in signal context) */
+struct san_entry;
+/* Recorded faults → reports (not in signal context). `released`: an entry that just left the
+ * table (unmap), still the mapping of faults inside it. */
+void mp_drain(const struct san_entry *released);
 
 #endif

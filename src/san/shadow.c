@@ -290,7 +290,7 @@ void san_shadow_map(struct san_entry *e)
 {
 	struct san_shadow *s;
 
-	cpu_access_drain();
+	cpu_access_drain(NULL);
 	if (e->flags & SAN_E_UNSAFE_AREA)
 		return; /* stack garbage, read-only or unmapped memory: never write to it */
 	s = shadow_create(e);
@@ -583,7 +583,7 @@ void san_shadow_sync(struct device *dev, dma_addr_t addr, size_t size,
 	struct find_arg fa = { .dev = dev };
 	uintptr_t lo, hi;
 
-	cpu_access_drain();
+	cpu_access_drain(NULL);
 	if (!size)
 		return;
 	san_table_visit_bus(dev, addr, addr + size, find_shadow, &fa);
@@ -598,7 +598,7 @@ void san_shadow_release(struct san_entry *e)
 {
 	struct san_shadow *s = __atomic_exchange_n(&e->shadow, NULL, __ATOMIC_ACQ_REL);
 
-	cpu_access_drain();
+	cpu_access_drain(e);
 	if (!s)
 		return;
 	/* the whole mapping comes back to the CPU (unmap, or the driver's unbind) */
@@ -765,6 +765,7 @@ enum kdma_access_result san_shadow_device_access(struct device *dev, dma_addr_t 
 	struct shadow_piece *p;
 	uintptr_t cpu;
 
+	cpu_access_drain(NULL);
 	if (!len)
 		return res;
 	if (!stale)
