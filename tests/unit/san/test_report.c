@@ -13,6 +13,7 @@
 #include "san/options.h"
 #include "san/report.h"
 #include "san/runtime.h"
+#include <dmasan/dmasan.h>
 #include <linux/device.h>
 
 static char dir[64];
@@ -415,4 +416,56 @@ Test(report, keeps_only_the_outermost_libkdma_frame_on_top)
 	cr_assert(strstr(log, "SUMMARY: DMASanitizer: double-unmap "), "%s", log);
 	cr_assert(strstr(strstr(log, "SUMMARY:"), " in mapping_site\n"), "%s", log);
 	free(log);
+}
+
+static int dump_pipe[2];
+static char dump_filter[64];
+static int leak_checks;
+
+static void dump_cb(const char *filter)
+{
+	snprintf(dump_filter, sizeof(dump_filter), "%s", filter ? filter : "(all)");
+	if (dump_pipe[1] > 0)
+		(void)!write(dump_pipe[1], "d", 1); /* runs on the dump thread */
+}
+
+static void leak_cb(void)
+{
+	leak_checks++;
+}
+
+Test(report, public_api_forwards_to_registered_callbacks)
+{
+	start(NULL);
+	dmasan_set_dump_callback(dump_cb);
+	dmasan_set_leak_callback(leak_cb);
+	dmasan_dump_mappings("eth*");
+	cr_assert_str_eq(dump_filter, "eth*");
+	dmasan_check_leaks();
+	cr_assert_eq(leak_checks, 1);
+	cr_assert(dmasan_is_active());
+	emit_at(DMASAN_CHECK_DOUBLE_UNMAP);
+	emit_at(DMASAN_CHECK_SWIOTLB_FULL);
+	cr_assert_eq(dmasan_error_count(), 1);
+	cr_assert_eq(dmasan_warning_count(), 1);
+}
+
+Test(report, dump_on_error_dumps_after_each_printed_report)
+{
+	start("dump_on_error=1");
+	dmasan_set_dump_callback(dump_cb);
+	emit_at(DMASAN_CHECK_DOUBLE_UNMAP);
+	cr_assert_str_eq(dump_filter, "(all)");
+}
+
+Test(report, dump_signal_dumps_from_a_thread)
+{
+	char c;
+
+	cr_assert_eq(pipe(dump_pipe), 0);
+	start("dump_signal=10"); /* SIGUSR1 */
+	dmasan_set_dump_callback(dump_cb);
+	raise(SIGUSR1);
+	cr_assert_eq(read(dump_pipe[0], &c, 1), 1); /* blocks until the dump thread ran */
+	cr_assert_str_eq(dump_filter, "(all)");
 }
