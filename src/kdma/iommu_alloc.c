@@ -59,8 +59,11 @@ void iommu_dma_free(struct device *dev, size_t size, void *cpu_addr, dma_addr_t 
 }
 
 /* The kernel's dma_sgt_handle, plus the blocks the pages came from (one free per block). */
+#define IOMMU_SGT_MAGIC 0x696f6d6d75736774ULL /* "iommusgt" */
+
 struct iommu_sgt_handle {
 	struct sg_table sgt; /* first: callers get &sgt */
+	u64 magic;           /* tells our tables from foreign ones at free */
 	struct page **pages;
 	unsigned int nr_blocks;
 	struct {
@@ -164,6 +167,7 @@ struct sg_table *iommu_dma_alloc_noncontiguous(struct device *dev, size_t size,
 	sh->sgt.sgl->dma_address = iova;
 	sh->sgt.sgl->dma_length = (unsigned int)size;
 	sh->sgt.nents = 1;
+	sh->magic = IOMMU_SGT_MAGIC;
 	return &sh->sgt;
 
 out_free_sg:
@@ -183,6 +187,12 @@ void iommu_dma_free_noncontiguous(struct device *dev, size_t size, struct sg_tab
 
 	if (!kdma_iommu_domain(dev) || !sgt)
 		return;
+	if (sh->magic != IOMMU_SGT_MAGIC) {
+		kdma_warn(dev, "dma_free_noncontiguous: %p was not allocated by dma_alloc_noncontiguous",
+			  (void *)sgt);
+		return;
+	}
+	sh->magic = 0;
 	kdma_iommu_unmap(dev, sgt->sgl->dma_address, iommu_iova_align(size));
 	sg_free_table(&sh->sgt);
 	free_blocks(sh);
