@@ -63,6 +63,7 @@ bool san_check_direction(const struct san_call *call, int dir, const char *what)
 /* ---- checks_area.c ---- */
 void san_area_init(void);
 void san_area_thread_register(void); /* the calling thread's stack bounds */
+void san_area_unmapped(void);        /* munmap/mremap happened: forget cached mapped pages */
 /* Each reports its check and returns true when the range [p, p+len) is bad. */
 bool san_check_map_area(const struct san_call *call, const void *p, size_t len, int type);
 bool san_check_resource_ram(const struct san_call *call, phys_addr_t phys, size_t len);

@@ -34,6 +34,7 @@
 static struct {
 	atomic_uintptr_t lo, hi;
 } stacks[MAX_STACKS];
+static atomic_int stacks_used; /* slots ever used: scans stop there */
 
 static __thread int my_stack_slot __attribute__((tls_model("initial-exec"))) = -1;
 static __thread uintptr_t my_lo __attribute__((tls_model("initial-exec")));
@@ -62,7 +63,11 @@ static int stack_slot_add(uintptr_t lo, uintptr_t hi)
 		uintptr_t zero = 0;
 
 		if (atomic_compare_exchange_strong(&stacks[i].lo, &zero, lo)) {
+			int used = atomic_load(&stacks_used);
+
 			atomic_store(&stacks[i].hi, hi);
+			while (used <= i && !atomic_compare_exchange_weak(&stacks_used, &used, i + 1))
+				;
 			return i;
 		}
 	}
@@ -140,7 +145,9 @@ SAN_HIDDEN bool san_addr_on_stack(uintptr_t lo, uintptr_t hi, uintptr_t *stack_l
 		*stack_hi = my_hi;
 		return true;
 	}
-	for (int i = 0; i < MAX_STACKS; i++) {
+	int used = atomic_load_explicit(&stacks_used, memory_order_acquire);
+
+	for (int i = 0; i < used; i++) {
 		uintptr_t slo = atomic_load_explicit(&stacks[i].lo, memory_order_relaxed);
 		uintptr_t shi = atomic_load_explicit(&stacks[i].hi, memory_order_relaxed);
 
@@ -249,14 +256,53 @@ static const struct ro_range *ro_find(uintptr_t lo, uintptr_t hi)
 
 /* ------------------------------------------------------------------ mapped? ---- */
 
+/* Pages recently found mapped, per thread, valid while no munmap/mremap went through the
+ * interceptors (san_area_unmapped bumps the generation). glibc's internal unmaps are not seen, so
+ * a stale hit can only miss a map-invalid-area report, never invent one. */
+#define PAGE_CACHE 64
+static atomic_uint unmap_gen;
+static __thread struct {
+	uintptr_t page;
+	unsigned int gen;
+} page_cache[PAGE_CACHE] __attribute__((tls_model("initial-exec")));
+
+SAN_HIDDEN void san_area_unmapped(void)
+{
+	atomic_fetch_add_explicit(&unmap_gen, 1, memory_order_relaxed);
+}
+
+static bool pages_cached(uintptr_t a, uintptr_t hi, unsigned int gen)
+{
+	for (; a < hi; a += SAN_PAGE) {
+		unsigned int i = (a / SAN_PAGE) % PAGE_CACHE;
+
+		if (page_cache[i].page != a || page_cache[i].gen != gen)
+			return false;
+	}
+	return true;
+}
+
+static void pages_remember(uintptr_t a, uintptr_t hi, unsigned int gen)
+{
+	for (unsigned int n = 0; a < hi && n < PAGE_CACHE; a += SAN_PAGE, n++) {
+		unsigned int i = (a / SAN_PAGE) % PAGE_CACHE;
+
+		page_cache[i].page = a;
+		page_cache[i].gen = gen;
+	}
+}
+
 /* True if every page of [lo, hi) is mapped in this process. */
 static bool range_mapped(uintptr_t lo, uintptr_t hi)
 {
-	uintptr_t a = lo & ~(SAN_PAGE - 1);
+	uintptr_t a = lo & ~(SAN_PAGE - 1), first = a;
+	unsigned int gen = atomic_load_explicit(&unmap_gen, memory_order_relaxed);
 	unsigned char vec[64];
 
 	if (lo < SAN_PAGE)
 		return false;
+	if (hi - a <= 4 * SAN_PAGE && pages_cached(a, hi, gen))
+		return true;
 	while (a < hi) {
 		size_t pages = (hi - a + SAN_PAGE - 1) / SAN_PAGE;
 
@@ -266,6 +312,7 @@ static bool range_mapped(uintptr_t lo, uintptr_t hi)
 			return false;
 		a += pages * SAN_PAGE;
 	}
+	pages_remember(first, hi, gen);
 	return true;
 }
 

@@ -133,6 +133,7 @@ EXPORT void *reallocarray(void *p, size_t nmemb, size_t size)
 
 EXPORT int munmap(void *addr, size_t len)
 {
+	san_area_unmapped();
 	if (worth_checking())
 		check_release(addr, len, "munmap");
 	return syscall(SYS_munmap, addr, len);
@@ -149,6 +150,7 @@ EXPORT void *mremap(void *old, size_t old_size, size_t new_size, int flags, ...)
 		fixed = va_arg(ap, void *);
 		va_end(ap);
 	}
+	san_area_unmapped();
 	res = (void *)syscall(SYS_mremap, old, old_size, new_size, flags, fixed);
 	if (res != MAP_FAILED && worth_checking()) {
 		if (res != old && !(flags & MREMAP_DONTUNMAP))
