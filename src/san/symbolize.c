@@ -125,6 +125,41 @@ static bool attr_udata(Dwarf_Die *die, unsigned int name, Dwarf_Word *v)
 	return dwarf_attr(die, name, &attr) && dwarf_formudata(&attr, v) == 0;
 }
 
+/* The compile unit containing addr. libdw 0.188 finds it through .debug_aranges, which clang does
+ * not emit by default; without them, walk the units and ask each whether it covers addr. */
+static Dwarf_Die *cu_of(Dwfl_Module *mod, Dwarf_Addr addr, Dwarf_Addr *bias)
+{
+	Dwarf_Die *cu = dwfl_module_addrdie(mod, addr, bias);
+
+	if (cu)
+		return cu;
+	while ((cu = dwfl_module_nextcu(mod, cu, bias)))
+		if (dwarf_haspc(cu, addr - *bias) > 0)
+			return cu;
+	return NULL;
+}
+
+/* file:line:column of addr from the line table of its unit. */
+static void line_of(Dwfl_Module *mod, Dwarf_Die *cu, Dwarf_Addr bias, Dwarf_Addr addr,
+		    struct dmasan_frame *f)
+{
+	Dwfl_Line *dl = dwfl_module_getsrc(mod, addr);
+	Dwarf_Line *line;
+	int lineno = 0, col = 0;
+
+	if (dl) {
+		f->file = dmasan_arena_strdup(dwfl_lineinfo(dl, NULL, &lineno, &col, NULL, NULL));
+	} else if (cu && (line = dwarf_getsrc_die(cu, addr - bias))) {
+		f->file = dmasan_arena_strdup(dwarf_linesrc(line, NULL, NULL));
+		dwarf_lineno(line, &lineno);
+		dwarf_linecol(line, &col);
+	} else {
+		return;
+	}
+	f->line = lineno;
+	f->column = col;
+}
+
 static bool is_function(Dwarf_Die *die)
 {
 	int tag = dwarf_tag(die);
@@ -137,18 +172,16 @@ static bool is_function(Dwarf_Die *die)
  * DW_AT_call_file/line. dwarf_getscopes() follows an inlined instance into its abstract
  * definition, so the callers come from the concrete DIE tree (dwarf_getscopes_die), as
  * eu-addr2line -i does. Returns the count. */
-static unsigned int dwarf_chain(Dwfl_Module *mod, Dwarf_Addr addr, struct dmasan_frame *out,
-				unsigned int max)
+static unsigned int dwarf_chain(Dwarf_Die *cu, Dwarf_Addr bias, Dwarf_Addr addr,
+				struct dmasan_frame *out, unsigned int max)
 {
-	Dwarf_Addr bias;
-	Dwarf_Die *cu = dwfl_module_addrdie(mod, addr, &bias);
 	Dwarf_Die *scopes = NULL, *chain = NULL, *inner = NULL, *prev;
 	Dwarf_Files *files = NULL;
 	size_t nfiles = 0;
 	int nscopes, nchain;
 	unsigned int n = 0;
 
-	if (!cu || (nscopes = dwarf_getscopes(cu, addr - bias, &scopes)) <= 0)
+	if ((nscopes = dwarf_getscopes(cu, addr - bias, &scopes)) <= 0)
 		return 0;
 	for (int i = 0; i < nscopes && !inner; i++)
 		if (is_function(&scopes[i]))
@@ -197,23 +230,16 @@ static unsigned int symbolize_uncached(uintptr_t pc, struct dmasan_frame *out, u
 	out[0].pc = addr;
 	mod = module_of(addr);
 	if (mod) {
-		Dwfl_Line *line;
+		Dwarf_Addr bias = 0;
+		Dwarf_Die *cu = cu_of(mod, addr, &bias);
 
 		modname = dwfl_module_info(mod, NULL, &start, NULL, NULL, NULL, NULL, NULL);
-		n = dwarf_chain(mod, addr, out, max);
+		n = cu ? dwarf_chain(cu, bias, addr, out, max) : 0;
 		if (!n) {
 			out[0].function = dmasan_arena_strdup(dwfl_module_addrname(mod, addr));
 			n = 1;
 		}
-		line = dwfl_module_getsrc(mod, addr);
-		if (line) { /* the innermost location is the line table's */
-			int lineno = 0, col = 0;
-			const char *file = dwfl_lineinfo(line, NULL, &lineno, &col, NULL, NULL);
-
-			out[0].file = dmasan_arena_strdup(file);
-			out[0].line = lineno;
-			out[0].column = col;
-		}
+		line_of(mod, cu, bias, addr, &out[0]); /* the innermost location: the line table's */
 	}
 	if (!mod || !out[0].function) {
 		n = 1;
