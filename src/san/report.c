@@ -104,13 +104,14 @@ bool dmasan_check_enabled(enum dmasan_check c)
 bool dmasan_device_selected(const struct device *dev)
 {
 	const char *f = dmasan_opts.device_filter;
-	const char *drv;
+	const char *name, *drv;
 
 	if (!f || !*f)
 		return true;
 	if (!dev)
 		return false;
-	if (!fnmatch(f, dev_name(dev), 0))
+	name = dev_name(dev);
+	if (name && !fnmatch(f, name, 0))
 		return true;
 	drv = dev_driver_string(dev);
 	return drv && !fnmatch(f, drv, 0);
@@ -410,9 +411,10 @@ static void json_report(const struct dmasan_report *r, unsigned int seq, dmasan_
 			  seq, ci->id, ci->severity == DMASAN_ERROR ? "error" : "warning");
 	if (r->dev) {
 		const char *drv = dev_driver_string(r->dev);
+		const char *name = dev_name(r->dev);
 
 		dmasan_buf_putc(&b, '"');
-		dmasan_buf_json_str(&b, dev_name(r->dev));
+		dmasan_buf_json_str(&b, name ? name : "");
 		dmasan_buf_puts(&b, "\",\"driver\":\"");
 		dmasan_buf_json_str(&b, drv ? drv : "");
 		dmasan_buf_putc(&b, '"');
