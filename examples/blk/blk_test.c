@@ -33,8 +33,13 @@ static void usage(void)
 	exit(64);
 }
 
-/* A request buffer: separately allocated pages, or one contiguous block when the variant needs
- * segments longer than the device limit. */
+/* Pages held between request pages so that no two request pages are adjacent: real bio pages
+ * are scattered, which is what lets an IOMMU merge what the CPU sees as many segments. */
+static struct page *spacers[2 * REQ_PAGES];
+static unsigned int nspacers;
+
+/* A request buffer: scattered pages, or one contiguous block when the variant needs segments
+ * longer than the device limit. */
 static int alloc_request(struct page **pages, bool contiguous)
 {
 	unsigned int i;
@@ -50,7 +55,8 @@ static int alloc_request(struct page **pages, bool contiguous)
 	}
 	for (i = 0; i < REQ_PAGES; i++) {
 		pages[i] = alloc_page(GFP_KERNEL);
-		if (!pages[i])
+		spacers[nspacers] = alloc_page(GFP_KERNEL);
+		if (!pages[i] || !spacers[nspacers++])
 			return -ENOMEM;
 	}
 	return 0;
@@ -66,6 +72,12 @@ static void free_request(struct page **pages, bool contiguous)
 	}
 	for (i = 0; i < REQ_PAGES; i++)
 		__free_page(pages[i]);
+}
+
+static void free_spacers(void)
+{
+	while (nspacers)
+		__free_page(spacers[--nspacers]);
 }
 
 int main(int argc, char **argv)
@@ -149,6 +161,7 @@ int main(int argc, char **argv)
 	dmablk_model_stop(hw);
 	free_request(wpages, contiguous);
 	free_request(rpages, contiguous);
+	free_spacers();
 	dmasim_device_destroy(dev);
 	return status;
 }

@@ -4,7 +4,11 @@
  * simulated device, starts the hardware model, sends frames that the device loops back, checks
  * every received byte, and tears everything down as an unbind would.
  *
- *   nic_test [--bug=NAME] [--iommu=strict|lazy] [--bounce=force] [--bus-limit=32] [--frames=N]
+ *   nic_test [--bug=NAME] [--iommu=strict|lazy] [--bounce=force] [--bus-limit=32]
+ *            [--reserved-mem] [--frames=N]
+ *
+ * --reserved-mem gives the device a per-device coherent region (DT shared-dma-pool), so the
+ * descriptor rings come from it.
  *
  * Exit status: 0 all frames came back intact; 1 the driver failed; 2 data was corrupted.
  * (Under dmasan, reported errors make the status non-zero too.)
@@ -65,7 +69,7 @@ static void usage(void)
 	int i;
 
 	fprintf(stderr, "usage: nic_test [--bug=NAME] [--iommu=strict|lazy] [--bounce=force] "
-			"[--bus-limit=32] [--frames=N]\nbugs:");
+			"[--bus-limit=32] [--reserved-mem] [--frames=N]\nbugs:");
 	for (i = 0; i < DMANIC_BUG__COUNT; i++)
 		fprintf(stderr, " %s", dmanic_bug_name(i));
 	fprintf(stderr, "\n");
@@ -97,6 +101,8 @@ int main(int argc, char **argv)
 			cfg.bounce = DMASIM_BOUNCE_FORCE;
 		else if (!strcmp(a, "--bus-limit=32"))
 			cfg.bus_dma_limit = DMA_BIT_MASK(32);
+		else if (!strcmp(a, "--reserved-mem"))
+			cfg.reserved_mem_size = 256 * 1024;
 		else if (!strncmp(a, "--frames=", 9))
 			frames = strtoul(a + 9, NULL, 0);
 		else

@@ -11,6 +11,7 @@
 #include <linux/types.h>
 #include <linux/dma-direction.h>
 #include <linux/device.h>
+#include <linux/gfp.h>
 #include <linux/scatterlist.h>
 #include <linux/err.h>
 #include <linux/bug.h>

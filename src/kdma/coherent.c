@@ -309,3 +309,14 @@ bool dma_release_from_global_coherent(int order, void *vaddr)
 	pthread_once(&global_once, dma_init_global_coherent);
 	return __dma_release_from_coherent(dma_coherent_default_memory, order, vaddr);
 }
+
+bool kdma_dev_coherent_contains(struct device *dev, phys_addr_t phys, size_t len)
+{
+	struct dma_coherent_mem *mem = dev ? dev->dma_mem : NULL;
+	phys_addr_t base;
+
+	if (!mem)
+		return false;
+	base = (phys_addr_t)mem->pfn_base << PAGE_SHIFT;
+	return phys >= base && phys + len <= base + ((phys_addr_t)mem->size << PAGE_SHIFT);
+}

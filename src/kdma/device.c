@@ -186,6 +186,9 @@ static void device_unbind(struct device *dev)
 	kdma_devres_release_all(dev);
 	kdma_release_dev_coherent(dev);
 	KDMA_HOOK(device_destroy, dev);
+	/* pools the driver never destroyed stay (leaked, as in the kernel) but must not point at
+	 * the device about to be freed */
+	kdma_dev_unlink_pools(dev);
 	if (kd->iommu_mode != DMASIM_IOMMU_NONE)
 		kdma_iommu_detach(dev);
 }

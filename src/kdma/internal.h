@@ -295,6 +295,9 @@ void kdma_iommu_faults_clear(void) KDMA_HIDDEN;
 bool dma_alloc_from_dev_coherent(struct device *dev, ssize_t size, dma_addr_t *dma_handle,
 				 void **ret) KDMA_HIDDEN;
 bool dma_release_from_dev_coherent(struct device *dev, int order, void *vaddr) KDMA_HIDDEN;
+/* Whether [phys, phys + len) lies in dev's declared coherent region: memory the device may
+ * touch without a tracked mapping (its allocations carry no debug hook, as in the kernel). */
+bool kdma_dev_coherent_contains(struct device *dev, phys_addr_t phys, size_t len) KDMA_HIDDEN;
 void kdma_release_dev_coherent(struct device *dev) KDMA_HIDDEN; /* at destroy */
 /* Global coherent pool (linux,dma-default analogue), when configured. */
 void *dma_alloc_from_global_coherent(struct device *dev, ssize_t size, dma_addr_t *dma_handle) KDMA_HIDDEN;

@@ -64,7 +64,9 @@ static int access_piece(struct device *dev, dma_addr_t addr, phys_addr_t phys, v
 {
 	enum kdma_access_result res = KDMA_ACCESS_PROCEED;
 
-	if (KDMA_HOOK_PRESENT(device_access))
+	/* the device's own coherent region is shared memory with no tracked mappings */
+	if (KDMA_HOOK_PRESENT(device_access) &&
+	    !(phys != (phys_addr_t)-1 && kdma_dev_coherent_contains(dev, phys, len)))
 		res = kdma_hooks_table->device_access(dev, addr, phys, buf, len, is_write, stale);
 	if (phys == (phys_addr_t)-1)
 		return -EFAULT;
