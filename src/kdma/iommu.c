@@ -396,9 +396,7 @@ int kdma_iommu_translate(struct device *dev, dma_addr_t iova, bool is_write, phy
 			 bool *stale)
 {
 	struct iommu_domain *domain = kdma_iommu_domain(dev);
-	unsigned long pfn = iova >> IOVA_SHIFT;
-	io_pte_t walked, pte;
-	bool hit;
+	io_pte_t pte;
 
 	if (stale)
 		*stale = false;
@@ -408,15 +406,9 @@ int kdma_iommu_translate(struct device *dev, dma_addr_t iova, bool is_write, phy
 		kdma_iommu_report_fault(dev, iova, is_write, KDMA_IOMMU_FAULT_RANGE);
 		return -EFAULT;
 	}
-	walked = io_pgtable_lookup(domain->pgtbl, iova);
-	hit = kdma_iotlb_lookup(domain->iotlb, pfn, &pte);
-	if (!hit) {
-		pte = walked;
-		if (pte)
-			kdma_iotlb_fill(domain->iotlb, pfn, pte);
-	} else if (stale && pte != walked) {
-		*stale = true; /* the entry outlived its page table entry: lazy window */
-	}
+	if (kdma_iotlb_translate(domain->iotlb, domain->pgtbl, iova, &pte) && stale &&
+	    io_pgtable_lookup(domain->pgtbl, iova) != pte)
+		*stale = true; /* the cached entry outlived its page table entry: lazy window */
 	/* Absent, or a segment-boundary padding page (mapped to nothing). */
 	if (!pte || !io_pte_phys(pte)) {
 		kdma_iommu_report_fault(dev, iova, is_write, KDMA_IOMMU_FAULT_UNMAPPED);

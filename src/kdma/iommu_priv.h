@@ -80,8 +80,10 @@ bool kdma_iommu_use_swiotlb(struct device *dev, size_t size, enum dma_data_direc
 
 struct kdma_iotlb *kdma_iotlb_create(void) KDMA_HIDDEN;
 void kdma_iotlb_destroy(struct kdma_iotlb *tlb) KDMA_HIDDEN;
-bool kdma_iotlb_lookup(struct kdma_iotlb *tlb, unsigned long iova_pfn, io_pte_t *pte) KDMA_HIDDEN;
-void kdma_iotlb_fill(struct kdma_iotlb *tlb, unsigned long iova_pfn, io_pte_t pte) KDMA_HIDDEN;
+/* The leaf entry for iova: from the IOTLB (returns true), else walked in pt and cached if present
+ * (returns false; *pte is 0 when nothing is mapped). */
+bool kdma_iotlb_translate(struct kdma_iotlb *tlb, struct io_pgtable *pt, unsigned long iova,
+			  io_pte_t *pte) KDMA_HIDDEN;
 void kdma_iotlb_invalidate_range(struct kdma_iotlb *tlb, unsigned long iova_pfn,
 				 unsigned long npages) KDMA_HIDDEN;
 void kdma_iotlb_invalidate_all(struct kdma_iotlb *tlb) KDMA_HIDDEN;

@@ -41,27 +41,28 @@ void kdma_iotlb_destroy(struct kdma_iotlb *tlb)
 	free(tlb);
 }
 
-bool kdma_iotlb_lookup(struct kdma_iotlb *tlb, unsigned long iova_pfn, io_pte_t *pte)
+bool kdma_iotlb_translate(struct kdma_iotlb *tlb, struct io_pgtable *pt, unsigned long iova,
+			  io_pte_t *pte)
 {
-	struct iotlb_entry *e = slot_of(tlb, iova_pfn);
+	unsigned long pfn = iova >> IO_PGTABLE_PAGE_SHIFT;
+	struct iotlb_entry *e = slot_of(tlb, pfn);
 	bool hit;
 
+	/* Walk and fill under the lock: an invalidation cannot slip between them and leave an
+	 * entry behind (hardware likewise waits for walks in flight before completing one). */
 	pthread_mutex_lock(&tlb->lock);
-	hit = e->pte && e->iova_pfn == iova_pfn;
-	if (hit)
+	hit = e->pte && e->iova_pfn == pfn;
+	if (hit) {
 		*pte = e->pte;
+	} else {
+		*pte = io_pgtable_lookup(pt, iova & ~(IO_PGTABLE_PAGE_SIZE - 1));
+		if (*pte) {
+			e->iova_pfn = pfn;
+			e->pte = *pte;
+		}
+	}
 	pthread_mutex_unlock(&tlb->lock);
 	return hit;
-}
-
-void kdma_iotlb_fill(struct kdma_iotlb *tlb, unsigned long iova_pfn, io_pte_t pte)
-{
-	struct iotlb_entry *e = slot_of(tlb, iova_pfn);
-
-	pthread_mutex_lock(&tlb->lock);
-	e->iova_pfn = iova_pfn;
-	e->pte = pte;
-	pthread_mutex_unlock(&tlb->lock);
 }
 
 void kdma_iotlb_invalidate_range(struct kdma_iotlb *tlb, unsigned long iova_pfn,
