@@ -79,7 +79,7 @@ static void report_sites(const char *when)
 		dmasan_report_u64(&r, "bytes", s->bytes);
 		dmasan_report_str(&r, "detected at", when);
 		san_report_entry(&r, &s->first);
-		san_report_entry_stacks(&r, &s->first);
+		/* the report's own stack is where the leaked mapping was made */
 		dmasan_report_emit(&r);
 		if (s->unchecked)
 			san_report_unchecked(&call, &s->first, "leak");

@@ -1,0 +1,124 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
+"""Generate docs/checks.md from src/common/checks.inc and real reports of the e2e programs.
+
+  gen_checks_md.py SRCDIR E2EDIR LIBDMASAN [--check]
+
+For every group A/B check it runs E2EDIR/e2e_<id> under LIBDMASAN and pastes the text report
+of that check (paths made relative to SRCDIR). --check: do not write; fail if docs/checks.md
+lacks a section or a real report for a check (the e2e tests keep the reports themselves honest).
+"""
+import os
+import re
+import subprocess
+import sys
+
+WHY = {
+    "invalid-unmap": "DMA_MAPPING_ERROR is not an address: a failed map left nothing to release, and the IOMMU or bounce layer may release something else in its place.",
+    "unknown-unmap": "the DMA layer releases IOVA space, bounce slots or cache lines that belong to another mapping, or to nobody.",
+    "double-unmap": "the second unmap releases resources that may already belong to a new mapping (IOVA reuse, bounce slots): memory corruption that shows up far away.",
+    "unmap-size-mismatch": "IOMMU and SWIOTLB release exactly what you pass: a shorter size leaks IOVA space or bounce slots, a longer one frees a neighbour's, and the cache maintenance covers the wrong range.",
+    "unmap-wrong-function": "each kind is released by different code (coherent memory is freed, streaming mappings are unmapped and synced); the wrong one leaks or corrupts.",
+    "free-cpu-addr-mismatch": "the allocator finds the pages from the CPU address; another address frees the wrong pages or crashes.",
+    "unmap-sg-nents-mismatch": "dma_unmap_sg walks the CPU entries; the mapped count is smaller when an IOMMU merged segments, so the tail is never unmapped (and never synced back).",
+    "unmap-direction-mismatch": "the direction decides the cache maintenance and the bounce copy at unmap: with the wrong one received data is lost or stale data is written back.",
+    "unchecked-map-error": "a map can fail (IOMMU or bounce space exhausted, unreachable memory); the device is then programmed with DMA_MAPPING_ERROR and writes to a wild address.",
+    "invalid-direction": "the kernel stops with BUG_ON; the direction decides every cache and bounce operation.",
+    "zero-length-map": "a zero-length mapping has no defined address range; implementations differ (some fail, some map a page), and it usually hides a logic error.",
+    "map-from-stack": "stacks can be vmapped (not physically contiguous, not translatable) and share cache lines with live locals, which cache invalidation then destroys.",
+    "map-from-readonly": "text and rodata may not be DMA-able (read-only, possibly not in the linear map), and a FROM_DEVICE or BIDIRECTIONAL mapping would let the device overwrite code or constants.",
+    "map-from-vmalloc": "vmalloc memory is only virtually contiguous; a physical address of its first page does not describe the rest of the buffer.",
+    "map-invalid-area": "the device would transfer to or from memory that does not exist or belongs to someone else.",
+    "map-resource-ram": "dma_map_resource skips the CPU cache maintenance that RAM needs; RAM must go through dma_map_page/single.",
+    "overlapping-mapping": "two device-writable mappings of the same memory make the cache maintenance of one destroy the data of the other (an invalidation throws away what the device or CPU just wrote).",
+    "sg-segment-too-long": "the hardware (or its descriptor format) cannot express the length: the transfer is truncated or the descriptor overflows.",
+    "sg-segment-boundary": "the DMA engine cannot cross the boundary in one descriptor: it wraps around inside the window and transfers to the wrong address.",
+    "sync-unknown": "the sync cannot be carried out (no mapping), so the CPU or the device sees stale data; with an IOMMU the address may already belong to another mapping.",
+    "sync-out-of-range": "the cache maintenance or bounce copy touches memory outside the mapping: data of neighbours is invalidated or copied over.",
+    "sync-direction-mismatch": "the direction selects the cache operation and the bounce copy; a different one copies in the wrong direction or not at all.",
+    "sync-sg-nents-mismatch": "the sync walks the CPU entries; with the mapped count, the tail of a merged list is never synced.",
+    "mapping-leak": "IOVA space, bounce slots and pinned memory leak; after enough unbind/bind cycles mappings fail.",
+    "map-overflow": "the device cannot reach the buffer and there is no bounce buffer: every such map fails on the real platform.",
+    "swiotlb-full": "the bounce pool is exhausted, so mappings fail; drivers that do not handle DMA_MAPPING_ERROR then crash or corrupt memory.",
+    "freed-while-mapped": "the device may still write into memory that now belongs to another allocation, and the unmap later does cache maintenance and bounce copies on it.",
+    "coherent-freed-wrongly": "coherent memory comes from a different allocator (remapped, uncached or from a pool); kfree/free corrupts the heap and leaks the DMA memory.",
+    "pool-destroy-busy": "the blocks still allocated may still be in use by the device; the kernel leaks the pool's chunks rather than free memory under DMA.",
+    "pool-bad-free": "the pool would put a block on its free list that it does not own, or under the wrong DMA address: two users get the same block later.",
+    "pool-double-free": "the block is on the free list twice and will be handed to two users at once.",
+    "pool-corruption": "someone wrote to a free block (a use after dma_pool_free); the next owner and the device see corrupted data.",
+}
+
+
+def catalogue(srcdir):
+    text = open(os.path.join(srcdir, "src/common/checks.inc"), encoding="utf-8").read()
+    pat = re.compile(r'DMASAN_CHECK\((\w+),\s*"([^"]+)",\s*(\w+),\s*(\w),\s*"((?:[^"\\]|\\.)*)",'
+                     r'\s*"((?:[^"\\]|\\.)*)",\s*"((?:[^"\\]|\\.)*)"\)', re.S)
+    return [dict(id=m[0], sev=m[1].lower(), group=m[2], kernel=m[3], what=m[4], fix=m[5])
+            for m in (x.groups()[1:] for x in pat.finditer(text))]
+
+
+def real_report(e2edir, lib, cid, srcdir):
+    prog = os.path.join(e2edir, "e2e_" + cid)
+    src = open(os.path.join(srcdir, "tests/e2e", cid + ".c"), encoding="utf-8").read()
+    env = dict(os.environ, LD_PRELOAD=lib, DMASAN_OPTIONS="symbolize=1")
+    for key, var in (("E2E_OPTIONS", None), ("E2E_KDMA_OPTIONS", "KDMA_OPTIONS")):
+        m = re.search(key + r":\s*(\S+)", src)
+        if m and var:
+            env[var] = m.group(1)
+    p = subprocess.run([prog], env=env, stderr=subprocess.PIPE, stdout=subprocess.DEVNULL,
+                       text=True)
+    lines = p.stderr.replace(srcdir.rstrip("/") + "/", "").splitlines()
+    start = next((i for i, l in enumerate(lines) if re.search(r"(ERROR|WARNING): DMASanitizer: " + re.escape(cid) + r"\b", l)), None)
+    if start is None:
+        return None
+    end = next(i for i in range(start, len(lines)) if lines[i].startswith("SUMMARY: DMASanitizer: " + cid) or i == len(lines) - 1)
+    block = lines[start - 1 if start and lines[start - 1].startswith("====") else start:end + 1]
+    return "\n".join(block)
+
+
+def main():
+    srcdir, e2edir, lib = sys.argv[1:4]
+    check_only = "--check" in sys.argv
+    out_path = os.path.join(srcdir, "docs/checks.md")
+    checks = catalogue(srcdir)
+    if check_only:
+        doc = open(out_path, encoding="utf-8").read()
+        bad = [c["id"] for c in checks if '<a id="%s"></a>' % c["id"] not in doc]
+        bad += [c["id"] + " (no real report)" for c in checks if c["group"] in "AB"
+                and not re.search(r"(ERROR|WARNING): DMASanitizer: %s\b" % re.escape(c["id"]), doc)]
+        for b in bad:
+            print("docs/checks.md: missing", b, file=sys.stderr)
+        return 1 if bad else 0
+    out = ["# dmasan checks", "",
+           "Every report carries one check id (the contract: `ERROR: DMASanitizer: <id>`, the JSON",
+           "`\"check\"`, the SARIF rule and the suppression type). Groups: **A** API bookkeeping (the",
+           "kernel's CONFIG_DMA_API_DEBUG checks, sharper), **B** memory lifetime, **C** ownership.",
+           "Reports below are real: `tests/e2e/gen_checks_md.py` regenerates this file from",
+           "`src/common/checks.inc` and the end-to-end programs `tests/e2e/<id>.c` (each modelled on a",
+           "real kernel fix, cited in the file); the test `e2e_docs_checks` fails when a section or a",
+           "report is missing. Disable a check with `DMASAN_OPTIONS=check_<id_with_underscores>=0`.", ""]
+    for g, title in (("A", "A. API bookkeeping"), ("B", "B. Memory lifetime"), ("C", "C. Ownership")):
+        out += ["## " + title, ""]
+        for c in (c for c in checks if c["group"] == g):
+            out += ['<a id="%s"></a>' % c["id"], "### %s (%s)" % (c["id"], c["sev"]), ""]
+            out += ["**What it means.** " + c["what"].replace('\\"', '"') + ".", ""]
+            if g == "C":
+                out += ["Reported by the ownership layer (shadow state per cache line); its documentation",
+                        "and examples are added with that layer.", ""]
+                out += ["**How to fix.** " + c["fix"] + ".", ""]
+                continue
+            out += ["**Why it is a bug.** " + WHY.get(c["id"], "") , ""]
+            kern = ("The kernel's CONFIG_DMA_API_DEBUG says: \"%s\"." % c["kernel"]) if c["kernel"] \
+                else "The kernel's DMA debug layer has no such message (see the catalogue)."
+            out += ["**Kernel analogue.** " + kern, ""]
+            rep = real_report(e2edir, lib, c["id"], srcdir)
+            out += ["**A real report** (`tests/e2e/%s.c`):" % c["id"], "", "```",
+                    rep or "(no report captured: run tests/e2e/gen_checks_md.py)", "```", ""]
+            out += ["**How to fix.** " + c["fix"] + ".", ""]
+    with open(out_path, "w", encoding="utf-8") as f:
+        f.write("\n".join(out))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
