@@ -75,6 +75,24 @@ int dmasim_dma_write(struct device *dev, dma_addr_t addr, const void *src, size_
  * IOVAs freed), so tests need not wait for the 10 ms flush timer. No-op for other devices. */
 void dmasim_iommu_flush(struct device *dev);
 
+/* --- additions (kept at the end) --- */
+
+/* Bounce-pool and IOVA-space use, as shown in mapping-table dumps (docs/dumps.md). */
+struct dmasim_stats {
+	/* SWIOTLB (the default pool, shared by all devices), in 2 KiB slots. total is the configured
+	 * size until the first bounce creates the pool. */
+	bool swiotlb;                    /* dev can bounce through it (NULL dev: always true) */
+	unsigned long swiotlb_total, swiotlb_used, swiotlb_high_water;
+	/* dev's IOMMU domain, in bytes: space below the device's DMA mask, allocated IOVA (ranges
+	 * parked in the IOVA caches count as allocated, as in the kernel) and its high-water mark. */
+	bool iommu;                      /* dev is behind the emulated IOMMU */
+	unsigned long long iova_total, iova_used, iova_high_water;
+};
+
+/* Fill *out for dev (NULL: the SWIOTLB part only). 0, or -EINVAL (message on stderr) when out is
+ * NULL or dev is not a libkdma device. */
+int dmasim_stats(struct device *dev, struct dmasim_stats *out);
+
 #ifdef __cplusplus
 }
 #endif

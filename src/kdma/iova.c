@@ -66,6 +66,7 @@ struct iova_domain {
 	unsigned long dma_32bit_pfn;
 	unsigned long max32_alloc_size; /* smallest size that failed below 4 GiB since the last free */
 	unsigned long nr_ranges;
+	unsigned long used_pfns, max_used_pfns; /* granules in the tree (ranges in the rcaches too) */
 	int nr_cpus;
 	struct iova_rcache rcaches[IOVA_RANGE_CACHE_MAX_SIZE];
 };
@@ -159,6 +160,9 @@ unsigned long alloc_iova(struct iova_domain *iovad, unsigned long size, unsigned
 	iova_tree_RB_INSERT(&iovad->tree, new);
 	iova_augment(succ);
 	iovad->nr_ranges++;
+	iovad->used_pfns += size;
+	if (iovad->used_pfns > iovad->max_used_pfns)
+		iovad->max_used_pfns = iovad->used_pfns;
 	pthread_mutex_unlock(&iovad->tree_lock);
 	return pfn;
 
@@ -192,6 +196,7 @@ bool free_iova(struct iova_domain *iovad, unsigned long pfn)
 	iova_tree_RB_REMOVE(&iovad->tree, found);
 	iova_augment(succ);
 	iovad->nr_ranges--;
+	iovad->used_pfns -= found->pfn_hi - found->pfn_lo + 1;
 	if (found->pfn_hi < iovad->dma_32bit_pfn)
 		iovad->max32_alloc_size = iovad->dma_32bit_pfn;
 	pthread_mutex_unlock(&iovad->tree_lock);
@@ -462,6 +467,15 @@ unsigned long iova_live_ranges(struct iova_domain *iovad)
 	n = iovad->nr_ranges;
 	pthread_mutex_unlock(&iovad->tree_lock);
 	return n;
+}
+
+void iova_space_stats(struct iova_domain *iovad, unsigned long *used_pfns,
+		      unsigned long *max_used_pfns)
+{
+	pthread_mutex_lock(&iovad->tree_lock);
+	*used_pfns = iovad->used_pfns;
+	*max_used_pfns = iovad->max_used_pfns;
+	pthread_mutex_unlock(&iovad->tree_lock);
 }
 
 unsigned long iova_cached_ranges(struct iova_domain *iovad)

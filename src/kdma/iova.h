@@ -47,6 +47,10 @@ void iova_flush_rcaches(struct iova_domain *iovad) KDMA_HIDDEN;
 /* Introspection for tests and benchmarks. */
 unsigned long iova_live_ranges(struct iova_domain *iovad) KDMA_HIDDEN; /* in the tree, incl. cached */
 unsigned long iova_cached_ranges(struct iova_domain *iovad) KDMA_HIDDEN;
+/* Granules allocated from the tree now and at most so far (ranges parked in the per-CPU caches
+ * count as allocated, as in the kernel's tree): for mapping-table dumps. */
+void iova_space_stats(struct iova_domain *iovad, unsigned long *used_pfns,
+		      unsigned long *max_used_pfns) KDMA_HIDDEN;
 /* Checks tree order, non-overlap and the augmented gap values; false on any inconsistency. */
 bool iova_domain_check(struct iova_domain *iovad) KDMA_HIDDEN;
 

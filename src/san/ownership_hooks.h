@@ -28,5 +28,9 @@ extern void san_shadow_iommu_fault(struct device *dev, dma_addr_t iova, bool is_
 				   const char *reason) SAN_WEAK;
 extern void san_shadow_bounce(struct device *dev, phys_addr_t orig, phys_addr_t tlb, size_t size,
 			      bool to_device) SAN_WEAK;
+/* Mapping-table dumps: e's owner ranges as "cpu 0-127, device 128-2047" (byte offsets, by
+ * cache line) into buf; returns the length, 0 when ownership is not tracked. Callable from a
+ * table visitor (takes no lock, allocates nothing). */
+extern size_t san_shadow_describe(const struct san_entry *e, char *buf, size_t len) SAN_WEAK;
 
 #endif

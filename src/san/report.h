@@ -97,4 +97,18 @@ void dmasan_set_dump_callback(void (*fn)(const char *device_filter));
 /* Unique findings (after deduplication) so far, and how many were printed in full. */
 void dmasan_report_unique(unsigned long *unique, unsigned long *printed);
 
+/* Additions (dump helper). Why a dump runs (the "reason" of its JSON record). A dump callback
+ * set with dmasan_set_dump_reason_callback is used instead of the plain one; dev is the reported
+ * device for DMASAN_DUMP_ERROR (the dump shows only it), else NULL. */
+enum dmasan_dump_reason { DMASAN_DUMP_REQUEST, DMASAN_DUMP_SIGNAL, DMASAN_DUMP_EXIT, DMASAN_DUMP_ERROR };
+void dmasan_set_dump_reason_callback(void (*fn)(const char *device_filter, const struct device *dev,
+						enum dmasan_dump_reason why));
+/* A stored stack the way reports show it (the sanitizer's frames dropped, libkdma's folded into
+ * the API the driver called): symbolised into out (returns the count), then written as the
+ * text report's "#N 0x... in f file:line" lines or as a JSON frame array. */
+struct dmasan_buf;
+unsigned int dmasan_report_symbolize(dmasan_stack_id id, struct dmasan_frame *out, unsigned int max);
+void dmasan_report_text_stack(struct dmasan_buf *b, const struct dmasan_frame *f, unsigned int n);
+void dmasan_report_json_stack(struct dmasan_buf *b, const struct dmasan_frame *f, unsigned int n);
+
 #endif

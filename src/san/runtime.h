@@ -4,6 +4,7 @@
 #define DMASAN_SAN_RUNTIME_H
 
 #include <stdbool.h>
+#include "report.h"
 
 /* report.c */
 void dmasan_report_setup(void);         /* after options: suppressions, JSON run record */
@@ -16,6 +17,9 @@ void dmasan_report_fork_child(void);    /* fresh counters and dedup table for th
 
 /* runtime.c */
 void dmasan_runtime_dump(const char *device_filter); /* the registered dump callback, if any */
+/* The same with the reason (and, for DMASAN_DUMP_ERROR, the reported device). */
+void dmasan_runtime_dump_why(const char *device_filter, const struct device *dev,
+			     enum dmasan_dump_reason why);
 bool dmasan_runtime_initialized(void);
 
 #endif

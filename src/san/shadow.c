@@ -812,3 +812,58 @@ enum kdma_access_result san_shadow_device_access(struct device *dev, dma_addr_t 
 	shadow_put(s);
 	return res;
 }
+
+/* ------------------------------------------------------------------- dumps ---- */
+
+#include <stdio.h> /* snprintf, for san_shadow_describe only */
+
+/* Owner ranges of e for mapping-table dumps: "cpu 0-127, device 128-2047" (byte offsets into the
+ * mapping, inclusive, cut at line boundaries). Called from a table visitor, so it takes no lock
+ * and allocates nothing: the entry being in the index keeps its shadow alive, and the line
+ * states are read as they are at that moment (a racing hand-over may show half-way). Returns the
+ * length written (0: ownership not tracked for e); a description that does not fit ends in "...". */
+size_t san_shadow_describe(const struct san_entry *e, char *buf, size_t len)
+{
+	const struct san_shadow *s = __atomic_load_n(&e->shadow, __ATOMIC_ACQUIRE);
+	size_t n = 0, base = 0, run_lo = 0, run_hi = 0;
+	int run_dev = -1, k;
+
+	if (!len)
+		return 0;
+	buf[0] = '\0';
+	for (unsigned int i = 0; s && i < s->npieces; i++) {
+		const struct shadow_piece *p = &s->pieces[i];
+
+		for (size_t l = 0; l < p->nlines; l++) {
+			uintptr_t lo = p->lbase + l * s->line, hi = lo + s->line;
+			int dev = __atomic_load_n(&p->state[l], __ATOMIC_RELAXED) & LS_DEV;
+
+			lo = (lo < p->cpu ? p->cpu : lo) - p->cpu + base;
+			hi = (hi > p->cpu + p->len ? p->cpu + p->len : hi) - p->cpu + base;
+			if (dev == run_dev) {
+				run_hi = hi;
+				continue;
+			}
+			if (run_dev >= 0 && n < len) {
+				k = snprintf(buf + n, len - n, "%s%s %zu-%zu", n ? ", " : "",
+					     run_dev ? "device" : "cpu", run_lo, run_hi - 1);
+				n += k > 0 ? (size_t)k : 0;
+			}
+			run_dev = dev;
+			run_lo = lo;
+			run_hi = hi;
+		}
+		base += p->len;
+	}
+	if (run_dev >= 0 && n < len) {
+		k = snprintf(buf + n, len - n, "%s%s %zu-%zu", n ? ", " : "",
+			     run_dev ? "device" : "cpu", run_lo, run_hi - 1);
+		n += k > 0 ? (size_t)k : 0;
+	}
+	if (n >= len) { /* cut */
+		n = len - 1;
+		if (len >= 4)
+			memcpy(buf + len - 4, "...", 4);
+	}
+	return n;
+}
