@@ -22,12 +22,13 @@ static inline struct page *kdma_virt_to_page_existing(const void *p)
 	return kdma_pfn_to_page_existing(kdma_virt_to_phys(p) >> PAGE_SHIFT);
 }
 
-/* Low zones (zone.c): buddy allocators over regions mapped below 16 MiB and 4 GiB. */
+/* Zones (zone.c): buddy allocators over regions mapped below 16 MiB (DMA), below 4 GiB (DMA32)
+ * and high in the address space (NORMAL, growing by arenas). */
 enum kdma_zone { KDMA_ZONE_DMA, KDMA_ZONE_DMA32, KDMA_ZONE_NORMAL };
 
 /* First page of a free block of 2^order pages of zone (set up on first use), or NULL. */
 struct page *kdma_zone_alloc(enum kdma_zone zone, unsigned int order) KDMA_HIDDEN;
-/* Returns false when page is not in a low zone (the caller frees it elsewhere). */
+/* Returns false when page is not in any zone (the caller frees it elsewhere). */
 bool kdma_zone_free(struct page *page, unsigned int order) KDMA_HIDDEN;
 /* The zone an address lies in. */
 enum kdma_zone kdma_zone_of(phys_addr_t phys) KDMA_HIDDEN;

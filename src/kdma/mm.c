@@ -2,8 +2,8 @@
 /*
  * The memory model: physical address == virtual address, and a struct page for every page of the
  * 48-bit address space, kept in sections created on first touch (SPARSEMEM without VMEMMAP).
- * The page allocator hands out low-zone pages from zone.c and ordinary pages from the C heap
- * (page-aligned; on 64-bit hosts it lies above 4 GiB, so 32-bit devices cannot reach it).
+ * The page allocator hands out pages of the zones of zone.c: ordinary memory lies far above
+ * 4 GiB, so 32-bit devices cannot reach it, as on a real machine.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -129,7 +129,8 @@ struct page *kdma_alloc_pages(gfp_t gfp, unsigned int order)
 
 	if (order >= 8 * sizeof(long) - PAGE_SHIFT)
 		return NULL;
-	if (zone == KDMA_ZONE_NORMAL) {
+	if (zone == KDMA_ZONE_NORMAL && order > MAX_PAGE_ORDER) {
+		/* beyond the buddy allocator (CMA-sized coherent buffers): the C heap */
 		mem = aligned_alloc(PAGE_SIZE, bytes);
 		if (!mem)
 			return NULL;

@@ -18,6 +18,10 @@
  * drivers must cope with either kind there. */
 #define KVMALLOC_KMALLOC_MAX (PAGE_SIZE << 3)
 
+#define VMALLOC_START 0x300000000000UL /* 48 TiB */
+
+static atomic_ulong vmalloc_hint = VMALLOC_START;
+
 void *vmalloc(unsigned long size)
 {
 	unsigned long npages = PAGE_ALIGN(size) >> PAGE_SHIFT, i;
@@ -26,8 +30,10 @@ void *vmalloc(unsigned long size)
 
 	if (size == 0 || size > (1UL << 40))
 		return NULL;
-	p = mmap(NULL, npages << PAGE_SHIFT, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
-		 -1, 0);
+	/* A hint keeps vmalloc space apart from the heap, far above 4 GiB like the kernel's
+	 * (mmap may place it elsewhere; the page marks are what identify it). */
+	p = mmap((void *)atomic_fetch_add(&vmalloc_hint, (npages + 1) << PAGE_SHIFT),
+		 npages << PAGE_SHIFT, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (p == MAP_FAILED)
 		return NULL;
 	head = virt_to_page(p);

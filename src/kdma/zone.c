@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: MIT
 /*
- * The low memory zones: ZONE_DMA (below 16 MiB) and ZONE_DMA32 (below 4 GiB), each a region
- * mapped at a fixed low address on first use and served by a buddy allocator (orders
+ * The page allocator's memory: ZONE_DMA (below 16 MiB) and ZONE_DMA32 (below 4 GiB), each a
+ * region mapped at a fixed low address on first use, and ZONE_NORMAL, arenas of 64 MiB mapped
+ * high in the address space as needed (so "RAM" is above 4 GiB even when the C heap is not, as
+ * under valgrind or in non-PIE programs). Every region is a buddy allocator (orders
  * 0..MAX_PAGE_ORDER) like mm/page_alloc.c. Free lists are kept beside the memory (page indices),
- * never inside it, so freed zone memory is not written by the allocator.
+ * never inside it, so freed memory is not written by the allocator.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -114,24 +116,22 @@ static uintptr_t zone_map(struct zone_area *z, size_t size)
 	return 0;
 }
 
-static void zone_setup(struct zone_area *z, u64 size)
+/* Buddy bookkeeping for the mapped region [base, base + size). */
+static bool zone_area_init(struct zone_area *z, uintptr_t base, size_t size)
 {
 	uint32_t idx;
 	unsigned int order;
 
-	size &= PAGE_MASK;
-	if (size > z->limit / 2)
-		size = z->limit / 2;
-	if (size == 0)
-		return;
 	z->next = kdma_zalloc(size / PAGE_SIZE * sizeof(uint32_t));
 	z->prev = kdma_zalloc(size / PAGE_SIZE * sizeof(uint32_t));
 	z->free_order = kdma_zalloc(size / PAGE_SIZE);
-	if (!z->next || !z->prev || !z->free_order)
-		goto fail;
-	z->base = zone_map(z, size);
-	if (!z->base)
-		goto fail;
+	if (!z->next || !z->prev || !z->free_order) {
+		kdma_free(z->next);
+		kdma_free(z->prev);
+		kdma_free(z->free_order);
+		return false;
+	}
+	pthread_mutex_init(&z->lock, NULL);
 	z->npages = size / PAGE_SIZE;
 	for (order = 0; order < NR_PAGE_ORDERS; order++)
 		z->free_head[order] = ZONE_NONE;
@@ -144,14 +144,22 @@ static void zone_setup(struct zone_area *z, u64 size)
 			order--;
 		zone_push(z, idx, order);
 	}
-	return;
-fail:
-	kdma_free(z->next);
-	kdma_free(z->prev);
-	kdma_free(z->free_order);
-	z->next = z->prev = NULL;
-	z->free_order = NULL;
-	z->base = 0;
+	z->base = base; /* last: a non-zero base publishes the zone */
+	return true;
+}
+
+static void zone_setup(struct zone_area *z, u64 size)
+{
+	uintptr_t base;
+
+	size &= PAGE_MASK;
+	if (size > z->limit / 2)
+		size = z->limit / 2;
+	if (size == 0)
+		return;
+	base = zone_map(z, size);
+	if (base && !zone_area_init(z, base, size))
+		munmap((void *)base, size);
 }
 
 static void zone_dma_init(void)
@@ -188,14 +196,11 @@ static struct zone_area *zone_get(enum kdma_zone zone)
 	return zones[KDMA_ZONE_DMA32].base ? &zones[KDMA_ZONE_DMA32] : NULL;
 }
 
-struct page *kdma_zone_alloc(enum kdma_zone zone, unsigned int order)
+static struct page *zone_area_alloc(struct zone_area *z, unsigned int order)
 {
-	struct zone_area *z = zone_get(zone);
 	unsigned int o;
 	uint32_t idx;
 
-	if (!z || order > MAX_PAGE_ORDER)
-		return NULL;
 	pthread_mutex_lock(&z->lock);
 	for (o = order; o <= MAX_PAGE_ORDER && z->free_head[o] == ZONE_NONE; o++)
 		;
@@ -205,23 +210,117 @@ struct page *kdma_zone_alloc(enum kdma_zone zone, unsigned int order)
 	}
 	idx = z->free_head[o];
 	zone_unlink(z, idx);
-	while (o > order) { /* split: the upper halves go back on the free lists */
+	/* Split, keeping the upper half each time: successive small allocations then come out in
+	 * descending order, so separately allocated pages are not mistaken for one physically
+	 * contiguous run (nothing in the kernel promises that they are). */
+	while (o > order) {
 		o--;
-		zone_push(z, idx + (1u << o), o);
+		zone_push(z, idx, o);
+		idx += 1u << o;
 	}
 	pthread_mutex_unlock(&z->lock);
 	return pfn_to_page((z->base >> PAGE_SHIFT) + idx);
 }
 
+/* ------------------------------------------------------------- ZONE_NORMAL arenas -- */
+
+#define ARENA_BYTES (64UL << 20)
+#define ARENA_MAX 4096                     /* 256 GiB */
+#define ARENA_HINT 0x200000000000UL        /* 32 TiB: far from the heap, libraries, stacks */
+
+static struct zone_area *arenas[ARENA_MAX];
+static atomic_uint nr_arenas;
+static atomic_uint arena_hint_idx; /* where the last allocation succeeded */
+static pthread_mutex_t arena_grow_lock = PTHREAD_MUTEX_INITIALIZER;
+static uintptr_t arena_next_hint = ARENA_HINT;
+
+/* Map one more arena (aligned to the largest block) near the hint; NULL when out of memory. */
+static bool arena_grow(unsigned int seen)
+{
+	struct zone_area *z;
+	uintptr_t start, base;
+	void *p;
+	bool ok = true;
+
+	pthread_mutex_lock(&arena_grow_lock);
+	if (atomic_load(&nr_arenas) != seen)
+		goto out; /* another thread grew meanwhile: retry with its arena */
+	ok = false;
+	if (seen == ARENA_MAX)
+		goto out;
+	p = mmap((void *)arena_next_hint, ARENA_BYTES + ZONE_MAX_BLOCK, PROT_READ | PROT_WRITE,
+		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (p == MAP_FAILED)
+		goto out;
+	start = (uintptr_t)p;
+	base = (start + ZONE_MAX_BLOCK - 1) & ~(uintptr_t)(ZONE_MAX_BLOCK - 1);
+	if (base > start)
+		munmap(p, base - start);
+	munmap((void *)(base + ARENA_BYTES), start + ZONE_MAX_BLOCK - base);
+	z = kdma_zalloc(sizeof(*z));
+	if (!z || !zone_area_init(z, base, ARENA_BYTES)) {
+		kdma_free(z);
+		munmap((void *)base, ARENA_BYTES);
+		goto out;
+	}
+	z->name = "Normal";
+	arena_next_hint = base + ARENA_BYTES;
+	arenas[seen] = z;
+	atomic_store(&nr_arenas, seen + 1); /* publishes arenas[seen] */
+	ok = true;
+out:
+	pthread_mutex_unlock(&arena_grow_lock);
+	return ok;
+}
+
+static struct page *arena_alloc(unsigned int order)
+{
+	for (;;) {
+		unsigned int n = atomic_load(&nr_arenas), start = atomic_load(&arena_hint_idx), i;
+
+		for (i = 0; i < n; i++) {
+			unsigned int a = (start + i) % n;
+			struct page *page = zone_area_alloc(arenas[a], order);
+
+			if (page) {
+				if (a != start)
+					atomic_store(&arena_hint_idx, a);
+				return page;
+			}
+		}
+		if (!arena_grow(n))
+			return NULL;
+	}
+}
+
+struct page *kdma_zone_alloc(enum kdma_zone zone, unsigned int order)
+{
+	struct zone_area *z;
+
+	if (order > MAX_PAGE_ORDER)
+		return NULL;
+	if (zone == KDMA_ZONE_NORMAL)
+		return arena_alloc(order);
+	z = zone_get(zone);
+	return z ? zone_area_alloc(z, order) : NULL;
+}
+
+static bool zone_area_contains(const struct zone_area *z, phys_addr_t phys)
+{
+	return z->base && phys >= z->base && phys < z->base + z->npages * PAGE_SIZE;
+}
+
 static struct zone_area *zone_containing(phys_addr_t phys)
 {
-	int i;
+	unsigned int i, n;
 
-	for (i = 0; i < 2; i++) {
-		if (zones[i].base && phys >= zones[i].base &&
-		    phys < zones[i].base + zones[i].npages * PAGE_SIZE)
+	for (i = 0; i < 2; i++)
+		if (zone_area_contains(&zones[i], phys))
 			return &zones[i];
-	}
+	n = atomic_load(&nr_arenas);
+	for (i = 0; i < n; i++)
+		if (zone_area_contains(arenas[i], phys))
+			return arenas[i];
 	return NULL;
 }
 
@@ -251,5 +350,7 @@ enum kdma_zone kdma_zone_of(phys_addr_t phys)
 {
 	struct zone_area *z = zone_containing(phys);
 
-	return z ? (enum kdma_zone)(z - zones) : KDMA_ZONE_NORMAL;
+	return z == &zones[KDMA_ZONE_DMA]     ? KDMA_ZONE_DMA :
+	       z == &zones[KDMA_ZONE_DMA32] ? KDMA_ZONE_DMA32 :
+					      KDMA_ZONE_NORMAL;
 }

@@ -125,6 +125,24 @@ Test(mm, buddy_splits_exhausts_and_merges)
 	free(small);
 }
 
+Test(mm, normal_zone_grows_beyond_one_arena)
+{
+	struct page *blocks[40];
+	size_t i, j;
+
+	/* 40 max-order blocks = 160 MiB: more than one 64 MiB arena */
+	for (i = 0; i < 40; i++) {
+		blocks[i] = alloc_pages(GFP_KERNEL, MAX_PAGE_ORDER);
+		cr_assert_not_null(blocks[i]);
+		cr_assert_gt(page_to_phys(blocks[i]), 0xffffffffULL);
+		cr_assert_eq(page_to_pfn(blocks[i]) & (MAX_ORDER_NR_PAGES - 1), 0);
+		for (j = 0; j < i; j++)
+			cr_assert_neq(blocks[i], blocks[j]);
+	}
+	for (i = 0; i < 40; i++)
+		__free_pages(blocks[i], MAX_PAGE_ORDER);
+}
+
 Test(mm, order_above_max_fails)
 {
 	cr_assert_null(alloc_pages(GFP_KERNEL | __GFP_NOWARN, MAX_PAGE_ORDER + 1));
