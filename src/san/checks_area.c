@@ -202,6 +202,13 @@ static int ro_collect(struct dl_phdr_info *info, size_t size, void *arg)
 	return 0;
 }
 
+static int ro_cmp(const void *a, const void *b)
+{
+	const struct ro_range *x = a, *y = b;
+
+	return x->lo < y->lo ? -1 : x->lo > y->lo;
+}
+
 static int ro_counts(struct dl_phdr_info *info, size_t size, void *arg)
 {
 	unsigned long long *c = arg;
@@ -235,6 +242,7 @@ static const struct ro_set *ro_get(void)
 			b.set->adds = c[0];
 			b.set->subs = c[1];
 			dl_iterate_phdr(ro_collect, &b);
+			qsort(b.set->r, b.set->n, sizeof(b.set->r[0]), ro_cmp);
 			/* The old set stays mapped: a reader may still be scanning it. */
 			atomic_store_explicit(&ro_cur, b.set, memory_order_release);
 			cur = b.set;
@@ -247,10 +255,24 @@ static const struct ro_set *ro_get(void)
 static const struct ro_range *ro_find(uintptr_t lo, uintptr_t hi)
 {
 	const struct ro_set *s = ro_get();
+	unsigned int a = 0, b, n;
 
-	for (unsigned int i = 0; s && i < s->n; i++)
-		if (lo < s->r[i].hi && hi > s->r[i].lo)
-			return &s->r[i];
+	if (!s)
+		return NULL;
+	/* Sorted by start; segments of one object never overlap each other's starts, and a
+	 * RELRO range lies inside a PT_LOAD one, so checking the last few starting below hi is
+	 * enough. */
+	for (b = s->n; a < b;) {
+		unsigned int mid = (a + b) / 2;
+
+		if (s->r[mid].lo < hi)
+			a = mid + 1;
+		else
+			b = mid;
+	}
+	for (n = 0; a > 0 && n < 4; a--, n++)
+		if (lo < s->r[a - 1].hi && hi > s->r[a - 1].lo)
+			return &s->r[a - 1];
 	return NULL;
 }
 

@@ -12,7 +12,7 @@
 #include <string.h>
 #include <sys/mman.h>
 
-#include <uthash.h> /* Debian uthash-dev: its Jenkins hash (HASH_VALUE) for the buckets */
+#include <utlist.h> /* Debian uthash-dev: the singly linked bucket chains (LL_*) */
 
 #include "table.h"
 
@@ -391,16 +391,16 @@ static struct san_rindex phys_index = { PHYS_SHARDS - 1, REGION_SHIFT, 0, phys_s
 static atomic_ulong n_phys_live;
 static atomic_ullong seq_next = 1;
 
+/* (device, handle) → bucket: a 64-bit multiply-xorshift mix (murmur3's finaliser); uthash's
+ * Jenkins hash over the 16-byte key measured 8% of a checked map+unmap pair. */
 static struct san_bucket *bucket_of(struct device *dev, dma_addr_t handle)
 {
-	struct {
-		uintptr_t dev;
-		u64 handle;
-	} key = { (uintptr_t)dev, handle };
-	unsigned int hv;
+	u64 x = handle ^ ((u64)(uintptr_t)dev * 0x9e3779b97f4a7c15ULL);
 
-	HASH_VALUE(&key, sizeof(key), hv);
-	return &buckets[hv & ((1u << HASH_BITS) - 1)];
+	x ^= x >> 33;
+	x *= 0xff51afd7ed558ccdULL;
+	x ^= x >> 33;
+	return &buckets[x & ((1u << HASH_BITS) - 1)];
 }
 
 static inline struct san_entry *entry_of_bus(struct san_rnode *n)
@@ -432,8 +432,7 @@ HIDDEN void san_table_insert(struct san_entry *e)
 	}
 	/* Published to exact lookups last, when every index has it. */
 	san_lock(&b->lock);
-	e->hnext = b->head;
-	b->head = e;
+	LL_PREPEND2(b->head, e, hnext);
 	san_unlock(&b->lock);
 }
 
@@ -513,13 +512,15 @@ HIDDEN bool san_table_get_exact(struct device *dev, dma_addr_t handle, const str
 HIDDEN bool san_table_mark_checked(struct device *dev, dma_addr_t handle)
 {
 	struct san_bucket *b = bucket_of(dev, handle);
+	struct san_entry *e;
 	bool done = false;
 
 	san_lock(&b->lock);
-	for (struct san_entry *e = b->head; e && !done; e = e->hnext) {
+	LL_FOREACH2(b->head, e, hnext) {
 		if (e->dev == dev && e->bus.start == handle && e->map_err == SAN_MAPERR_NOT_CHECKED) {
 			e->map_err = SAN_MAPERR_CHECKED;
 			done = true;
+			break;
 		}
 	}
 	san_unlock(&b->lock);
