@@ -316,7 +316,28 @@ struct cpu_write {
 	dma_addr_t bus;
 };
 
-/* Compare device-owned lines [l0, l1) of p with their expected view. */
+/* Whether [a, a + n) all equal the poison byte: words first, the common case is "yes". */
+static bool all_poison(const u8 *a, size_t n)
+{
+	const u64 pat = 0x0101010101010101ULL * DMASAN_POISON_BYTE;
+	u64 w;
+
+	for (; n && ((uintptr_t)a & 7); a++, n--)
+		if (*a != DMASAN_POISON_BYTE)
+			return false;
+	for (; n >= 8; a += 8, n -= 8) {
+		memcpy(&w, a, 8);
+		if (w != pat)
+			return false;
+	}
+	for (; n; a++, n--)
+		if (*a != DMASAN_POISON_BYTE)
+			return false;
+	return true;
+}
+
+/* Compare device-owned lines [l0, l1) of p with their expected view: a fast whole-line check,
+ * and a byte walk only for a line that differs. */
 static void find_cpu_writes(const struct san_shadow *s, const struct shadow_piece *p, size_t l0,
 			    size_t l1, struct cpu_write *w)
 {
@@ -331,6 +352,9 @@ static void find_cpu_writes(const struct san_shadow *s, const struct shadow_piec
 			lo = p->cpu;
 		if (hi > p->cpu + p->len)
 			hi = p->cpu + p->len;
+		if (p->snap ? !memcmp((void *)lo, p->snap + (lo - p->cpu), hi - lo)
+			    : all_poison((const u8 *)lo, hi - lo))
+			continue;
 		for (a = lo; a < hi; a++) {
 			if (*(const u8 *)a == expected_byte(s, p, a - p->cpu))
 				continue;
@@ -508,12 +532,12 @@ static void takeback(struct san_shadow *s, uintptr_t lo, uintptr_t hi, bool chec
 	report_takeback(s, &f, when);
 }
 
-static void handover(struct san_shadow *s, uintptr_t lo, uintptr_t hi)
+static void handover(struct san_shadow *s, uintptr_t lo, uintptr_t hi, dmasan_stack_id stack)
 {
 	unsigned int i;
 
 	pthread_mutex_lock(&s->lock);
-	s->handover_stack = dmasan_stack_capture(2);
+	s->handover_stack = stack ? stack : dmasan_stack_capture(2);
 	s->handover_tid = dmasan_thread_id();
 	cpu_access_quiet_begin();
 	for (i = 0; i < s->npieces; i++) {
@@ -532,6 +556,7 @@ static void handover(struct san_shadow *s, uintptr_t lo, uintptr_t hi)
 struct find_arg {
 	struct device *dev;
 	struct san_shadow *s;
+	dmasan_stack_id sync_dev_stack; /* recorded by the sync checks before the sync */
 };
 
 /* Table visitor (shard lock held): take a reference on the entry's shadow. */
@@ -543,6 +568,7 @@ static bool find_shadow(struct san_entry *e, void *arg)
 	if (e->dev != fa->dev || !s)
 		return false;
 	fa->s = s;
+	fa->sync_dev_stack = e->sync_dev_stack;
 	shadow_get(s);
 	return true;
 }
@@ -566,14 +592,14 @@ static bool bus_to_cpu(const struct san_shadow *s, dma_addr_t addr, size_t size,
 }
 
 static void sync_cpu_range(struct san_shadow *s, uintptr_t lo, uintptr_t hi, bool for_cpu,
-			   bool after)
+			   bool after, dmasan_stack_id stack)
 {
 	if (for_cpu) {
 		/* before: detect (libkdma may copy a bounce slot over the view); after: move */
 		takeback(s, lo, hi, !after, after, true, "dma_sync_for_cpu");
 	} else if (after) {
 		/* after libkdma's work: a bounce slot got the CPU's data before the view is poisoned */
-		handover(s, lo, hi);
+		handover(s, lo, hi, stack);
 	}
 }
 
@@ -590,7 +616,7 @@ void san_shadow_sync(struct device *dev, dma_addr_t addr, size_t size,
 	if (!fa.s)
 		return;
 	if (bus_to_cpu(fa.s, addr, size, &lo, &hi))
-		sync_cpu_range(fa.s, lo, hi, for_cpu, after);
+		sync_cpu_range(fa.s, lo, hi, for_cpu, after, fa.sync_dev_stack);
 	shadow_put(fa.s);
 }
 
