@@ -6,14 +6,20 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 #include "log.h"
 #include "options.h"
+#include "runtime.h"
 
-static int log_fd = 2;
-static int json_fd = -1;
+/* The files are opened on first use, so processes that never report (the shell, ctest, python
+ * under `dmasan -- ctest`) leave no files behind. -2: not opened yet. */
+static int log_fd = -2;
+static int json_fd = -2;
+static pthread_mutex_t open_lock = PTHREAD_MUTEX_INITIALIZER;
 
 void dmasan_write_all(int fd, const char *p, size_t len)
 {
@@ -130,22 +136,53 @@ static int open_output(const char *prefix, const char *suffix, int fallback)
 
 void dmasan_log_open(void)
 {
+	pthread_mutex_lock(&open_lock);
 	if (log_fd > 2)
 		close(log_fd);
 	if (json_fd > 2)
 		close(json_fd);
-	log_fd = open_output(dmasan_opts.log_path, "", 2);
-	json_fd = open_output(dmasan_opts.json_path, ".jsonl", -1);
+	__atomic_store_n(&log_fd, -2, __ATOMIC_RELEASE);
+	__atomic_store_n(&json_fd, -2, __ATOMIC_RELEASE);
+	pthread_mutex_unlock(&open_lock);
 }
 
 int dmasan_log_fd(void)
 {
-	return log_fd;
+	int fd = __atomic_load_n(&log_fd, __ATOMIC_ACQUIRE);
+
+	if (fd != -2)
+		return fd;
+	pthread_mutex_lock(&open_lock);
+	if (log_fd == -2)
+		__atomic_store_n(&log_fd, open_output(dmasan_opts.log_path, "", 2), __ATOMIC_RELEASE);
+	fd = log_fd;
+	pthread_mutex_unlock(&open_lock);
+	return fd;
 }
 
 int dmasan_json_fd(void)
 {
-	return json_fd;
+	int fd = __atomic_load_n(&json_fd, __ATOMIC_ACQUIRE);
+	bool opened = false;
+
+	if (fd != -2)
+		return fd;
+	pthread_mutex_lock(&open_lock);
+	if (json_fd == -2) {
+		__atomic_store_n(&json_fd, open_output(dmasan_opts.json_path, ".jsonl", -1),
+				 __ATOMIC_RELEASE);
+		opened = json_fd >= 0;
+	}
+	fd = json_fd;
+	pthread_mutex_unlock(&open_lock);
+	if (opened)
+		dmasan_report_write_run(); /* a file starts with its run record */
+	return fd;
+}
+
+bool dmasan_json_opened(void)
+{
+	return __atomic_load_n(&json_fd, __ATOMIC_ACQUIRE) >= 0;
 }
 
 static __attribute__((format(printf, 2, 0))) void vline(int fd, const char *fmt, va_list ap)
@@ -163,7 +200,7 @@ void dmasan_log_printf(const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	vline(log_fd, fmt, ap);
+	vline(dmasan_log_fd(), fmt, ap);
 	va_end(ap);
 }
 

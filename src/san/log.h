@@ -8,6 +8,7 @@
 #define DMASAN_SAN_LOG_H
 
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 
 /* A fixed-size output buffer bound to a file descriptor; flushed when full and on demand. */
@@ -33,13 +34,16 @@ void dmasan_buf_flush(struct dmasan_buf *b);
 /* Write all of len bytes to fd (retrying on EINTR and short writes). */
 void dmasan_write_all(int fd, const char *p, size_t len);
 
-/* Open the log and JSON files for the current pid from the options (log_path, json_path).
- * Called at start-up and again in a forked child. Errors opening a file: message on stderr and
- * fall back to stderr (log) or no JSON. */
+/* Forget the open log and JSON files (a forked child: its own files, under its pid). The files
+ * named by log_path and json_path are opened on first use; a file that cannot be opened gives a
+ * message on stderr and falls back to stderr (log) or no JSON. */
 void dmasan_log_open(void);
-/* File descriptors: the text log (stderr if none) and the JSON Lines file (-1 if none). */
+/* File descriptors: the text log (stderr if none) and the JSON Lines file (-1 if none). The JSON
+ * file is created with its "run" record on the first call. */
 int dmasan_log_fd(void);
 int dmasan_json_fd(void);
+/* Whether the JSON file has been created (without creating it). */
+bool dmasan_json_opened(void);
 
 /* A one-off message line "==PID==<text>\n" to the log (start-up notes, warnings). */
 void dmasan_log_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -266,21 +266,6 @@ static void json_stack(struct dmasan_buf *b, const struct dmasan_frame *f, unsig
 	dmasan_buf_putc(b, ']');
 }
 
-unsigned int dmasan_report_symbolize(dmasan_stack_id id, struct dmasan_frame *out, unsigned int max)
-{
-	return symbolize_stack(id, out, max);
-}
-
-void dmasan_report_text_stack(struct dmasan_buf *b, const struct dmasan_frame *f, unsigned int n)
-{
-	text_stack(b, f, n);
-}
-
-void dmasan_report_json_stack(struct dmasan_buf *b, const struct dmasan_frame *f, unsigned int n)
-{
-	json_stack(b, f, n);
-}
-
 /* ------------------------------------------------------------------ the text report */
 
 static const char *sentence_of(const struct dmasan_report *r)
@@ -485,7 +470,8 @@ static void json_report(const struct dmasan_report *r, unsigned int seq, dmasan_
 
 void dmasan_report_write_run(void)
 {
-	struct dmasan_buf b = DMASAN_BUF_INIT(dmasan_json_fd(), json_storage);
+	char storage[1024]; /* not json_storage: this runs when any writer first opens the file */
+	struct dmasan_buf b = DMASAN_BUF_INIT(dmasan_json_fd(), storage);
 	char exe[4096];
 	ssize_t len = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
 
@@ -608,7 +594,7 @@ bool dmasan_report_emit(struct dmasan_report *r)
 	in_report = false;
 
 	if (printed && dmasan_opts.dump_on_error)
-		dmasan_runtime_dump_why(NULL, r->dev, DMASAN_DUMP_ERROR);
+		dmasan_runtime_dump(NULL);
 	if (dmasan_opts.halt_on_error && counts_toward_exit(r->check))
 		halt();
 	return true;
@@ -658,13 +644,14 @@ bool dmasan_report_failed(void)
 
 static void text_suppressions(void)
 {
-	struct dmasan_buf b = DMASAN_BUF_INIT(dmasan_log_fd(), text_storage);
+	struct dmasan_buf b = DMASAN_BUF_INIT(-1, text_storage);
 	unsigned long hits;
 	const char *rule;
 	bool any_used = false;
 
 	if (!supp || !dmasan_opts.print_suppressions || !dmasan_supp_count(supp))
 		return;
+	b.fd = dmasan_log_fd(); /* opened only when there is something to say */
 	for (unsigned int i = 0; (rule = dmasan_supp_rule(supp, i, &hits)); i++) {
 		if (!hits)
 			continue;
@@ -686,13 +673,23 @@ static void text_suppressions(void)
 	dmasan_buf_flush(&b);
 }
 
+/* A process that reported nothing still gets its run and summary records when it is a DMA
+ * program (libkdma is loaded), but the shell and the tools around it leave no file. */
+static bool kdma_loaded(void)
+{
+	return dlsym(RTLD_DEFAULT, "dma_map_page_attrs") != NULL;
+}
+
 static void json_summary(void)
 {
-	struct dmasan_buf b = DMASAN_BUF_INIT(dmasan_json_fd(), json_storage);
+	struct dmasan_buf b = DMASAN_BUF_INIT(-1, json_storage);
 	unsigned long hits;
 	const char *rule;
 	bool first = true;
 
+	if (!dmasan_json_opened() && !kdma_loaded())
+		return;
+	b.fd = dmasan_json_fd();
 	if (b.fd < 0)
 		return;
 	dmasan_buf_printf(&b, "{\"type\":\"summary\",\"errors\":%lu,\"warnings\":%lu,\"suppressed\":%lu,\"unique\":%lu,\"printed\":%lu,\"reports\":[",
@@ -750,7 +747,6 @@ void dmasan_report_finish(void)
 void dmasan_report_setup(void)
 {
 	supp_load();
-	dmasan_report_write_run();
 }
 
 void dmasan_report_fork_prepare(void)

@@ -35,8 +35,6 @@ static bool preloaded; /* running as libdmasan.so (not linked into a unit test) 
 static void (*exit_cb)(void);
 static void (*leak_cb)(void);
 static void (*dump_cb)(const char *device_filter);
-static void (*dump_reason_cb)(const char *device_filter, const struct device *dev,
-			      enum dmasan_dump_reason why);
 
 static sem_t dump_sem;
 
@@ -59,8 +57,7 @@ static void fork_child(void)
 	dmasan_depot_unlock();
 	dmasan_symbolize_unlock();
 	dmasan_report_fork_child();
-	dmasan_log_open(); /* the child reports under its own pid */
-	dmasan_report_write_run();
+	dmasan_log_open(); /* the child reports under its own pid, in files of its own */
 }
 
 /* dump_signal: the handler only posts a semaphore (async-signal-safe); this thread dumps. */
@@ -69,7 +66,7 @@ static void *dump_thread(void *arg)
 	for (;;) {
 		while (sem_wait(&dump_sem))
 			;
-		dmasan_runtime_dump_why(NULL, NULL, DMASAN_DUMP_SIGNAL);
+		dmasan_runtime_dump(NULL);
 	}
 	return arg;
 }
@@ -106,7 +103,6 @@ static void do_init(void)
 {
 	initializing = true;
 	dmasan_options_init();
-	dmasan_log_open();
 	dmasan_report_setup();
 	pthread_atfork(fork_prepare, fork_parent, fork_child);
 	install_dump_signal();
@@ -145,24 +141,9 @@ void dmasan_set_dump_callback(void (*fn)(const char *device_filter))
 	dump_cb = fn;
 }
 
-void dmasan_set_dump_reason_callback(void (*fn)(const char *device_filter,
-						const struct device *dev,
-						enum dmasan_dump_reason why))
-{
-	dump_reason_cb = fn;
-}
-
 void dmasan_runtime_dump(const char *device_filter)
 {
-	dmasan_runtime_dump_why(device_filter, NULL, DMASAN_DUMP_REQUEST);
-}
-
-void dmasan_runtime_dump_why(const char *device_filter, const struct device *dev,
-			     enum dmasan_dump_reason why)
-{
-	if (dump_reason_cb)
-		dump_reason_cb(device_filter, dev, why);
-	else if (dump_cb)
+	if (dump_cb)
 		dump_cb(device_filter);
 	else
 		dmasan_log_printf("DMASanitizer: no mapping table to dump\n");
@@ -174,8 +155,8 @@ static void on_process_exit(int status, void *arg)
 		exit_cb();
 	else if (leak_cb && dmasan_opts.detect_leaks)
 		leak_cb();
-	if (dmasan_opts.dump_at_exit) /* after the leak reports: the entries are still live */
-		dmasan_runtime_dump_why(NULL, NULL, DMASAN_DUMP_EXIT);
+	if (dmasan_opts.dump_at_exit)
+		dmasan_runtime_dump(NULL);
 	if (dmasan_opts.verbosity >= 1) {
 		size_t stacks, bytes;
 

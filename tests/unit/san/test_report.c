@@ -469,3 +469,18 @@ Test(report, dump_signal_dumps_from_a_thread)
 	cr_assert_eq(read(dump_pipe[0], &c, 1), 1); /* blocks until the dump thread ran */
 	cr_assert_str_eq(dump_filter, "(all)");
 }
+
+Test(report, no_findings_no_files)
+{
+	char path[128];
+
+	/* a process that never reports (and has no libkdma: this test binary does not export it)
+	 * leaves no log and no JSON file behind */
+	start("check_double_unmap=0");
+	cr_assert_not(emit_at(DMASAN_CHECK_DOUBLE_UNMAP));
+	dmasan_report_finish();
+	snprintf(path, sizeof(path), "%s/log.%d", dir, (int)getpid());
+	cr_assert_neq(access(path, F_OK), 0, "%s was created", path);
+	snprintf(path, sizeof(path), "%s/out.%d.jsonl", dir, (int)getpid());
+	cr_assert_neq(access(path, F_OK), 0, "%s was created", path);
+}
