@@ -134,3 +134,53 @@ Test(table, drain_device_and_counters_grow)
 	cr_assert_eq(drained, 5000);
 	cr_assert_leq(sizeof(struct san_entry), 256);
 }
+
+#include <pthread.h>
+
+struct worker {
+	int id;
+	int misses;
+};
+
+/* Threads map and unmap on one device while others scan the physical index: no entry is lost
+ * or found twice. */
+static void *churn(void *arg)
+{
+	struct worker *w = arg;
+	struct san_ref ref = { 256, KDMA_TYPE_SINGLE, DMA_TO_DEVICE, 0 };
+
+	for (int i = 0; i < 20000; i++) {
+		dma_addr_t h = 0x10000000ULL * (w->id + 1) + (i % 512) * 256ULL;
+		struct san_entry *e;
+		int seen = 0;
+
+		add(DEV_A, h, 256, h, KDMA_TYPE_SINGLE, DMA_TO_DEVICE);
+		san_table_visit_phys(h, h + 256, count_visit, &seen);
+		if (seen != 1)
+			w->misses++;
+		e = san_table_remove_exact(DEV_A, h, &ref);
+		if (!e)
+			w->misses++;
+		san_entry_free(e);
+	}
+	return NULL;
+}
+
+Test(table, concurrent_map_unmap)
+{
+	pthread_t t[4];
+	struct worker w[4];
+	struct san_table_stats before, after;
+
+	san_table_stats(&before);
+	for (int i = 0; i < 4; i++) {
+		w[i] = (struct worker){ i, 0 };
+		pthread_create(&t[i], NULL, churn, &w[i]);
+	}
+	for (int i = 0; i < 4; i++) {
+		pthread_join(t[i], NULL);
+		cr_assert_eq(w[i].misses, 0, "thread %d lost entries", i);
+	}
+	san_table_stats(&after);
+	cr_assert_eq(after.live, before.live);
+}
