@@ -266,6 +266,21 @@ static void json_stack(struct dmasan_buf *b, const struct dmasan_frame *f, unsig
 	dmasan_buf_putc(b, ']');
 }
 
+unsigned int dmasan_report_symbolize(dmasan_stack_id id, struct dmasan_frame *out, unsigned int max)
+{
+	return symbolize_stack(id, out, max);
+}
+
+void dmasan_report_text_stack(struct dmasan_buf *b, const struct dmasan_frame *f, unsigned int n)
+{
+	text_stack(b, f, n);
+}
+
+void dmasan_report_json_stack(struct dmasan_buf *b, const struct dmasan_frame *f, unsigned int n)
+{
+	json_stack(b, f, n);
+}
+
 /* ------------------------------------------------------------------ the text report */
 
 static const char *sentence_of(const struct dmasan_report *r)
@@ -594,7 +609,7 @@ bool dmasan_report_emit(struct dmasan_report *r)
 	in_report = false;
 
 	if (printed && dmasan_opts.dump_on_error)
-		dmasan_runtime_dump(NULL);
+		dmasan_runtime_dump_why(NULL, r->dev, DMASAN_DUMP_ERROR);
 	if (dmasan_opts.halt_on_error && counts_toward_exit(r->check))
 		halt();
 	return true;

@@ -35,6 +35,8 @@ static bool preloaded; /* running as libdmasan.so (not linked into a unit test) 
 static void (*exit_cb)(void);
 static void (*leak_cb)(void);
 static void (*dump_cb)(const char *device_filter);
+static void (*dump_reason_cb)(const char *device_filter, const struct device *dev,
+			      enum dmasan_dump_reason why);
 
 static sem_t dump_sem;
 
@@ -66,7 +68,7 @@ static void *dump_thread(void *arg)
 	for (;;) {
 		while (sem_wait(&dump_sem))
 			;
-		dmasan_runtime_dump(NULL);
+		dmasan_runtime_dump_why(NULL, NULL, DMASAN_DUMP_SIGNAL);
 	}
 	return arg;
 }
@@ -141,9 +143,24 @@ void dmasan_set_dump_callback(void (*fn)(const char *device_filter))
 	dump_cb = fn;
 }
 
+void dmasan_set_dump_reason_callback(void (*fn)(const char *device_filter,
+						const struct device *dev,
+						enum dmasan_dump_reason why))
+{
+	dump_reason_cb = fn;
+}
+
 void dmasan_runtime_dump(const char *device_filter)
 {
-	if (dump_cb)
+	dmasan_runtime_dump_why(device_filter, NULL, DMASAN_DUMP_REQUEST);
+}
+
+void dmasan_runtime_dump_why(const char *device_filter, const struct device *dev,
+			     enum dmasan_dump_reason why)
+{
+	if (dump_reason_cb)
+		dump_reason_cb(device_filter, dev, why);
+	else if (dump_cb)
 		dump_cb(device_filter);
 	else
 		dmasan_log_printf("DMASanitizer: no mapping table to dump\n");
@@ -155,8 +172,8 @@ static void on_process_exit(int status, void *arg)
 		exit_cb();
 	else if (leak_cb && dmasan_opts.detect_leaks)
 		leak_cb();
-	if (dmasan_opts.dump_at_exit)
-		dmasan_runtime_dump(NULL);
+	if (dmasan_opts.dump_at_exit) /* after the leak reports: the entries are still live */
+		dmasan_runtime_dump_why(NULL, NULL, DMASAN_DUMP_EXIT);
 	if (dmasan_opts.verbosity >= 1) {
 		size_t stacks, bytes;
 
