@@ -106,6 +106,37 @@ Test(iommu, from_device_mappings_are_write_only_unless_configured)
 	dmasim_device_destroy(rw);
 }
 
+Test(iommu, addresses_beyond_48_bits_fault_as_beyond_the_address_width)
+{
+	struct device *dev = iommu_dev(DMASIM_IOMMU_STRICT);
+	char c;
+
+	cr_assert_eq(dmasim_dma_read(dev, 1ULL << 50, &c, 1), -EFAULT);
+	cr_assert_eq(last_fault().kind, KDMA_IOMMU_FAULT_RANGE);
+	cr_assert_eq(last_fault().reason_code, 0x04);
+	dmasim_device_destroy(dev);
+}
+
+Test(iommu, the_fault_ring_keeps_the_most_recent_oldest_first)
+{
+	struct device *dev = iommu_dev(DMASIM_IOMMU_STRICT);
+	static struct kdma_iommu_fault f[KDMA_IOMMU_FAULT_RING + 10];
+	size_t n;
+	char c;
+
+	for (int i = 0; i < KDMA_IOMMU_FAULT_RING + 10; i++)
+		dmasim_dma_read(dev, 0x1000 * (dma_addr_t)(i + 1), &c, 1);
+	cr_assert_eq(kdma_iommu_fault_count(), KDMA_IOMMU_FAULT_RING + 10);
+	n = kdma_iommu_faults_get(f, KDMA_IOMMU_FAULT_RING + 10);
+	cr_assert_eq(n, KDMA_IOMMU_FAULT_RING);
+	cr_assert_eq(f[0].iova, 0x1000 * 11, "the ten oldest were overwritten");
+	cr_assert_eq(f[n - 1].iova, 0x1000 * (KDMA_IOMMU_FAULT_RING + 10));
+	cr_assert_eq(f[n - 1].seq, f[0].seq + n - 1);
+	cr_assert_eq(kdma_iommu_faults_get(f, 2), 2);
+	cr_assert_eq(f[1].iova, 0x1000 * (KDMA_IOMMU_FAULT_RING + 10), "a short read gets the newest");
+	dmasim_device_destroy(dev);
+}
+
 /* Map, let the device use the translation (it is now in the IOTLB), unmap, touch it again. */
 static int access_after_unmap(struct device *dev, char *buf, dma_addr_t *hp)
 {
@@ -319,6 +350,27 @@ Test(iommu, segment_boundary_pads_and_splits)
 	dma_unmap_sg(f.dev, f.sg, 2, DMA_TO_DEVICE);
 	cr_assert_eq(dmasim_dma_read(f.dev, base + 0x2000, &c, 1), -EFAULT);
 	sg_fixture_fini(&f, 2);
+}
+
+Test(iommu, untrusted_devices_map_lists_element_by_element)
+{
+	struct dmasim_config cfg = { .iommu = DMASIM_IOMMU_STRICT, .untrusted = true };
+	static const unsigned int lens[3] = { 4096, 4096, 100 }, offs[3] = { 0, 0, 8 };
+	struct sg_fixture f;
+	char c;
+
+	sg_fixture_init(&f, lens, offs, 3);
+	dmasim_device_destroy(f.dev);
+	f.dev = dmasim_device_create(&cfg);
+	cr_assert_eq(dma_map_sg(f.dev, f.sg, 3, DMA_TO_DEVICE), 3, "no merging when bouncing");
+	for (int i = 0; i < 3; i++) {
+		cr_assert_eq(sg_dma_len(&f.sg[i]), lens[i]);
+		cr_assert_eq(dmasim_dma_read(f.dev, sg_dma_address(&f.sg[i]), &c, 1), 0);
+		cr_assert_eq(c, 'a' + i);
+	}
+	dma_unmap_sg(f.dev, f.sg, 3, DMA_TO_DEVICE);
+	cr_assert_eq(dmasim_dma_read(f.dev, sg_dma_address(&f.sg[0]), &c, 1), -EFAULT);
+	sg_fixture_fini(&f, 3);
 }
 
 /* ------------------------------------------------------- allocations and resources ---- */
