@@ -63,6 +63,7 @@
 #include <linux/unaligned.h>
 #include <linux/vmalloc.h>
 #include <linux/wait.h>
+#include <linux/workqueue.h>
 
 #include <criterion/criterion.h>
 
@@ -335,6 +336,42 @@ Test(shim, poll_unaligned_kref)
 	cr_assert_eq(kref_put(&k, on_kref_release), 0);
 	cr_assert_eq(kref_put(&k, on_kref_release), 1);
 	cr_assert_eq(kref_released, 1);
+}
+
+static int work_runs;
+
+static void count_work(struct work_struct *w)
+{
+	__atomic_fetch_add(&work_runs, 1, __ATOMIC_SEQ_CST);
+}
+
+Test(shim, workqueues_run_flush_and_cancel)
+{
+	struct workqueue_struct *wq = alloc_workqueue("test", WQ_UNBOUND, 1);
+	struct work_struct w;
+	struct delayed_work dw, never;
+
+	INIT_WORK(&w, count_work);
+	INIT_DELAYED_WORK(&dw, count_work);
+	INIT_DELAYED_WORK(&never, count_work);
+	cr_assert(queue_work(wq, &w));
+	flush_work(&w);
+	cr_assert_eq(work_runs, 1);
+	/* a delayed item far in the future runs at once when flushed */
+	cr_assert(queue_delayed_work(wq, &dw, msecs_to_jiffies(60000)));
+	cr_assert(delayed_work_pending(&dw));
+	cr_assert_not(queue_delayed_work(wq, &dw, 1), "already pending");
+	flush_delayed_work(&dw);
+	cr_assert_eq(work_runs, 2);
+	cr_assert(queue_delayed_work(wq, &never, msecs_to_jiffies(60000)));
+	cr_assert(cancel_delayed_work_sync(&never));
+	cr_assert_not(cancel_delayed_work_sync(&never));
+	cr_assert(schedule_work(&w));
+	flush_scheduled_work();
+	cr_assert_eq(work_runs, 3);
+	flush_workqueue(wq);
+	destroy_workqueue(wq);
+	cr_assert_eq(work_runs, 3, "the cancelled item never ran");
 }
 
 Test(shim, strings)
