@@ -134,12 +134,12 @@ static struct iova *find_fit(struct iova *n, unsigned long size, unsigned long l
 unsigned long alloc_iova(struct iova_domain *iovad, unsigned long size, unsigned long limit_pfn,
 			 bool size_aligned)
 {
-	unsigned long align_mask = size_aligned ? ~0UL << iova_order_base_2(size) : ~0UL;
-	unsigned long pfn = 0;
+	unsigned long align_mask, pfn = 0;
 	struct iova *succ, *new;
 
-	if (!size)
-		return 0;
+	if (!size || size > limit_pfn)
+		return 0; /* pfn 0 is never free, so more than limit_pfn granules never fit */
+	align_mask = size_aligned ? ~0UL << iova_order_base_2(size) : ~0UL;
 	new = calloc(1, sizeof(*new));
 	if (!new)
 		return 0;
@@ -372,8 +372,10 @@ unsigned long alloc_iova_fast(struct iova_domain *iovad, unsigned long size,
 {
 	unsigned long pfn;
 
+	if (!size)
+		return 0;
 	/* Cached ranges are exact powers of two, so round up what a cache could serve. */
-	if (size && size < (1UL << (IOVA_RANGE_CACHE_MAX_SIZE - 1)))
+	if (size < (1UL << (IOVA_RANGE_CACHE_MAX_SIZE - 1)))
 		size = 1UL << iova_order_base_2(size);
 	pfn = iova_rcache_get(iovad, size, limit_pfn);
 	if (pfn)

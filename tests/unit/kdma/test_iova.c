@@ -68,6 +68,19 @@ Test(iova, never_hands_out_zero_and_fails_when_exhausted)
 	iova_domain_destroy(d);
 }
 
+Test(iova, empty_and_oversized_requests_fail)
+{
+	struct iova_domain *d = iova_domain_create(1);
+
+	cr_assert_eq(alloc_iova_fast(d, 0, PFN_4G, true), 0);
+	cr_assert_eq(alloc_iova(d, 0, PFN_4G, true), 0);
+	cr_assert_eq(alloc_iova_fast(d, ~0UL, ~0UL, true), 0);
+	cr_assert_eq(alloc_iova(d, 16, 15, false), 0, "pfn 0 is not available");
+	cr_assert_eq(alloc_iova(d, 15, 15, false), 1);
+	cr_assert(iova_domain_check(d));
+	iova_domain_destroy(d);
+}
+
 Test(iova, a_miss_below_4g_fails_larger_requests_fast_until_a_free)
 {
 	struct iova_domain *d = iova_domain_create(1);
