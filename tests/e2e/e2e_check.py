@@ -90,7 +90,7 @@ def main():
             fail.append("expected no findings, got %s" % found)
         if proc.returncode != 0:
             fail.append("exit status %d for a correct program" % proc.returncode)
-    if not recs:
+    if a.expect and not recs:
         fail.append("no JSON Lines file was written in %s" % a.outdir)
     for f in fail:
         print("e2e_check: FAIL:", f, file=sys.stderr)

@@ -16,6 +16,8 @@ status = int(re.search(r"child_status=(-?\d+)", out).group(1))
 
 def checks(pid):
     path = os.path.join(outdir, "out.%d.jsonl" % pid)
+    if not os.path.exists(path):
+        return []  # a clean process may write no file at all
     with open(path) as f:
         recs = [json.loads(l) for l in f if l.strip()]
     assert any(r.get("type") == "run" and r.get("pid") == pid for r in recs), path
