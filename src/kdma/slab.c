@@ -165,7 +165,8 @@ static void *slab_alloc(struct kcache *c)
 		if (!(s->used[i / BITS_PER_UL] & (1UL << (i % BITS_PER_UL))))
 			break;
 	}
-	s->used[i / BITS_PER_UL] |= 1UL << (i % BITS_PER_UL);
+	/* atomic: kdma_kmalloc_object() reads the bitmap without the lock */
+	__atomic_fetch_or(&s->used[i / BITS_PER_UL], 1UL << (i % BITS_PER_UL), __ATOMIC_RELAXED);
 	s->hint = (i + 1) % s->nr_objs;
 	if (--s->nr_free == 0)
 		slab_list_del(c, s);
@@ -288,7 +289,7 @@ static void kobj_release(struct kobj *o)
 			kdma_warn(NULL, "kfree: double free of %p", (const void *)o->start);
 			return;
 		}
-		s->used[o->idx / BITS_PER_UL] &= ~bit;
+		__atomic_fetch_and(&s->used[o->idx / BITS_PER_UL], ~bit, __ATOMIC_RELAXED);
 		if (s->nr_free++ == 0)
 			slab_list_add(c, s);
 		/* keep one empty slab per class; give the rest back */

@@ -39,7 +39,9 @@ void *vmalloc(unsigned long size)
 	head = virt_to_page(p);
 	for (i = 0; i < npages; i++)
 		kdma_page_set_flag(nth_page(head, i), PG_kdma_vmalloc);
-	head->private = npages;
+	/* atomic: the address may have been another thread's area a moment ago (munmap/mmap
+	 * order the accesses, but not visibly to race detectors) */
+	__atomic_store_n(&head->private, npages, __ATOMIC_RELAXED);
 	kdma_page_set_flag(head, PG_kdma_vmhead);
 	return p;
 }
@@ -88,10 +90,10 @@ static void vfree_kind(const void *addr, enum kdma_free_kind kind, const char *f
 			  addr);
 		return;
 	}
-	npages = head->private;
+	npages = __atomic_load_n(&head->private, __ATOMIC_RELAXED);
 	KDMA_HOOK(mem_free, addr, npages << PAGE_SHIFT, kind);
 	kdma_page_clear_flag(head, PG_kdma_vmhead);
-	head->private = 0;
+	__atomic_store_n(&head->private, 0, __ATOMIC_RELAXED);
 	for (i = 0; i < npages; i++)
 		kdma_page_clear_flag(nth_page(head, i), PG_kdma_vmalloc);
 	munmap((void *)addr, npages << PAGE_SHIFT);
