@@ -3,6 +3,7 @@
  * double-unmap. Modelled on bnxt_en "Fix double DMA unmapping for XDP_REDIRECT" (B.1 #42) and
  * mt76 "fix double DMA unmap of the first buffer" (#43): the completion path unmapped the buffer,
  * and the ring cleanup unmapped it again because the stored handle was not cleared.
+ * E2E_RELATED: map,unmap
  */
 #include "e2e.h"
 

@@ -85,6 +85,19 @@ def main():
             fail.append("exit status %d, expected %d" % (proc.returncode, want))
         if want is None and proc.returncode == 0:
             fail.append("exit status 0 for a buggy program")
+    # Optional details the source asks for: related stacks ("E2E_RELATED: map,unmap") and facts
+    # ("E2E_FACTS: map_size=34816 unmap_size=32768") of the first finding of the expected check.
+    first = next((r for r in violations if r["check"] == a.expect), None) if a.expect else None
+    if first:
+        for what in filter(None, source_setting(a.source, "E2E_RELATED").split(",")):
+            rel = [x for x in first.get("related", []) if x.get("what") == what and x.get("stack")]
+            if not rel:
+                fail.append("no related '%s' stack in the %s report" % (what, a.expect))
+        for kv in source_setting(a.source, "E2E_FACTS").split():
+            key, _, val = kv.partition("=")
+            got = first.get("facts", {}).get(key)
+            if str(got) != val:
+                fail.append("fact %s is %r, expected %s" % (key, got, val))
     if a.clean:
         if violations:
             fail.append("expected no findings, got %s" % found)

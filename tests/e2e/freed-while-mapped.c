@@ -3,6 +3,7 @@
  * freed-while-mapped. Modelled on litex_m2sdr (B.2 #58), where buffers were released while the
  * device could still DMA into them, and on the moxart teardown (B.1 #22): the stop path freed
  * the RX buffers and unmapped them afterwards (or never).
+ * E2E_RELATED: map
  */
 #include "e2e.h"
 

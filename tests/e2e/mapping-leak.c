@@ -3,6 +3,7 @@
  * mapping-leak. Modelled on "serial: qcom-geni: fix DMA mapping leak on shutdown" (B.1 #34): the
  * TX buffer was left mapped when the port shut down; found at driver unbind ("device driver has
  * pending DMA allocations while released from device").
+ * E2E_FACTS: count=1 size=256 mapped_as=single
  */
 #include "e2e.h"
 

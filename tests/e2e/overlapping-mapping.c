@@ -4,6 +4,7 @@
  * source and destination of a request pointed at the same memory and both were mapped
  * DMA_BIDIRECTIONAL, two device-writable mappings of one buffer ("cacheline tracking EEXIST").
  * Here the overlap starts past the first cache line, which the kernel would not see.
+ * E2E_RELATED: map
  */
 #include "e2e.h"
 

@@ -3,6 +3,7 @@
  * pool-double-free. "dma_pool_free %s, dma %pad already free": the pool analogue of the double
  * unmaps of bnxt_en and mt76 (B.1 #42, #43): the completion handler freed the block and the
  * timeout path freed it again.
+ * E2E_RELATED: alloc,free
  */
 #include <linux/dmapool.h>
 

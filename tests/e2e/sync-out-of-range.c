@@ -4,6 +4,7 @@
  * range", dead code in the kernel): like ftgmac100 (B.2 #49) mixing the received size and the
  * buffer size, the RX path synced the buffer's capacity (2048) of a mapping made with the MTU
  * length (1536).
+ * E2E_FACTS: sync_offset+size=2048 size=1536
  */
 #include "e2e.h"
 

@@ -3,6 +3,7 @@
  * sync-unknown. The kernel's S1 ("device driver tries to sync DMA memory it has not
  * allocated"): an RX refill path recycled a buffer after its mapping was torn down and synced
  * the stale handle for the device. The report names where it was mapped and unmapped.
+ * E2E_RELATED: map,unmap
  */
 #include "e2e.h"
 

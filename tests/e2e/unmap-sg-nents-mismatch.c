@@ -3,6 +3,7 @@
  * unmap-sg-nents-mismatch. Modelled on "tty: serial: pch_uart: correct usage of dma_unmap_sg"
  * (B.1 #16) and the crypto series #17-#20: the driver stored the count dma_map_sg() returned and
  * passed it to dma_unmap_sg(). Behind an IOMMU contiguous pages coalesce, so the two differ.
+ * E2E_FACTS: map_count=4 unmap_count=1
  */
 #include <linux/mm.h>
 #include <linux/scatterlist.h>

@@ -3,6 +3,7 @@
  * unmap-size-mismatch. Modelled on "net: atlantic: Fix DMA mapping for PTP hwts ring" (B.1 #11):
  * the ring allocation added extra bytes (34816) and the generic free path unmapped the default
  * size (32768): "device driver frees DMA memory with different size".
+ * E2E_FACTS: map_size=34816 unmap_size=32768 mapped_as=single direction=DMA_FROM_DEVICE
  */
 #include "e2e.h"
 

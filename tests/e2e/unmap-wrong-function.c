@@ -3,6 +3,7 @@
  * unmap-wrong-function. Modelled on "spi: spi-fsl-dspi: Free DMA memory with matching function"
  * (B.1 #13): a dma_alloc_coherent() buffer was released with dma_unmap_single() ("mapped as
  * coherent, unmapped as single").
+ * E2E_FACTS: mapped_as=coherent unmapped_as=single
  */
 #include "e2e.h"
 
