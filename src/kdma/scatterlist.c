@@ -150,10 +150,11 @@ int sg_alloc_table(struct sg_table *table, unsigned int nents, gfp_t gfp_mask)
 		left -= sg_size;
 		sg = sg_chunk_alloc(alloc_size, gfp_mask);
 		if (!sg) {
-			/* free what was built: orig_nents counts the entries of complete chunks,
-			 * and the previous chunk ends as if it were the last */
+			/* free what was built; the last chunk's link entry will not be used as a
+			 * link, so count it, or sg_free_table would free that chunk as a smaller
+			 * kmalloc array instead of a page (as lib/scatterlist.c does) */
 			if (prv)
-				sg_mark_end(&prv[SG_MAX_SINGLE_ALLOC - 1]);
+				table->nents = ++table->orig_nents;
 			sg_free_table(table);
 			return -ENOMEM;
 		}

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 /* lib/scatterlist.c semantics: chains, counting, chunked tables, page-array tables, copies. */
 #include <criterion/criterion.h>
+#include <criterion/redirect.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -115,6 +116,42 @@ Test(sg, alloc_table_chains_beyond_one_page)
 	cr_assert_not(sg_is_chain(&t.sgl[SG_MAX_SINGLE_ALLOC - 1]), "exactly one page: no chain");
 	cr_assert(sg_is_last(&t.sgl[SG_MAX_SINGLE_ALLOC - 1]));
 	sg_free_table(&t);
+}
+
+Test(sg, alloc_table_failure_frees_the_built_chunks, .init = cr_redirect_stderr)
+{
+	struct page **held = calloc(1 << 17, sizeof(*held));
+	struct page *spare;
+	struct sg_table t;
+	size_t n = 0, i;
+	char out[256];
+
+	/* exhaust the zone GFP_DMA allocates from, then give back exactly one page */
+	while (n < (1 << 17) && (held[n] = alloc_pages(GFP_DMA | __GFP_NOWARN, MAX_PAGE_ORDER)))
+		n++;
+	cr_assert_gt(n, 0);
+	n--;
+	__free_pages(held[n], MAX_PAGE_ORDER);
+	for (i = 0; i < MAX_ORDER_NR_PAGES - 1; i++)
+		cr_assert_not_null(held[n++] = alloc_pages(GFP_DMA, 0));
+	while (n < (1 << 17) && (held[n] = alloc_pages(GFP_DMA | __GFP_NOWARN, 0)))
+		n++; /* a zone whose size is not a multiple of 4 MiB has smaller blocks left */
+	cr_assert_not_null(held[n - 1]);
+	n--;
+	__free_pages(held[n], held[n]->kdma_order);
+	/* chunk 1 (a page) succeeds, chunk 2 fails: everything built is released cleanly */
+	cr_assert_eq(sg_alloc_table(&t, 3 * SG_MAX_SINGLE_ALLOC, GFP_DMA | __GFP_NOWARN), -ENOMEM);
+	cr_assert_null(t.sgl);
+	spare = alloc_pages(GFP_DMA | __GFP_NOWARN, 0);
+	cr_assert_not_null(spare, "the first chunk's page went back to the zone");
+	__free_pages(spare, 0);
+	for (i = 0; i < n; i++)
+		__free_pages(held[i], held[i]->kdma_order);
+	free(held);
+	fflush(stderr);
+	i = fread(out, 1, sizeof(out) - 1, cr_get_redirected_stderr());
+	out[i] = '\0';
+	cr_assert_null(strstr(out, "free"), "no bad-free message: %s", out);
 }
 
 Test(sg, from_pages_merges_contiguous_runs)
