@@ -219,7 +219,14 @@ struct device_group {
 	unsigned long by_type[KDMA_TYPE__COUNT];
 	struct dmasim_stats st;
 	bool have_st;
+	u64 now_ns;                     /* when the dump started: ages are measured from it */
 };
+
+/* Microseconds since e was mapped (0 if it has no timestamp). */
+static u64 age_us(const struct device_group *g, const struct san_entry *e)
+{
+	return e->map_ns && g->now_ns > e->map_ns ? (g->now_ns - e->map_ns) / 1000 : 0;
+}
 
 static void group_stats(struct device_group *g)
 {
@@ -299,20 +306,20 @@ static void group_table(struct dmasan_buf *b, const struct device_group *g)
 	struct dmasan_frame f[MAX_FRAMES];
 
 	put_totals_text(b, g);
-	dmasan_buf_printf(b, "  %-13s %-18s %8s %-17s %-14s %-18s %-18s %6s %-6s %s\n", "TYPE",
-			  "HANDLE", "SIZE", "DIR", "MAP ERROR", "CPU ADDR", "PHYS ADDR", "SEQ",
+	dmasan_buf_printf(b, "  %-13s %-18s %8s %-17s %-14s %-18s %-18s %6s %8s %-6s %s\n", "TYPE",
+			  "HANDLE", "SIZE", "DIR", "MAP ERROR", "CPU ADDR", "PHYS ADDR", "SEQ", "AGE",
 			  "THREAD", "OWNERS");
 	for (size_t i = 0; i < g->n; i++) {
 		const struct dump_row *r = &g->rows[i];
 		const struct san_entry *e = &r->e;
 		unsigned int k;
 
-		dmasan_buf_printf(b, "  %-13s 0x%016llx %8llu %-17s %-14s 0x%016llx 0x%016llx %6llu T%-5u %s\n",
+		dmasan_buf_printf(b, "  %-13s 0x%016llx %8llu %-17s %-14s 0x%016llx 0x%016llx %6llu %7.1fs T%-5u %s\n",
 				  type_name(e), (unsigned long long)san_handle(e),
 				  (unsigned long long)san_size(e), dir_name(e),
 				  maperr_names[maperr_of(e)], (unsigned long long)cpu_of(e),
 				  (unsigned long long)e->phys.start, (unsigned long long)e->seq,
-				  e->tid, r->owners[0] ? r->owners : "-");
+				  age_us(g, e) / 1e6, e->tid, r->owners[0] ? r->owners : "-");
 		k = dmasan_report_symbolize(e->map_stack, f, MAX_FRAMES);
 		dmasan_buf_printf(b, "    mapped by thread T%u here:\n", e->tid);
 		dmasan_report_text_stack(b, f, k);
@@ -359,7 +366,8 @@ static void put_owner_ranges(struct dmasan_buf *b, const char *s)
 	dmasan_buf_putc(b, ']');
 }
 
-static void put_json_entry(struct dmasan_buf *b, const struct dump_row *r)
+static void put_json_entry(struct dmasan_buf *b, const struct device_group *g,
+			   const struct dump_row *r)
 {
 	const struct san_entry *e = &r->e;
 	struct dmasan_frame f[MAX_FRAMES];
@@ -377,8 +385,10 @@ static void put_json_entry(struct dmasan_buf *b, const struct dump_row *r)
 				  e->flags & SAN_E_IOMMU ? "true" : "false");
 	dmasan_buf_puts(b, "\"owner_ranges\":");
 	put_owner_ranges(b, r->owners);
-	dmasan_buf_printf(b, ",\"seq\":%llu,\"thread\":%u,\"stack_id\":%u,\"stack\":",
-			  (unsigned long long)e->seq, e->tid, e->map_stack);
+	dmasan_buf_printf(b, ",\"age\":%llu.%03llu,\"seq\":%llu,\"thread\":%u,\"stack_id\":%u,"
+			  "\"stack\":", (unsigned long long)(age_us(g, e) / 1000),
+			  (unsigned long long)(age_us(g, e) % 1000), (unsigned long long)e->seq,
+			  e->tid, e->map_stack);
 	dmasan_report_json_stack(b, f, k);
 	dmasan_buf_putc(b, '}');
 }
@@ -387,6 +397,7 @@ struct dump_ctx {
 	const struct san_dump_request *req;
 	unsigned int id;
 	char time[64];
+	u64 now_ns;
 };
 
 static void group_json(struct dmasan_buf *b, const struct device_group *g, const struct dump_ctx *c)
@@ -409,7 +420,7 @@ static void group_json(struct dmasan_buf *b, const struct device_group *g, const
 	for (size_t i = 0; i < g->n; i++) {
 		if (i)
 			dmasan_buf_putc(b, ',');
-		put_json_entry(b, &g->rows[i]);
+		put_json_entry(b, g, &g->rows[i]);
 	}
 	dmasan_buf_printf(b, "],\"totals\":{\"entries\":%zu,\"bytes\":%llu,\"by_type\":{", g->n,
 			  (unsigned long long)g->bytes);
@@ -511,7 +522,7 @@ static void run_dump(const struct dump_ctx *c)
 		text_line(req->text_fd, "dump #%u: %zu entries mapped during the dump are not shown\n",
 			  c->id, col.missed);
 	for (size_t i = 0; i < n;) {
-		struct device_group g = { .rows = &col.rows[i] };
+		struct device_group g = { .rows = &col.rows[i], .now_ns = c->now_ns };
 
 		while (i + g.n < n && col.rows[i + g.n].e.dev == g.rows[0].e.dev)
 			g.n++;
@@ -535,6 +546,7 @@ unsigned int san_dump(const struct san_dump_request *req)
 	pthread_mutex_lock(&dump_lock);
 	c.id = ++dump_seq;
 	iso_time(c.time, sizeof(c.time));
+	c.now_ns = san_now_ns();
 	run_dump(&c);
 	pthread_mutex_unlock(&dump_lock);
 	in_dump = false;

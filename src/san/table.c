@@ -424,6 +424,7 @@ HIDDEN void san_table_insert(struct san_entry *e)
 	struct san_bucket *b = bucket_of(e->dev, e->bus.start);
 
 	e->seq = atomic_fetch_add_explicit(&seq_next, 1, memory_order_relaxed);
+	e->map_ns = san_now_ns();
 	if (d)
 		rindex_insert(&d->bus, &e->bus);
 	if (has_phys(e)) {
@@ -761,4 +762,39 @@ HIDDEN void san_table_reset(void)
 	drain_dev(NULL, NULL, NULL, free_done, NULL);
 	memset(hist, 0, sizeof(hist));
 	atomic_store(&hist_head, 0);
+}
+
+/* ------------------------------------------------------------------- fork ---- */
+
+/* A child keeps only the forking thread: a lock another thread held at fork() would never be
+ * released. The child clears every held table lock (reading the bucket array does not copy
+ * its pages; only held locks are written). */
+static void reset_shards(struct san_rshard *s, unsigned int n)
+{
+	for (unsigned int i = 0; i < n; i++)
+		if (atomic_load_explicit(&s[i].lock.v, memory_order_relaxed))
+			atomic_store(&s[i].lock.v, 0);
+}
+
+static void table_atfork_child(void)
+{
+	for (unsigned int i = 0; i < (1u << HASH_BITS); i++)
+		if (atomic_load_explicit(&buckets[i].lock.v, memory_order_relaxed))
+			atomic_store(&buckets[i].lock.v, 0);
+	reset_shards(phys_shards, PHYS_SHARDS);
+	for (unsigned int i = 0; i < DEV_SLOTS; i++) {
+		struct san_dev *d = atomic_load_explicit(&dev_slots[i].rec, memory_order_relaxed);
+
+		if (d)
+			reset_shards(d->shards, DEV_SHARDS);
+	}
+	if (dev_overflow)
+		reset_shards(dev_overflow->shards, DEV_SHARDS);
+	atomic_store(&free_lock.v, 0);
+	atomic_store(&bump_lock.v, 0);
+}
+
+__attribute__((constructor)) static void table_init(void)
+{
+	pthread_atfork(NULL, NULL, table_atfork_child);
 }

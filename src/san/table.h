@@ -21,6 +21,7 @@
 #define __unused __attribute__((unused))
 #endif
 #include <bsd/sys/tree.h>
+#include <time.h>
 #include <linux/types.h>
 #include <linux/dma-direction.h>
 
@@ -61,6 +62,8 @@ struct san_entry {
 	u8 map_err;                /* enum san_map_err */
 	u8 owner;                  /* ownership layer's summary state (placeholder) */
 	u8 flags;                  /* SAN_E_* */
+	/* additions */
+	u64 map_ns;                /* CLOCK_MONOTONIC at insert: the age shown in dumps */
 };
 
 static inline dma_addr_t san_handle(const struct san_entry *e)
@@ -71,6 +74,15 @@ static inline dma_addr_t san_handle(const struct san_entry *e)
 static inline u64 san_size(const struct san_entry *e)
 {
 	return e->bus.end - e->bus.start;
+}
+
+/* CLOCK_MONOTONIC in nanoseconds (vDSO: no system call), for san_entry.map_ns. */
+static inline u64 san_now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (u64)ts.tv_sec * 1000000000u + (u64)ts.tv_nsec;
 }
 
 /* What the releasing/syncing call passed (best-fit scoring, §1.4). */
@@ -102,7 +114,7 @@ struct san_table_stats {
 struct san_entry *san_entry_alloc(void);
 void san_entry_free(struct san_entry *e);
 
-/* Insert into every index (phys only when e->phys is non-empty); sets e->seq. */
+/* Insert into every index (phys only when e->phys is non-empty); sets e->seq and e->map_ns. */
 void san_table_insert(struct san_entry *e);
 
 /* Exact (dev, handle) lookup with best fit: unlink the entry from every index and return it (the

@@ -142,12 +142,13 @@ Test(dump, json_records_follow_the_schema)
 		 "{\"type\":\"single\",\"handle\":\"0x%016llx\",\"size\":2048,\"cpu_addr\":\"0x%016llx\","
 		 "\"phys_addr\":\"0x%016llx\",\"direction\":\"DMA_FROM_DEVICE\",\"map_error\":\"checked\","
 		 "\"owner_ranges\":[{\"offset\":0,\"size\":128,\"owner\":\"cpu\"},"
-		 "{\"offset\":128,\"size\":1920,\"owner\":\"device\"}],\"seq\":2,\"thread\":0,",
+		 "{\"offset\":128,\"size\":1920,\"owner\":\"device\"}],\"age\":",
 		 (unsigned long long)fx.rx_dma[0], (unsigned long long)(uintptr_t)fx.rx[0],
 		 (unsigned long long)(uintptr_t)fx.rx[0]);
 	cr_assert(strstr(rec, want), "no entry\n%s\nin\n%s", want, rec);
 	cr_assert(strstr(rec, "\"type\":\"coherent\""));
-	cr_assert(strstr(rec, "\"owner_ranges\":[],\"seq\":1,"), "coherent memory has no owner");
+	cr_assert(strstr(rec, "\"owner_ranges\":[],\"age\":"), "coherent memory has no owner");
+	cr_assert(strstr(rec, ",\"seq\":2,\"thread\":0,\"stack_id\":"), "%s", rec);
 	cr_assert(strstr(rec, "\"map_error\":\"not_checked\""));
 	cr_assert(strstr(rec, "\"function\":\"fixture_map\""), "map stack frames: %s", rec);
 	cr_assert(strstr(rec, "\"totals\":{\"entries\":4,\"bytes\":8704,"
