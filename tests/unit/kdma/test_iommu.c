@@ -16,7 +16,7 @@
 #include <linux/slab.h>
 #include <dmasan/sim.h>
 
-#include "kdma/internal.h"
+#include "kdma/iommu_priv.h"
 
 static void setup(void)
 {
@@ -153,9 +153,12 @@ Test(iommu, strict_mode_invalidates_at_unmap)
 {
 	struct device *dev = iommu_dev(DMASIM_IOMMU_STRICT);
 	char *buf = kmalloc(4096, GFP_KERNEL);
+	u64 flushes = kdma_iotlb_flush_count(kdma_iommu_domain(dev)->iotlb);
 	dma_addr_t h;
 
+	cr_assert_null(kdma_iommu_domain(dev)->fq);
 	cr_assert_eq(access_after_unmap(dev, buf, &h), -EFAULT);
+	cr_assert_eq(kdma_iotlb_flush_count(kdma_iommu_domain(dev)->iotlb), flushes + 1);
 	kfree(buf);
 	dmasim_device_destroy(dev);
 }
@@ -199,9 +202,11 @@ Test(iommu, lazy_iovas_are_reused_only_after_the_flush)
 	dma_addr_t h = dma_map_single(dev, buf, 4096, DMA_TO_DEVICE), h2;
 
 	dma_unmap_single(dev, h, 4096, DMA_TO_DEVICE);
+	cr_assert_eq(kdma_fq_pending(kdma_iommu_domain(dev)->fq), 1);
 	h2 = dma_map_single(dev, buf, 4096, DMA_TO_DEVICE);
 	cr_assert_neq(h2, h, "the queued IOVA is still reserved");
 	dmasim_iommu_flush(dev);
+	cr_assert_eq(kdma_fq_pending(kdma_iommu_domain(dev)->fq), 0);
 	dma_unmap_single(dev, h2, 4096, DMA_TO_DEVICE);
 	h2 = dma_map_single(dev, buf, 4096, DMA_TO_DEVICE);
 	cr_assert_eq(h2, h, "freed by the flush, the IOVA comes back from the per-CPU cache");
