@@ -147,30 +147,12 @@ static inline unsigned long __ffs64(u64 word)
 
 #define ffz(x) __ffs(~(x))
 
-static inline unsigned int hweight8(unsigned int w)
-{
-	return (unsigned int)__builtin_popcount(w & 0xff);
-}
-
-static inline unsigned int hweight16(unsigned int w)
-{
-	return (unsigned int)__builtin_popcount(w & 0xffff);
-}
-
-static inline unsigned int hweight32(unsigned int w)
-{
-	return (unsigned int)__builtin_popcount(w);
-}
-
-static inline unsigned long hweight64(u64 w)
-{
-	return (unsigned long)__builtin_popcountll(w);
-}
-
-static inline unsigned long hweight_long(unsigned long w)
-{
-	return (unsigned long)__builtin_popcountl(w);
-}
+/* Macros over the builtins: constant arguments stay constant expressions (array sizes). */
+#define hweight8(w) ((unsigned int)__builtin_popcount((unsigned int)(w) & 0xffu))
+#define hweight16(w) ((unsigned int)__builtin_popcount((unsigned int)(w) & 0xffffu))
+#define hweight32(w) ((unsigned int)__builtin_popcount((unsigned int)(w)))
+#define hweight64(w) ((unsigned long)__builtin_popcountll((unsigned long long)(w)))
+#define hweight_long(w) ((unsigned long)__builtin_popcountl((unsigned long)(w)))
 
 static inline u32 rol32(u32 word, unsigned int shift)
 {

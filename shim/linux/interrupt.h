@@ -8,6 +8,7 @@
 #define _DMASAN_SHIM_LINUX_INTERRUPT_H
 
 #include <linux/types.h>
+#include <linux/compiler.h>
 #include <linux/spinlock.h>
 
 struct device;
@@ -28,41 +29,52 @@ typedef irqreturn_t (*irq_handler_t)(int irq, void *dev_id);
 #define IRQF_TRIGGER_NONE 0x00000000
 #define IRQF_TRIGGER_HIGH 0x00000004
 
-static inline int request_irq(unsigned int irq, irq_handler_t handler, unsigned long flags,
-			      const char *name, void *dev)
+static inline int request_irq(unsigned int irq __maybe_unused,
+			      irq_handler_t handler __maybe_unused,
+			      unsigned long flags __maybe_unused, const char *name __maybe_unused,
+			      void *dev __maybe_unused)
 {
 	return 0;
 }
 
-static inline int request_threaded_irq(unsigned int irq, irq_handler_t handler,
-				       irq_handler_t thread_fn, unsigned long flags,
-				       const char *name, void *dev)
+static inline int request_threaded_irq(unsigned int irq __maybe_unused,
+				       irq_handler_t handler __maybe_unused,
+				       irq_handler_t thread_fn __maybe_unused,
+				       unsigned long flags __maybe_unused,
+				       const char *name __maybe_unused, void *dev __maybe_unused)
 {
 	return 0;
 }
 
-static inline int devm_request_irq(struct device *dev, unsigned int irq, irq_handler_t handler,
-				   unsigned long flags, const char *name, void *dev_id)
+static inline int devm_request_irq(struct device *dev __maybe_unused,
+				   unsigned int irq __maybe_unused,
+				   irq_handler_t handler __maybe_unused,
+				   unsigned long flags __maybe_unused,
+				   const char *name __maybe_unused, void *dev_id __maybe_unused)
 {
 	return 0;
 }
 
-static inline int devm_request_threaded_irq(struct device *dev, unsigned int irq,
-					    irq_handler_t handler, irq_handler_t thread_fn,
-					    unsigned long flags, const char *name, void *dev_id)
+static inline int devm_request_threaded_irq(struct device *dev __maybe_unused,
+					    unsigned int irq __maybe_unused,
+					    irq_handler_t handler __maybe_unused,
+					    irq_handler_t thread_fn __maybe_unused,
+					    unsigned long flags __maybe_unused,
+					    const char *name __maybe_unused,
+					    void *dev_id __maybe_unused)
 {
 	return 0;
 }
 
-static inline const void *free_irq(unsigned int irq, void *dev_id)
+static inline const void *free_irq(unsigned int irq __maybe_unused, void *dev_id __maybe_unused)
 {
 	return NULL;
 }
 
-#define devm_free_irq(dev, irq, dev_id) do {} while (0)
-#define disable_irq(irq) do {} while (0)
-#define disable_irq_nosync(irq) do {} while (0)
-#define enable_irq(irq) do {} while (0)
-#define synchronize_irq(irq) do {} while (0)
+#define devm_free_irq(dev, irq, dev_id) ((void)(dev), (void)(irq), (void)(dev_id))
+#define disable_irq(irq) ((void)(irq))
+#define disable_irq_nosync(irq) ((void)(irq))
+#define enable_irq(irq) ((void)(irq))
+#define synchronize_irq(irq) ((void)(irq))
 
 #endif

@@ -95,7 +95,7 @@ static inline void memset_io(volatile void __iomem *dst, int c, size_t count)
 }
 
 /* "MMIO" at a physical address is the memory at that address (identity model). */
-static inline void __iomem *ioremap(phys_addr_t offset, size_t size)
+static inline void __iomem *ioremap(phys_addr_t offset, size_t size __maybe_unused)
 {
 	return phys_to_virt(offset);
 }
@@ -106,7 +106,7 @@ static inline void __iomem *ioremap(phys_addr_t offset, size_t size)
 #define devm_ioremap(dev, offset, size) ioremap(offset, size)
 #define devm_ioremap_wc(dev, offset, size) ioremap(offset, size)
 
-static inline void iounmap(volatile void __iomem *addr)
+static inline void iounmap(volatile void __iomem *addr __maybe_unused)
 {
 }
 

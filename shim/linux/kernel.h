@@ -57,9 +57,9 @@
 #define in_atomic() 0
 #define in_task() 1
 #define irqs_disabled() 0
-#define lockdep_assert_held(l) do {} while (0)
-#define lockdep_assert_held_once(l) do {} while (0)
-#define lockdep_assert_not_held(l) do {} while (0)
+#define lockdep_assert_held(l) ((void)(l))
+#define lockdep_assert_held_once(l) ((void)(l))
+#define lockdep_assert_not_held(l) ((void)(l))
 #define num_online_cpus() 1U
 #define num_possible_cpus() 1U
 #define smp_processor_id() 0

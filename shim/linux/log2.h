@@ -25,8 +25,12 @@ static inline unsigned long __rounddown_pow_of_two(unsigned long n)
 	return 1UL << (63 - __builtin_clzl(n));
 }
 
-#define roundup_pow_of_two(n) __roundup_pow_of_two(n)
-#define rounddown_pow_of_two(n) __rounddown_pow_of_two(n)
+/* Constant arguments fold to constants (usable in array sizes), as in the kernel. */
+#define roundup_pow_of_two(n)                                                                 \
+	(__builtin_constant_p(n) ? ((n) <= 1 ? 1UL : 1UL << (64 - __builtin_clzl((n) - 1)))    \
+				 : __roundup_pow_of_two(n))
+#define rounddown_pow_of_two(n)                                                               \
+	(__builtin_constant_p(n) ? (1UL << (63 - __builtin_clzl(n))) : __rounddown_pow_of_two(n))
 #define order_base_2(n) ((n) > 1 ? ilog2((n) - 1) + 1 : 0)
 
 #endif

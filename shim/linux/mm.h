@@ -128,7 +128,7 @@ static inline void set_page_private(struct page *page, unsigned long private)
 }
 
 /* Never from emergency reserves here, so receive paths may always recycle. */
-static inline bool page_is_pfmemalloc(const struct page *page)
+static inline bool page_is_pfmemalloc(const struct page *page __maybe_unused)
 {
 	return false;
 }

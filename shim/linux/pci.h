@@ -166,7 +166,7 @@ static inline void pci_set_drvdata(struct pci_dev *pdev, void *data)
 	dev_set_drvdata(&pdev->dev, data);
 }
 
-static inline int pci_domain_nr(struct pci_bus *bus)
+static inline int pci_domain_nr(struct pci_bus *bus __maybe_unused)
 {
 	return 0;
 }

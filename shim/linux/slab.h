@@ -158,7 +158,7 @@ static inline void *kmem_cache_zalloc(struct kmem_cache *s, gfp_t flags)
 
 #define kmem_cache_alloc_node(s, flags, node) kmem_cache_alloc(s, flags)
 
-static inline void kmem_cache_free(struct kmem_cache *s, void *p)
+static inline void kmem_cache_free(struct kmem_cache *s __maybe_unused, void *p)
 {
 	kfree(p);
 }

@@ -65,7 +65,7 @@ static inline int spin_trylock(spinlock_t *lock)
 	} while (0)
 #define spin_trylock_irqsave(lock, flags) ({ (flags) = 0; spin_trylock(lock); })
 #define spin_trylock_bh spin_trylock
-#define assert_spin_locked(lock) do {} while (0)
+#define assert_spin_locked(lock) ((void)(lock))
 
 #define raw_spin_lock_init spin_lock_init
 #define raw_spin_lock spin_lock

@@ -39,7 +39,8 @@ struct delayed_work {
 #define INIT_DELAYED_WORK(dw, f) INIT_WORK(&(dw)->work, f)
 #define __WORK_INITIALIZER(n, f) { .func = (f), .entry = { &(n).entry, &(n).entry } }
 #define DECLARE_WORK(n, f) struct work_struct n = __WORK_INITIALIZER(n, f)
-#define DECLARE_DELAYED_WORK(n, f) struct delayed_work n = { .work = __WORK_INITIALIZER((n).work, f) }
+#define DECLARE_DELAYED_WORK(n, f)                                                            \
+	struct delayed_work n = { .work = __WORK_INITIALIZER((n).work, f) }
 #define to_delayed_work(w) container_of(w, struct delayed_work, work)
 
 #define WQ_UNBOUND (1 << 1)
