@@ -16,6 +16,7 @@
 #include <unistd.h>
 #include "log.h"
 #include "options.h"
+#include "runtime.h"
 
 struct dmasan_options dmasan_opts;
 
@@ -500,13 +501,17 @@ const char *dmasan_options_string(void)
 void dmasan_options_init(void)
 {
 	static bool done;
-	const char *def = dmasan_default_options ? dmasan_default_options() : NULL;
+	const char *(*hook)(void) = dmasan_default_options;
+	const char *def;
 	const char *env = getenv("DMASAN_OPTIONS");
 	char joined[MAX_VALUE];
 
 	if (done)
 		return;
 	done = true;
+	if (!hook) /* defined in an executable that exports nothing: its symbol table has it */
+		hook = (const char *(*)(void))dmasan_exe_symbol("dmasan_default_options");
+	def = hook ? hook() : NULL;
 	dmasan_options_defaults(&dmasan_opts);
 	dmasan_options_parse(&dmasan_opts, def, "dmasan_default_options()");
 	dmasan_options_parse(&dmasan_opts, env, "DMASAN_OPTIONS");

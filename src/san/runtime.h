@@ -4,6 +4,7 @@
 #define DMASAN_SAN_RUNTIME_H
 
 #include <stdbool.h>
+#include <stdint.h>
 #include "report.h"
 
 /* report.c */
@@ -14,6 +15,9 @@ bool dmasan_report_failed(void);        /* whether the findings so far set the e
 void dmasan_report_fork_prepare(void);
 void dmasan_report_fork_parent(void);
 void dmasan_report_fork_child(void);    /* fresh counters and dedup table for the child */
+
+/* symbolize.c: a function of the main executable by name, from its .symtab (0: none) */
+uintptr_t dmasan_exe_symbol(const char *name);
 
 /* runtime.c */
 void dmasan_runtime_dump(const char *device_filter); /* the registered dump callback, if any */

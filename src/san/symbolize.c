@@ -9,12 +9,16 @@
 #define _GNU_SOURCE
 #include <dlfcn.h>
 #include <dwarf.h>
+#include <fcntl.h>
+#include <gelf.h>
+#include <link.h>
 #include <elfutils/libdwfl.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include "depot.h"
+#include "runtime.h"
 #include "stack.h"
 
 #define CACHE_SLOTS 4096
@@ -308,4 +312,65 @@ void dmasan_symbolize_lock(void)
 void dmasan_symbolize_unlock(void)
 {
 	pthread_mutex_unlock(&sym_lock);
+}
+
+struct exe_base {
+	uintptr_t bias; /* load address of a PIE, 0 otherwise */
+	bool found;
+};
+
+/* dl_iterate_phdr visits the main program first */
+static int first_object_bias(struct dl_phdr_info *info, size_t size, void *arg)
+{
+	struct exe_base *base = arg;
+
+	base->bias = info->dlpi_addr;
+	base->found = true;
+	return 1;
+}
+
+/* The address of a function defined in the main executable, from its .symtab: a program's
+ * dmasan_default_options() is found this way even when the executable exports nothing
+ * (linked without -rdynamic, so the preload's weak reference cannot bind to it). 0 if absent
+ * or stripped. Start-up only (it reads the file). */
+uintptr_t dmasan_exe_symbol(const char *name)
+{
+	struct exe_base base = { 0, false };
+	uintptr_t addr = 0;
+	Elf_Scn *scn = NULL;
+	Elf *elf;
+	int fd;
+
+	dl_iterate_phdr(first_object_bias, &base);
+	if (!base.found || elf_version(EV_CURRENT) == EV_NONE)
+		return 0;
+	fd = open("/proc/self/exe", O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	elf = elf_begin(fd, ELF_C_READ_MMAP, NULL);
+	while (elf && !addr && (scn = elf_nextscn(elf, scn))) {
+		GElf_Shdr sh;
+		Elf_Data *data;
+
+		if (!gelf_getshdr(scn, &sh) || sh.sh_type != SHT_SYMTAB || !sh.sh_entsize ||
+		    !(data = elf_getdata(scn, NULL)))
+			continue;
+		for (size_t i = 0; i < sh.sh_size / sh.sh_entsize; i++) {
+			GElf_Sym sym;
+			const char *sname;
+
+			if (!gelf_getsym(data, (int)i, &sym) || GELF_ST_TYPE(sym.st_info) != STT_FUNC ||
+			    sym.st_shndx == SHN_UNDEF)
+				continue;
+			sname = elf_strptr(elf, sh.sh_link, sym.st_name);
+			if (sname && !strcmp(sname, name)) {
+				addr = base.bias + sym.st_value;
+				break;
+			}
+		}
+	}
+	if (elf)
+		elf_end(elf);
+	close(fd);
+	return addr;
 }

@@ -4,6 +4,7 @@
 #include <pthread.h>
 #include <string.h>
 #include "san/options.h"
+#include "san/runtime.h"
 #include "san/stack.h"
 
 static void setup(void)
@@ -203,4 +204,11 @@ Test(stack, inlined_calls_expand_to_their_callers)
 	/* dmasan_symbolize gives the function the code lives in */
 	dmasan_symbolize(pcs[0], &f[0]);
 	cr_assert_str_eq(f[0].function, "outer_of_inlined");
+}
+
+Test(stack, executable_symbols_without_export)
+{
+	/* static functions are in .symtab only: found at their real (PIE-relocated) address */
+	cr_assert_eq(dmasan_exe_symbol("outer_of_inlined"), (uintptr_t)outer_of_inlined);
+	cr_assert_eq(dmasan_exe_symbol("no_such_function_in_this_test"), 0);
 }
