@@ -431,3 +431,14 @@ SAN_HIDDEN bool san_check_resource_ram(const struct san_call *call, phys_addr_t 
 	dmasan_report_emit(&r);
 	return true;
 }
+
+/* A child of fork() has only the forking thread: a mutex held by another one is dead. */
+static void area_atfork_child(void)
+{
+	pthread_mutex_init(&ro_lock, NULL);
+}
+
+__attribute__((constructor)) static void area_init(void)
+{
+	pthread_atfork(NULL, NULL, area_atfork_child);
+}

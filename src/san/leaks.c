@@ -111,3 +111,13 @@ SAN_HIDDEN void san_leaks_at_exit(void)
 	pthread_mutex_unlock(&leak_lock);
 	in_leak_check = false;
 }
+
+static void leaks_atfork_child(void)
+{
+	pthread_mutex_init(&leak_lock, NULL);
+}
+
+__attribute__((constructor)) static void leaks_init(void)
+{
+	pthread_atfork(NULL, NULL, leaks_atfork_child);
+}
