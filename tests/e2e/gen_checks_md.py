@@ -115,6 +115,28 @@ def main():
             out += ["**A real report** (`tests/e2e/%s.c`):" % c["id"], "", "```",
                     rep or "(no report captured: run tests/e2e/gen_checks_md.py)", "```", ""]
             out += ["**How to fix.** " + c["fix"] + ".", ""]
+    out += ["## How the checks see the driver", "",
+            "libkdma calls the sanitizer's hook table (`src/common/kdma_hooks.h`) at the places where",
+            "kernel/dma/mapping.c calls `debug_dma_*()`, and only from its exported entry points, so an",
+            "internal path (dma_map_sgtable, dma_pool chunks, devres) is never tracked twice. The preload",
+            "also interposes `free`, `realloc`, `reallocarray`, `munmap`, `mremap` and `kfree` for group B.",
+            "The live-mapping table keeps per mapping: device, handle, size, kind (single and page apart),",
+            "direction, sg counts, CPU and physical address, map-error state, attributes, and the stacks of",
+            "the map and of the last sync in each direction; unmapped entries stay in a 4096-entry history",
+            "so later misuse names where the mapping was made and unmapped.", "",
+            "Limits worth knowing:", "",
+            "- Ranges are whole mappings, not first cache lines: overlaps anywhere in the range count, and",
+            "  `sync-out-of-range` (dead in the kernel) fires. Overlap is by bytes; sharing a cache line",
+            "  without sharing bytes is `unaligned-mapping` / `shared-cacheline-write` (group C).",
+            "- The kernel's 2026 exemption of platforms without a DMA alignment (x86) is not applied: dmasan",
+            "  models the strictest platform.",
+            "- For an sg list coalesced by an IOMMU, output segment i is paired with input entry i's memory,",
+            "  as in the kernel, so `freed-while-mapped`/`overlapping-mapping` see only those entries.",
+            "- `map-invalid-area` asks the kernel (`mincore`) whether memory is mapped, with a per-thread",
+            "  cache that munmap/mremap through the interceptors invalidate; glibc's internal unmaps are not",
+            "  seen, which can only hide a report, never invent one.",
+            "- `map-from-stack` knows the stacks of the main thread and of every thread that entered the",
+            "  sanitizer (a DMA call or a simulated device access).", ""]
     with open(out_path, "w", encoding="utf-8") as f:
         f.write("\n".join(out))
     return 0
