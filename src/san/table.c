@@ -14,6 +14,7 @@
 
 #include <utlist.h> /* Debian uthash-dev: the singly linked bucket chains (LL_*) */
 
+#include "report.h"
 #include "table.h"
 
 #define HIDDEN __attribute__((visibility("hidden")))
@@ -750,6 +751,7 @@ HIDDEN void san_table_stats(struct san_table_stats *st)
 	st->min_free = minf == ~0UL ? st->free : minf;
 	st->devices = atomic_load(&n_devices);
 	st->history = atomic_load(&hist_head);
+	dmasan_report_counts(&st->errors, &st->warnings, NULL);
 }
 
 static void free_done(struct san_entry *e, void *arg)

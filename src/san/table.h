@@ -108,6 +108,7 @@ struct san_table_stats {
 	unsigned long live, peak;           /* entries in use now / at most */
 	unsigned long free, min_free, total; /* allocator: free, low-water mark of free, all */
 	unsigned long devices, history;
+	unsigned long errors, warnings; /* reports so far (dmasan_report_counts), for dumps */
 };
 
 /* Entries: zeroed on allocation; freed only after san_table_remove* unlinked them. */
