@@ -484,3 +484,21 @@ Test(report, no_findings_no_files)
 	snprintf(path, sizeof(path), "%s/out.%d.jsonl", dir, (int)getpid());
 	cr_assert_neq(access(path, F_OK), 0, "%s was created", path);
 }
+
+Test(report, print_suppressions_2_fails_on_unused_rules)
+{
+	char supp[128], opts[192];
+	FILE *f;
+
+	strcpy(supp, "/tmp/dmasan-supp-XXXXXX");
+	close(mkstemp(supp));
+	f = fopen(supp, "w");
+	fputs("double-unmap:never_matches\n", f);
+	fclose(f);
+	snprintf(opts, sizeof(opts), "suppressions=%s:print_suppressions=2", supp);
+	start(opts);
+	unlink(supp);
+	cr_assert(dmasan_report_failed(), "an unused suppression must fail with print_suppressions=2");
+	dmasan_opts.print_suppressions = 1;
+	cr_assert_not(dmasan_report_failed());
+}
