@@ -290,6 +290,22 @@ Test(report, disabled_checks_and_device_filter)
 	free(log);
 }
 
+/* Start with a suppressions file holding text (and more options); the file is gone after. */
+static void start_with_suppressions(const char *text, const char *more)
+{
+	char supp[128], opts[256];
+	FILE *f;
+
+	strcpy(supp, "/tmp/dmasan-supp-XXXXXX");
+	close(mkstemp(supp));
+	f = fopen(supp, "w");
+	fputs(text, f);
+	fclose(f);
+	snprintf(opts, sizeof(opts), "suppressions=%s:%s", supp, more);
+	start(opts);
+	unlink(supp);
+}
+
 static __attribute__((noinline)) bool suppressed_site(void)
 {
 	bool ret = emit_at(DMASAN_CHECK_UNMAP_SIZE_MISMATCH);
@@ -300,19 +316,12 @@ static __attribute__((noinline)) bool suppressed_site(void)
 
 Test(report, suppressions_used_and_unused)
 {
-	char supp[128], opts[192];
 	unsigned long e, s;
 	volatile int n = 2;
 	char *log, *json;
-	FILE *f;
 
-	strcpy(supp, "/tmp/dmasan-supp-XXXXXX");
-	close(mkstemp(supp));
-	f = fopen(supp, "w");
-	fputs("# known bug\nunmap-size-mismatch:suppressed_site\ndouble-unmap:never_matches\n", f);
-	fclose(f);
-	snprintf(opts, sizeof(opts), "suppressions=%s", supp);
-	start(opts);
+	start_with_suppressions("# known bug\nunmap-size-mismatch:suppressed_site\n"
+				"double-unmap:never_matches\n", "");
 	for (int i = 0; i < n; i++)
 		cr_assert_not(suppressed_site());
 	cr_assert(emit_at(DMASAN_CHECK_UNMAP_SIZE_MISMATCH));
@@ -320,7 +329,6 @@ Test(report, suppressions_used_and_unused)
 	cr_assert_eq(e, 1);
 	cr_assert_eq(s, 2);
 	dmasan_report_finish();
-	unlink(supp);
 	log = log_text();
 	json = json_text();
 	cr_assert(strstr(log, "Suppressions used:\n"), "%s", log);
@@ -487,17 +495,7 @@ Test(report, no_findings_no_files)
 
 Test(report, print_suppressions_2_fails_on_unused_rules)
 {
-	char supp[128], opts[192];
-	FILE *f;
-
-	strcpy(supp, "/tmp/dmasan-supp-XXXXXX");
-	close(mkstemp(supp));
-	f = fopen(supp, "w");
-	fputs("double-unmap:never_matches\n", f);
-	fclose(f);
-	snprintf(opts, sizeof(opts), "suppressions=%s:print_suppressions=2", supp);
-	start(opts);
-	unlink(supp);
+	start_with_suppressions("double-unmap:never_matches\n", "print_suppressions=2");
 	cr_assert(dmasan_report_failed(), "an unused suppression must fail with print_suppressions=2");
 	dmasan_opts.print_suppressions = 1;
 	cr_assert_not(dmasan_report_failed());
