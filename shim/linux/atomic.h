@@ -2,6 +2,8 @@
 /*
  * <linux/atomic.h> — atomic_t, atomic64_t, atomic_long_t. Value-returning operations are fully
  * ordered and plain read/set/inc/dec are relaxed, as the kernel's memory model specifies.
+ * The kernel's names (atomic_fetch_add, ...) collide with C11 <stdatomic.h>: a file can use one
+ * or the other, as in the kernel, where <stdatomic.h> does not exist.
  */
 #ifndef _DMASAN_SHIM_LINUX_ATOMIC_H
 #define _DMASAN_SHIM_LINUX_ATOMIC_H

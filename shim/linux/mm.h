@@ -17,6 +17,11 @@
 #include <linux/mm_types.h>
 #include <linux/page-flags.h>
 #include <linux/bug.h>
+/* what the kernel's <linux/mm.h> provides transitively and drivers rely on */
+#include <linux/kernel.h>
+#include <linux/list.h>
+#include <linux/overflow.h>
+#include <linux/sizes.h>
 
 #define PAGE_SHIFT 12
 #define PAGE_SIZE (1UL << PAGE_SHIFT)

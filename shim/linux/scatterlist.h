@@ -8,6 +8,7 @@
 
 #include <linux/types.h>
 #include <linux/mm_types.h>
+#include <linux/mm.h> /* as in the kernel: drivers get page helpers through dma-mapping.h */
 
 struct scatterlist {
 	unsigned long page_link;
