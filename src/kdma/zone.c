@@ -234,7 +234,8 @@ static atomic_uint arena_hint_idx; /* where the last allocation succeeded */
 static pthread_mutex_t arena_grow_lock = PTHREAD_MUTEX_INITIALIZER;
 static uintptr_t arena_next_hint = ARENA_HINT;
 
-/* Map one more arena (aligned to the largest block) near the hint; NULL when out of memory. */
+/* Map one more arena (aligned to the largest block) near the hint. False when none can be
+ * mapped; true also when another thread grew the set meanwhile (the caller retries). */
 static bool arena_grow(unsigned int seen)
 {
 	struct zone_area *z;
