@@ -31,8 +31,8 @@
 extern int dmasim_stats(struct device *dev, struct dmasim_stats *out) __attribute__((weak));
 
 #define MAX_FRAMES 64
-#define NAME_LEN 64
-#define OWNERS_LEN 1024
+#define NAME_LEN 48
+#define OWNERS_LEN 320
 
 struct dump_row {
 	struct san_entry e;             /* copy, taken under the shard lock */
