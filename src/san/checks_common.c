@@ -61,10 +61,10 @@ SAN_HIDDEN void san_report_entry_stacks(struct dmasan_report *r, const struct sa
 			      e->map_stack, e->tid);
 	if (e->sync_cpu_stack)
 		dmasan_report_related(r, "sync_for_cpu", "last synced for the CPU by",
-				      e->sync_cpu_stack, e->tid);
+				      e->sync_cpu_stack, e->sync_cpu_tid);
 	if (e->sync_dev_stack)
 		dmasan_report_related(r, "sync_for_device", "last synced for the device by",
-				      e->sync_dev_stack, e->tid);
+				      e->sync_dev_stack, e->sync_dev_tid);
 }
 
 SAN_HIDDEN void san_report_hist(struct dmasan_report *r, const struct san_hist *h)

@@ -46,6 +46,7 @@ struct sync_mark {
 	u64 seq;
 	bool for_cpu;
 	dmasan_stack_id stack;
+	u16 tid;
 	bool report_unchecked;
 };
 
@@ -55,10 +56,13 @@ static bool sync_mark(struct san_entry *e, void *arg)
 
 	if (e != m->target || e->seq != m->seq)
 		return false;
-	if (m->for_cpu)
+	if (m->for_cpu) {
 		e->sync_cpu_stack = m->stack;
-	else
+		e->sync_cpu_tid = m->tid;
+	} else {
 		e->sync_dev_stack = m->stack;
+		e->sync_dev_tid = m->tid;
+	}
 	if (e->map_err == SAN_MAPERR_NOT_CHECKED && !(e->flags & SAN_E_UNCHECKED_REPORTED)) {
 		e->flags |= SAN_E_UNCHECKED_REPORTED;
 		m->report_unchecked = true;
@@ -131,7 +135,7 @@ SAN_HIDDEN void san_on_sync(const struct san_call *call, dma_addr_t addr, size_t
 			report_unknown(call, addr, size);
 		return;
 	}
-	m = (struct sync_mark){ p.best, p.best_seq, for_cpu, call->stack, false };
+	m = (struct sync_mark){ p.best, p.best_seq, for_cpu, call->stack, (u16)call->tid, false };
 	san_table_visit_bus(call->dev, addr, addr + 1, sync_mark, &m);
 
 	if (size > san_size(e) - (addr - san_handle(e)) &&

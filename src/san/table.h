@@ -64,6 +64,7 @@ struct san_entry {
 	u8 flags;                  /* SAN_E_* */
 	/* additions */
 	u64 map_ns;                /* CLOCK_MONOTONIC at insert: the age shown in dumps */
+	u16 sync_cpu_tid, sync_dev_tid; /* threads of the last syncs (reports' "Tn") */
 };
 
 static inline dma_addr_t san_handle(const struct san_entry *e)
