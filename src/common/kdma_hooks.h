@@ -140,7 +140,9 @@ struct kdma_hooks {
 	/* dma_pool lifecycle and findings. */
 	void (*pool)(struct dma_pool *pool, struct device *dev, const char *pool_name,
 		     enum kdma_pool_event ev, const void *vaddr, dma_addr_t handle, size_t size);
-	/* kfree/vfree/kvfree/__free_pages about to release [ptr, ptr+size). */
+	/* kfree/vfree/kvfree/__free_pages about to release [ptr, ptr+size). Also called, with
+	 * size 0, for a pointer the allocator does not own (not freed then): coherent memory
+	 * released with kfree is how the sanitizer names coherent-freed-wrongly. */
 	void (*mem_free)(const void *ptr, size_t size, enum kdma_free_kind kind);
 	/* Device lifecycle. destroy is called after devres release, before the device is freed:
 	 * what is still live is the driver's leak (kernel L1). */

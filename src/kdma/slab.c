@@ -162,7 +162,8 @@ static void *slab_alloc(struct kcache *c)
 	}
 	s = c->partial;
 	for (n = 0, i = s->hint; n < s->nr_objs; n++, i = (i + 1) % s->nr_objs) {
-		if (!(s->used[i / BITS_PER_UL] & (1UL << (i % BITS_PER_UL))))
+		if (!(__atomic_load_n(&s->used[i / BITS_PER_UL], __ATOMIC_RELAXED) &
+		      (1UL << (i % BITS_PER_UL))))
 			break;
 	}
 	/* atomic: kdma_kmalloc_object() reads the bitmap without the lock */
@@ -284,7 +285,8 @@ static void kobj_release(struct kobj *o)
 		unsigned long bit = 1UL << (o->idx % BITS_PER_UL);
 
 		pthread_mutex_lock(&c->lock);
-		if (!(s->used[o->idx / BITS_PER_UL] & bit)) { /* lost a race with another kfree */
+		/* lost a race with another kfree */
+		if (!(__atomic_load_n(&s->used[o->idx / BITS_PER_UL], __ATOMIC_RELAXED) & bit)) {
 			pthread_mutex_unlock(&c->lock);
 			kdma_warn(NULL, "kfree: double free of %p", (const void *)o->start);
 			return;
