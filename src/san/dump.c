@@ -301,10 +301,46 @@ static void put_pools_text(struct dmasan_buf *b, const struct device_group *g)
 		     g->st.iova_total, g->st.iova_high_water, "no IOMMU domain");
 }
 
+/* Stacks already printed in this device's table (a ring of 256 buffers has one map site): an
+ * open-addressing set of stack ids with the first entry that showed each. */
+struct stacks_seen {
+	struct { dmasan_stack_id id; u64 seq; } *slot;
+	size_t mask, map_len;
+};
+
+static void seen_init(struct stacks_seen *s, size_t n)
+{
+	size_t size = 16;
+
+	while (size < 2 * n)
+		size *= 2;
+	s->map_len = size * sizeof(*s->slot);
+	s->slot = map_zero(s->map_len);
+	s->mask = size - 1;
+}
+
+/* The seq of the first entry with this stack, or 0 (and remember e) if it is the first. */
+static u64 seen_before(struct stacks_seen *s, const struct san_entry *e)
+{
+	if (!s->slot || !e->map_stack)
+		return 0;
+	for (size_t i = (e->map_stack * 0x9e3779b1u) & s->mask;; i = (i + 1) & s->mask) {
+		if (!s->slot[i].id) {
+			s->slot[i].id = e->map_stack;
+			s->slot[i].seq = e->seq;
+			return 0;
+		}
+		if (s->slot[i].id == e->map_stack)
+			return s->slot[i].seq;
+	}
+}
+
 static void group_table(struct dmasan_buf *b, const struct device_group *g)
 {
 	struct dmasan_frame f[MAX_FRAMES];
+	struct stacks_seen seen;
 
+	seen_init(&seen, g->n);
 	put_totals_text(b, g);
 	dmasan_buf_printf(b, "  %-13s %-18s %8s %-17s %-14s %-18s %-18s %6s %8s %-6s %s\n", "TYPE",
 			  "HANDLE", "SIZE", "DIR", "MAP ERROR", "CPU ADDR", "PHYS ADDR", "SEQ", "AGE",
@@ -313,6 +349,7 @@ static void group_table(struct dmasan_buf *b, const struct device_group *g)
 		const struct dump_row *r = &g->rows[i];
 		const struct san_entry *e = &r->e;
 		unsigned int k;
+		u64 first;
 
 		dmasan_buf_printf(b, "  %-13s 0x%016llx %8llu %-17s %-14s 0x%016llx 0x%016llx %6llu %7.1fs T%-5u %s\n",
 				  type_name(e), (unsigned long long)san_handle(e),
@@ -320,11 +357,19 @@ static void group_table(struct dmasan_buf *b, const struct device_group *g)
 				  maperr_names[maperr_of(e)], (unsigned long long)cpu_of(e),
 				  (unsigned long long)e->phys.start, (unsigned long long)e->seq,
 				  age_us(g, e) / 1e6, e->tid, r->owners[0] ? r->owners : "-");
+		first = seen_before(&seen, e);
+		if (first) {
+			dmasan_buf_printf(b, "    mapped by thread T%u at the same place as seq %llu\n",
+					  e->tid, (unsigned long long)first);
+			continue;
+		}
 		k = dmasan_report_symbolize(e->map_stack, f, MAX_FRAMES);
 		dmasan_buf_printf(b, "    mapped by thread T%u here:\n", e->tid);
 		dmasan_report_text_stack(b, f, k);
 	}
 	put_pools_text(b, g);
+	if (seen.slot)
+		munmap(seen.slot, seen.map_len);
 }
 
 /* kernel/dma/debug.c dump_show(): hash_fn() buckets of 8 KiB, cacheline = phys >> 6 (x86-64). */
