@@ -41,30 +41,6 @@ static unsigned int check_release(const void *p, size_t len, const char *how)
 	return n;
 }
 
-/* libkdma's kfree() checks its argument before calling the mem_free hook, so kfree of memory it
- * did not allocate (a coherent buffer, a pool block) never reaches the hook: interpose it and
- * look at the first byte; libkdma's hook then checks the whole object (not twice: guard.h).
- * Weak, so that unit tests linking libkdma statically get libkdma's own kfree; the dynamic
- * linker binds the preload's weak definition like any other. */
-void kfree(const void *p); /* <linux/slab.h> */
-__attribute__((weak)) EXPORT void kfree(const void *p)
-{
-	static void (*real_kfree)(const void *);
-
-	if (!real_kfree) {
-		bool entered = san_enter();
-
-		*(void **)&real_kfree = dlsym(RTLD_NEXT, "kfree");
-		if (entered)
-			san_leave();
-		if (!real_kfree)
-			return;
-	}
-	if (p && worth_checking() && check_release(p, 1, "kfree"))
-		san_mark_reported((uintptr_t)p, (uintptr_t)p + 1);
-	real_kfree(p);
-}
-
 EXPORT void free(void *p)
 {
 	if (p && worth_checking())
