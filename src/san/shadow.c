@@ -29,10 +29,6 @@
 #include "report.h"
 #include "table.h"
 
-#ifndef SAN_E_UNSAFE_AREA
-#define SAN_E_UNSAFE_AREA 0 /* until the map checks flag unsafe areas (table.h) */
-#endif
-
 /* The byte a device-owned receive line reads as from the CPU. */
 #define DMASAN_POISON_BYTE 0xdb
 
