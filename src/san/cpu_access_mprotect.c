@@ -146,15 +146,29 @@ static void mp_segv(int sig, siginfo_t *si, void *ctx)
 	uintptr_t addr = (uintptr_t)si->si_addr, page = addr & ~(PAGE - 1);
 	int saved_errno = errno;
 
-	if (si->si_code != SEGV_ACCERR || !mp_count(mp_pages, page) || (mp_open[0] && mp_open[1])) {
-		mp_chain(&mp_old_segv, sig, si, ctx);
+	if (si->si_code != SEGV_ACCERR || !mp_find(mp_pages, page, false)) {
+		mp_chain(&mp_old_segv, sig, si, ctx); /* not a page of ours */
 		return;
 	}
-	if (!mp_inside && mp_count(mp_lines, addr & ~(mp_line_size - 1)))
-		mp_record(addr, uc->uc_mcontext.gregs[REG_ERR] & 2, uc);
+	if (!mp_count(mp_pages, page)) {
+		/* no device-owned line is left on it, so it must be accessible: a trap handler's
+		 * re-protect raced with an unprotect. Repair it; the access is retried. */
+		mprotect((void *)page, PAGE, PROT_READ | PROT_WRITE);
+		errno = saved_errno;
+		return;
+	}
+	if (mp_open[0] != page && mp_open[1] != page) {
+		if (mp_open[0] && mp_open[1]) {
+			mp_chain(&mp_old_segv, sig, si, ctx); /* a third page in one instruction */
+			return;
+		}
+		if (!mp_inside && mp_count(mp_lines, addr & ~(mp_line_size - 1)))
+			mp_record(addr, uc->uc_mcontext.gregs[REG_ERR] & 2, uc);
+		mp_open[mp_open[0] ? 1 : 0] = page;
+	}
+	/* open the page for this one instruction (again, if another thread closed it meanwhile) */
 	mprotect((void *)page, PAGE, PROT_READ | PROT_WRITE);
-	mp_open[mp_open[0] ? 1 : 0] = page;
-	uc->uc_mcontext.gregs[REG_EFL] |= 0x100; /* trap after this one instruction */
+	uc->uc_mcontext.gregs[REG_EFL] |= 0x100;
 	errno = saved_errno;
 }
 
@@ -168,8 +182,12 @@ static void mp_trap(int sig, siginfo_t *si, void *ctx)
 		return;
 	}
 	for (i = 0; i < 2; i++) {
-		if (mp_open[i] && mp_count(mp_pages, mp_open[i]))
+		if (mp_open[i] && mp_count(mp_pages, mp_open[i])) {
 			mprotect((void *)mp_open[i], PAGE, PROT_NONE);
+			/* an unprotect may have run between the check and the call: undo */
+			if (!mp_count(mp_pages, mp_open[i]))
+				mprotect((void *)mp_open[i], PAGE, PROT_READ | PROT_WRITE);
+		}
 		mp_open[i] = 0;
 	}
 	uc->uc_mcontext.gregs[REG_EFL] &= ~0x100UL;
