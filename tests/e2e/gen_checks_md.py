@@ -37,6 +37,16 @@ WHY = {
     "sync-out-of-range": "the cache maintenance or bounce copy touches memory outside the mapping: data of neighbours is invalidated or copied over.",
     "sync-direction-mismatch": "the direction selects the cache operation and the bounce copy; a different one copies in the wrong direction or not at all.",
     "sync-sg-nents-mismatch": "the sync walks the CPU entries; with the mapped count, the tail of a merged list is never synced.",
+    "cpu-write-device-owned": "on a non-coherent platform the device never sees the store (it sits in the CPU cache), or the cache write-back later tears what the device wrote; through SWIOTLB the store is simply lost at the next copy.",
+    "cpu-read-device-owned": "until dma_sync_*_for_cpu the CPU may hold stale cache lines (non-coherent) or the data is still in the bounce slot (SWIOTLB): the driver parses old bytes, by luck right on x86.",
+    "device-access-cpu-owned": "after sync_for_cpu the CPU may have dirty lines for the buffer; without sync_for_device they are written back over what the device writes, or the bounce slot is never refreshed.",
+    "device-direction-violation": "the direction decides the cache maintenance, the bounce copies and the IOMMU permissions: a device writing a TO_DEVICE buffer faults behind an IOMMU and is discarded by the invalidation elsewhere.",
+    "device-access-unmapped": "the device reads or writes memory it was never given: with an IOMMU it faults, without one it corrupts whatever lives there.",
+    "device-use-after-unmap": "the memory may already belong to someone else; in lazy IOMMU mode the stale IOTLB entry lets the write through, exactly the window attackers use.",
+    "device-access-out-of-bounds": "bytes past the mapping are not covered by its cache maintenance, bounce slot or IOMMU mapping: they are lost, fault, or corrupt a neighbour.",
+    "unaligned-mapping": "cache maintenance works on whole lines: a receive buffer sharing its first or last line with other data loses that data at invalidation, or has its DMA data torn by a write-back.",
+    "shared-cacheline-write": "the line is invalidated when the device's data is handed to the CPU, so the CPU's update of the neighbouring field is discarded (or it is written back over the received data).",
+    "uninit-to-device": "the device (and anyone behind it: firmware, the network, the other end of a link) receives whatever the allocator left in memory, an information leak.",
     "mapping-leak": "IOVA space, bounce slots and pinned memory leak; after enough unbind/bind cycles mappings fail.",
     "map-overflow": "the device cannot reach the buffer and there is no bounce buffer: every such map fails on the real platform.",
     "swiotlb-full": "the bounce pool is exhausted, so mappings fail; drivers that do not handle DMA_MAPPING_ERROR then crash or corrupt memory.",
@@ -57,17 +67,31 @@ def catalogue(srcdir):
             for m in (x.groups()[1:] for x in pat.finditer(text))]
 
 
+VALGRIND_ONLY = {"uninit-to-device": "vg_uninit_buggy"}  # needs memcheck's definedness
+
+
+def source_of(cid, srcdir):
+    if cid in VALGRIND_ONLY:
+        return "tests/e2e/valgrind/%s.c" % cid
+    return "tests/e2e/%s.c" % cid
+
+
 def real_report(e2edir, lib, cid, srcdir):
-    prog = os.path.join(e2edir, "e2e_" + cid)
-    src = open(os.path.join(srcdir, "tests/e2e", cid + ".c"), encoding="utf-8").read()
+    prog = [os.path.join(e2edir, "e2e_" + cid)]
+    if cid in VALGRIND_ONLY:
+        prog = ["valgrind", "-q", "--suppressions=" + os.path.join(srcdir, "tools/valgrind/dmasan.supp"),
+                os.path.join(e2edir, "..", "backends", VALGRIND_ONLY[cid])]
+    src = open(os.path.join(srcdir, source_of(cid, srcdir)), encoding="utf-8").read()
     env = dict(os.environ, LD_PRELOAD=lib, DMASAN_OPTIONS="symbolize=1")
     for key, var in (("E2E_OPTIONS", None), ("E2E_KDMA_OPTIONS", "KDMA_OPTIONS")):
         m = re.search(key + r":\s*(\S+)", src)
         if m and var:
             env[var] = m.group(1)
-    p = subprocess.run([prog], env=env, stderr=subprocess.PIPE, stdout=subprocess.DEVNULL,
+    p = subprocess.run(prog, env=env, stderr=subprocess.PIPE, stdout=subprocess.DEVNULL,
                        text=True)
-    lines = p.stderr.replace(srcdir.rstrip("/") + "/", "").splitlines()
+    build = os.path.realpath(os.path.join(e2edir, "..", ".."))
+    lines = p.stderr.replace(build + "/", "build/").replace(srcdir.rstrip("/") + "/", "")
+    lines = lines.splitlines()
     start = next((i for i, l in enumerate(lines) if re.search(r"(ERROR|WARNING): DMASanitizer: " + re.escape(cid) + r"\b", l)), None)
     if start is None:
         return None
@@ -84,8 +108,8 @@ def main():
     if check_only:
         doc = open(out_path, encoding="utf-8").read()
         bad = [c["id"] for c in checks if '<a id="%s"></a>' % c["id"] not in doc]
-        bad += [c["id"] + " (no real report)" for c in checks if c["group"] in "AB"
-                and not re.search(r"(ERROR|WARNING): DMASanitizer: %s\b" % re.escape(c["id"]), doc)]
+        bad += [c["id"] + " (no real report)" for c in checks
+                if not re.search(r"(ERROR|WARNING): DMASanitizer: %s\b" % re.escape(c["id"]), doc)]
         for b in bad:
             print("docs/checks.md: missing", b, file=sys.stderr)
         return 1 if bad else 0
@@ -102,24 +126,21 @@ def main():
         for c in (c for c in checks if c["group"] == g):
             out += ['<a id="%s"></a>' % c["id"], "### %s (%s)" % (c["id"], c["sev"]), ""]
             out += ["**What it means.** " + c["what"].replace('\\"', '"') + ".", ""]
-            if g == "C":
-                out += ["Reported by the ownership layer (shadow state per cache line); its documentation",
-                        "and examples are added with that layer.", ""]
-                out += ["**How to fix.** " + c["fix"] + ".", ""]
-                continue
             out += ["**Why it is a bug.** " + WHY.get(c["id"], "") , ""]
             kern = ("The kernel's CONFIG_DMA_API_DEBUG says: \"%s\"." % c["kernel"]) if c["kernel"] \
-                else "The kernel's DMA debug layer has no such message (see the catalogue)."
+                else ("None: the kernel's DMA debug layer checks bookkeeping only; the ownership "
+                      "layer is described in [ownership.md](ownership.md)." if g == "C"
+                      else "The kernel's DMA debug layer has no such message (see the catalogue).")
             out += ["**Kernel analogue.** " + kern, ""]
             rep = real_report(e2edir, lib, c["id"], srcdir)
-            out += ["**A real report** (`tests/e2e/%s.c`):" % c["id"], "", "```",
+            out += ["**A real report** (`%s`):" % source_of(c["id"], srcdir), "", "```",
                     rep or "(no report captured: run tests/e2e/gen_checks_md.py)", "```", ""]
             out += ["**How to fix.** " + c["fix"] + ".", ""]
     out += ["## How the checks see the driver", "",
             "libkdma calls the sanitizer's hook table (`src/common/kdma_hooks.h`) at the places where",
             "kernel/dma/mapping.c calls `debug_dma_*()`, and only from its exported entry points, so an",
             "internal path (dma_map_sgtable, dma_pool chunks, devres) is never tracked twice. The preload",
-            "also interposes `free`, `realloc`, `reallocarray`, `munmap`, `mremap` and `kfree` for group B.",
+            "also interposes `free`, `realloc`, `reallocarray`, `munmap` and `mremap` for group B.",
             "The live-mapping table keeps per mapping: device, handle, size, kind (single and page apart),",
             "direction, sg counts, CPU and physical address, map-error state, attributes, and the stacks of",
             "the map and of the last sync in each direction; unmapped entries stay in a 4096-entry history",
