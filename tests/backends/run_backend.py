@@ -15,7 +15,7 @@ import argparse, glob, json, os, re, shlex, shutil, subprocess, sys
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--preload", required=True)
+    ap.add_argument("--preload", default="")  # empty: the launcher in --wrap preloads
     ap.add_argument("--outdir", required=True)
     ap.add_argument("--wrap", default="")
     ap.add_argument("--options", default="")
@@ -28,9 +28,9 @@ def main():
     cmd = a.cmd[1:] if a.cmd[:1] == ["--"] else a.cmd
     shutil.rmtree(a.outdir, ignore_errors=True)
     os.makedirs(a.outdir)
-    env = dict(os.environ, LD_PRELOAD=a.preload,
-               DMASAN_OPTIONS=":".join(filter(None, ["json_path=" + a.outdir + "/out",
-                                                     a.options])))
+    env = dict(os.environ, LD_PRELOAD=a.preload) if a.preload else dict(os.environ)
+    env.update(
+        DMASAN_OPTIONS=":".join(filter(None, ["json_path=" + a.outdir + "/out", a.options])))
     proc = subprocess.run(shlex.split(a.wrap) + cmd, env=env, stdout=subprocess.PIPE,
                           stderr=subprocess.STDOUT, text=True, timeout=600)
     sys.stdout.write(proc.stdout)
