@@ -130,17 +130,24 @@ static void shadow_put(struct san_shadow *s)
 
 /* -------------------------------------------------------------- hand-over ---- */
 
+/* The bytes of piece p that lines [l0, l1) cover (the first and last line may stick out). */
+static void lines_span(const struct san_shadow *s, const struct shadow_piece *p, size_t l0,
+		       size_t l1, uintptr_t *lo, uintptr_t *hi)
+{
+	uintptr_t a = p->lbase + l0 * s->line, b = p->lbase + l1 * s->line;
+
+	*lo = a < p->cpu ? p->cpu : a;
+	*hi = b > p->cpu + p->len ? p->cpu + p->len : b;
+}
+
 /* Lines [l0, l1) of piece p go to the device. Called with s->lock held. */
 static void piece_to_device(struct san_shadow *s, struct shadow_piece *p, size_t l0, size_t l1,
 			    bool at_map)
 {
-	uintptr_t lo = p->lbase + l0 * s->line, hi = p->lbase + l1 * s->line;
+	uintptr_t lo, hi;
 	size_t off_lo, off_hi, l;
 
-	if (lo < p->cpu)
-		lo = p->cpu;
-	if (hi > p->cpu + p->len)
-		hi = p->cpu + p->len;
+	lines_span(s, p, l0, l1, &lo, &hi);
 	off_lo = lo - p->cpu;
 	off_hi = hi - p->cpu;
 
@@ -340,14 +347,11 @@ static void find_cpu_writes(const struct san_shadow *s, const struct shadow_piec
 	size_t l;
 
 	for (l = l0; l < l1; l++) {
-		uintptr_t lo = p->lbase + l * s->line, hi = lo + s->line, a;
+		uintptr_t lo, hi, a;
 
 		if (!(p->state[l] & LS_DEV))
 			continue;
-		if (lo < p->cpu)
-			lo = p->cpu;
-		if (hi > p->cpu + p->len)
-			hi = p->cpu + p->len;
+		lines_span(s, p, l, l + 1, &lo, &hi);
 		if (p->snap ? !memcmp((void *)lo, p->snap + (lo - p->cpu), hi - lo)
 			    : all_poison((const u8 *)lo, hi - lo))
 			continue;
@@ -420,12 +424,12 @@ static void piece_unprotect(struct san_shadow *s, struct shadow_piece *p, size_t
 	if (!p->track)
 		return;
 	for (l = l0; l < l1; l++) {
-		uintptr_t lo = p->lbase + l * s->line, hi = lo + s->line;
+		uintptr_t lo, hi;
 
 		if (!(p->state[l] & LS_DEV))
 			continue;
-		cpu_access_unprotect(p->track, lo < p->cpu ? p->cpu : lo,
-				     hi > p->cpu + p->len ? p->cpu + p->len : hi);
+		lines_span(s, p, l, l + 1, &lo, &hi);
+		cpu_access_unprotect(p->track, lo, hi);
 	}
 }
 
@@ -437,14 +441,11 @@ static void piece_to_cpu(struct san_shadow *s, struct shadow_piece *p, size_t l0
 	size_t l;
 
 	for (l = l0; l < l1; l++) {
-		uintptr_t lo = p->lbase + l * s->line, hi = lo + s->line;
+		uintptr_t lo, hi;
 
 		if (!(p->state[l] & LS_DEV))
 			continue;
-		if (lo < p->cpu)
-			lo = p->cpu;
-		if (hi > p->cpu + p->len)
-			hi = p->cpu + p->len;
+		lines_span(s, p, l, l + 1, &lo, &hi);
 		if (p->devview && copy_back)
 			memcpy((void *)lo, p->devview + (lo - p->cpu), hi - lo);
 		p->state[l] = 0;
@@ -857,11 +858,12 @@ size_t san_shadow_describe(const struct san_entry *e, char *buf, size_t len)
 		const struct shadow_piece *p = &s->pieces[i];
 
 		for (size_t l = 0; l < p->nlines; l++) {
-			uintptr_t lo = p->lbase + l * s->line, hi = lo + s->line;
+			uintptr_t lo, hi;
 			int dev = __atomic_load_n(&p->state[l], __ATOMIC_RELAXED) & LS_DEV;
 
-			lo = (lo < p->cpu ? p->cpu : lo) - p->cpu + base;
-			hi = (hi > p->cpu + p->len ? p->cpu + p->len : hi) - p->cpu + base;
+			lines_span(s, p, l, l + 1, &lo, &hi);
+			lo = lo - p->cpu + base;
+			hi = hi - p->cpu + base;
 			if (dev == run_dev) {
 				run_hi = hi;
 				continue;
