@@ -45,7 +45,8 @@
  * handler can read them without locks. Writers hold mp_lock. */
 struct mp_slot {
 	_Atomic uintptr_t key;
-	atomic_int count;
+	atomic_int count; /* lines: receive mappings owning it; pages: owned lines on it */
+	atomic_int open;  /* pages: syscalls using it right now (kept accessible meanwhile) */
 };
 
 struct mp_fault {
@@ -64,6 +65,7 @@ static struct mp_fault mp_ring[RING];
 static atomic_uint mp_ring_head;
 static atomic_ulong mp_lost;
 static bool mp_full_noted;
+static atomic_long mp_protected; /* pages with owned lines: 0 makes every check free */
 
 /* Per thread: pages opened for the instruction being single-stepped; sanitizer code running. */
 static __thread uintptr_t mp_open[2];
@@ -182,7 +184,9 @@ static void mp_trap(int sig, siginfo_t *si, void *ctx)
 		return;
 	}
 	for (i = 0; i < 2; i++) {
-		if (mp_open[i] && mp_count(mp_pages, mp_open[i])) {
+		struct mp_slot *ps = mp_open[i] ? mp_find(mp_pages, mp_open[i], false) : NULL;
+
+		if (ps && atomic_load(&ps->count) && !atomic_load(&ps->open)) {
 			mprotect((void *)mp_open[i], PAGE, PROT_NONE);
 			/* an unprotect may have run between the check and the call: undo */
 			if (!mp_count(mp_pages, mp_open[i]))
@@ -259,8 +263,11 @@ void mp_protect(uintptr_t lo, uintptr_t hi)
 			mp_note_full();
 			break;
 		}
-		if (atomic_fetch_add(&s->count, 1) == 0)
-			mprotect((void *)p, PAGE, PROT_NONE); /* ENOMEM (VMA limit): unchecked page */
+		if (atomic_fetch_add(&s->count, 1) == 0) {
+			atomic_fetch_add(&mp_protected, 1);
+			if (!atomic_load(&s->open)) /* a syscall has it: closed when it returns */
+				mprotect((void *)p, PAGE, PROT_NONE); /* ENOMEM (VMA limit): unchecked */
+		}
 	}
 out:
 	pthread_mutex_unlock(&mp_lock);
@@ -282,8 +289,10 @@ void mp_unprotect(uintptr_t lo, uintptr_t hi)
 	for (p = lo & ~(PAGE - 1); p < hi; p += PAGE) {
 		struct mp_slot *s = mp_find(mp_pages, p, false);
 
-		if (s && atomic_load(&s->count) > 0 && atomic_fetch_sub(&s->count, 1) == 1)
+		if (s && atomic_load(&s->count) > 0 && atomic_fetch_sub(&s->count, 1) == 1) {
+			atomic_fetch_sub(&mp_protected, 1);
 			mprotect((void *)p, PAGE, PROT_READ | PROT_WRITE);
+		}
 	}
 	pthread_mutex_unlock(&mp_lock);
 }
@@ -302,6 +311,43 @@ static bool mp_find_entry(struct san_entry *e, void *arg)
 	return true;
 }
 
+/* A CPU access to addr found by the backend: which check it is depends on whether addr lies in
+ * a live receive mapping (or one just released) or only shares a line with one. Reads of data
+ * that merely shares a line are harmless and not reported. */
+static void mp_emit(uintptr_t addr, bool write, dmasan_stack_id stack,
+		    const struct san_entry *released, const char *detected_by)
+{
+	struct mp_hit h = { .found = false };
+	struct dmasan_report r;
+	enum dmasan_check check;
+
+	san_table_visit_phys(addr, addr + 1, mp_find_entry, &h);
+	if (!h.found && released && addr >= released->phys.start && addr < released->phys.end) {
+		h.copy = *released;
+		h.found = true;
+	}
+	if (h.found)
+		check = write ? DMASAN_CHECK_CPU_WRITE_DEVICE_OWNED : DMASAN_CHECK_CPU_READ_DEVICE_OWNED;
+	else if (write)
+		check = DMASAN_CHECK_SHARED_CACHELINE_WRITE;
+	else
+		return;
+	dmasan_report_init(&r, check, h.found ? h.copy.dev : NULL);
+	r.sentence = !h.found ? "CPU wrote next to a receive buffer in a cache line the device owned"
+		     : write ? "CPU wrote into DMA memory while the device owned it"
+			     : "CPU read DMA memory while the device owned it (stale data)";
+	r.stack = stack;
+	dmasan_report_hex(&r, "cpu address", addr);
+	dmasan_report_str(&r, "access", write ? "write" : "read");
+	if (h.found) {
+		dmasan_report_hex(&r, "mapping device address", san_handle(&h.copy));
+		dmasan_report_u64(&r, "mapping size", san_size(&h.copy));
+		dmasan_report_related(&r, "map", "mapped by", h.copy.map_stack, h.copy.tid);
+	}
+	dmasan_report_str(&r, "detected by", detected_by);
+	dmasan_report_emit(&r);
+}
+
 /* Turn recorded faults into reports (never from signal context). */
 void mp_drain(const struct san_entry *released)
 {
@@ -309,42 +355,60 @@ void mp_drain(const struct san_entry *released)
 
 	for (i = 0; i < RING; i++) {
 		struct mp_fault *f = &mp_ring[i];
-		struct mp_hit h = { .found = false };
-		struct dmasan_report r;
-		enum dmasan_check check;
 
 		if (!atomic_load(&f->ready))
 			continue;
-		san_table_visit_phys(f->addr, f->addr + 1, mp_find_entry, &h);
-		if (!h.found && released && f->addr >= released->phys.start &&
-		    f->addr < released->phys.end) {
-			h.copy = *released;
-			h.found = true;
-		}
-		if (h.found)
-			check = f->write ? DMASAN_CHECK_CPU_WRITE_DEVICE_OWNED
-					 : DMASAN_CHECK_CPU_READ_DEVICE_OWNED;
-		else if (f->write)
-			check = DMASAN_CHECK_SHARED_CACHELINE_WRITE;
-		else
-			goto done; /* a read of other data sharing the line: harmless */
-		dmasan_report_init(&r, check, h.found ? h.copy.dev : NULL);
-		r.sentence = !h.found ? "CPU wrote next to a receive buffer in a cache line the device owned"
-			     : f->write ? "CPU wrote into DMA memory while the device owned it"
-					: "CPU read DMA memory while the device owned it (stale data)";
-		r.stack = dmasan_stack_put(f->pcs, f->npcs);
-		dmasan_report_hex(&r, "cpu address", f->addr);
-		dmasan_report_str(&r, "access", f->write ? "write" : "read");
-		if (h.found) {
-			dmasan_report_hex(&r, "mapping device address", san_handle(&h.copy));
-			dmasan_report_u64(&r, "mapping size", san_size(&h.copy));
-			dmasan_report_related(&r, "map", "mapped by", h.copy.map_stack, h.copy.tid);
-		}
-		dmasan_report_str(&r, "detected by", "mprotect");
-		dmasan_report_emit(&r);
-done:
+		mp_emit(f->addr, f->write, dmasan_stack_put(f->pcs, f->npcs), released, "mprotect");
 		atomic_store(&f->ready, 0);
 	}
+}
+
+/* ------------------------------------------------------------------ syscalls ---- */
+
+bool mp_any_protected(void)
+{
+	return atomic_load_explicit(&mp_protected, memory_order_relaxed) > 0;
+}
+
+unsigned int mp_syscall_open(uintptr_t lo, uintptr_t hi, bool kernel_writes, const char *call,
+			     uintptr_t *pages, unsigned int max)
+{
+	uintptr_t l, p, owned = 0;
+	unsigned int n = 0;
+
+	if (hi <= lo || !mp_pages)
+		return 0;
+	for (l = lo & ~(mp_line_size - 1); l < hi && !owned; l += mp_line_size)
+		if (mp_count(mp_lines, l))
+			owned = l < lo ? lo : l;
+	if (owned) /* the kernel is about to touch a device-owned line on the program's behalf */
+		mp_emit(owned, kernel_writes, 0, NULL, call);
+	pthread_mutex_lock(&mp_lock);
+	for (p = lo & ~(PAGE - 1); p < hi && n < max; p += PAGE) {
+		struct mp_slot *s = mp_find(mp_pages, p, false);
+
+		if (!s || !atomic_load(&s->count))
+			continue;
+		if (atomic_fetch_add(&s->open, 1) == 0)
+			mprotect((void *)p, PAGE, PROT_READ | PROT_WRITE);
+		pages[n++] = p;
+	}
+	pthread_mutex_unlock(&mp_lock);
+	return n;
+}
+
+void mp_syscall_close(const uintptr_t *pages, unsigned int n)
+{
+	unsigned int i;
+
+	pthread_mutex_lock(&mp_lock);
+	for (i = 0; i < n; i++) {
+		struct mp_slot *s = mp_find(mp_pages, pages[i], false);
+
+		if (s && atomic_fetch_sub(&s->open, 1) == 1 && atomic_load(&s->count))
+			mprotect((void *)pages[i], PAGE, PROT_NONE);
+	}
+	pthread_mutex_unlock(&mp_lock);
 }
 
 #else /* !x86_64: no single-stepping; the backend is unavailable */
@@ -358,5 +422,15 @@ void mp_inside_end(void) {}
 void mp_protect(uintptr_t lo, uintptr_t hi) {}
 void mp_unprotect(uintptr_t lo, uintptr_t hi) {}
 void mp_drain(const struct san_entry *released) {}
+bool mp_any_protected(void)
+{
+	return false;
+}
+unsigned int mp_syscall_open(uintptr_t lo, uintptr_t hi, bool kernel_writes, const char *call,
+			     uintptr_t *pages, unsigned int max)
+{
+	return 0;
+}
+void mp_syscall_close(const uintptr_t *pages, unsigned int n) {}
 
 #endif

@@ -17,4 +17,13 @@ struct san_entry;
  * table (unmap), still the mapping of faults inside it. */
 void mp_drain(const struct san_entry *released);
 
+/* Syscalls that hand a buffer to the kernel (intercept_syscalls.c). A syscall cannot fault
+ * into our handler: the kernel would return EFAULT. So: report device-owned lines in
+ * [lo, hi) (kernel_writes: the kernel stores into the buffer, as read() does), then keep the
+ * protected pages of the range accessible until mp_syscall_close(). */
+bool mp_any_protected(void); /* cheap: false while no page is protected */
+unsigned int mp_syscall_open(uintptr_t lo, uintptr_t hi, bool kernel_writes, const char *call,
+			     uintptr_t *pages, unsigned int max);
+void mp_syscall_close(const uintptr_t *pages, unsigned int n);
+
 #endif
