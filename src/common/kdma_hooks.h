@@ -148,6 +148,11 @@ struct kdma_hooks {
 	 * what is still live is the driver's leak (kernel L1). */
 	void (*device_create)(struct device *dev);
 	void (*device_destroy)(struct device *dev);
+
+	/* Asked once when libkdma attaches: true makes every kmalloc object page-private (a page
+	 * of its own), for the sanitizer's mprotect backend, which protects whole pages: a
+	 * receive buffer must not share its page with unrelated data the CPU keeps using. */
+	bool (*kmalloc_page_private)(void);
 };
 
 /* Defined by libdmasan.so, looked up by libkdma. */

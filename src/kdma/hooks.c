@@ -10,6 +10,7 @@
 
 const struct kdma_hooks *kdma_hooks_table;
 atomic_bool kdma_hooks_ready;
+bool kdma_kmalloc_page_private;
 
 static pthread_once_t hooks_once = PTHREAD_ONCE_INIT;
 
@@ -25,6 +26,8 @@ static void hooks_lookup(void)
 		if (t && t->size >= sizeof(size_t))
 			kdma_hooks_table = t;
 	}
+	kdma_kmalloc_page_private = KDMA_HOOK_PRESENT(kmalloc_page_private) &&
+				    kdma_hooks_table->kmalloc_page_private();
 	atomic_store_explicit(&kdma_hooks_ready, true, memory_order_release);
 }
 

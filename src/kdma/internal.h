@@ -29,6 +29,8 @@
 /* The sanitizer's hook table or NULL; resolved once (kdma_hooks_init) on first use. */
 extern const struct kdma_hooks *kdma_hooks_table KDMA_HIDDEN;
 void kdma_hooks_init(void) KDMA_HIDDEN;
+/* The sanitizer's answer to kmalloc_page_private, fixed when the hooks attach. */
+extern bool kdma_kmalloc_page_private KDMA_HIDDEN;
 /* Set (release) once kdma_hooks_init has run; kdma_hooks_ensure() is the cheap check the API
  * entry points and device creation use before their first hook. */
 extern atomic_bool kdma_hooks_ready KDMA_HIDDEN;

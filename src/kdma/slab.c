@@ -209,7 +209,8 @@ void *kmalloc(size_t size, gfp_t flags)
 
 	if (size == 0)
 		return ZERO_SIZE_PTR;
-	if (size > KMALLOC_MAX_CACHE_SIZE) {
+	kdma_hooks_ensure();
+	if (size > KMALLOC_MAX_CACHE_SIZE || kdma_kmalloc_page_private) {
 		p = kmalloc_large(size, flags);
 		if (p)
 			VALGRIND_MALLOCLIKE_BLOCK(p, size, 0, !!(flags & __GFP_ZERO));
@@ -381,4 +382,15 @@ void *kdma_zalloc(size_t size)
 void kdma_free(void *p)
 {
 	free(p);
+}
+
+/* For the sanitizer (exported, silent): the live kmalloc object containing p, as start and
+ * usable size, or 0. Lets it tell a mapping sharing its cache lines with other data from one
+ * whose lines only hold its own object's slack (kmalloc aligns objects to ARCH_DMA_MINALIGN). */
+size_t kdma_kmalloc_span(const void *p, const void **start);
+KDMA_EXPORT size_t kdma_kmalloc_span(const void *p, const void **start)
+{
+	size_t size;
+
+	return kdma_kmalloc_object(p, start, &size) ? size : 0;
 }

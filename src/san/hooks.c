@@ -10,6 +10,7 @@
 #include <pthread.h>
 
 #include "checks.h"
+#include "cpu_access.h"
 #include "guard.h"
 #include "options.h"
 #include "ownership_hooks.h"
@@ -240,6 +241,12 @@ static void h_device_destroy(struct device *dev)
 	san_leave();
 }
 
+/* Whole pages are what the mprotect backend protects: then every kmalloc object gets its own. */
+static bool h_kmalloc_page_private(void)
+{
+	return cpu_access_backend() == CPU_ACCESS_MPROTECT;
+}
+
 static const struct kdma_hooks san_hooks = {
 	.size = sizeof(struct kdma_hooks),
 	.map = h_map,
@@ -258,6 +265,7 @@ static const struct kdma_hooks san_hooks = {
 	.mem_free = h_mem_free,
 	.device_create = h_device_create,
 	.device_destroy = h_device_destroy,
+	.kmalloc_page_private = h_kmalloc_page_private,
 };
 
 static void san_exit(void)

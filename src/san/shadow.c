@@ -201,10 +201,30 @@ static bool shadow_applies(const struct san_entry *e)
 	}
 }
 
+/* libkdma's object lookup (weak: unit tests without libkdma still link). */
+extern size_t kdma_kmalloc_span(const void *p, const void **start) __attribute__((weak));
+
+/* Whether p maps a kmalloc object from its start, its lines holding nothing but that object:
+ * kmalloc aligns and rounds objects to the DMA alignment, so kmalloc(64) mapped whole shares
+ * its line only with its own slack. A buffer embedded further into a struct shares its lines
+ * with the struct's fields and is still reported (and its fields' writes are caught as
+ * shared-cacheline-write at the transitions either way). */
+static bool lines_own_object(const struct shadow_piece *p, size_t line)
+{
+	const void *start;
+	size_t size = kdma_kmalloc_span ? kdma_kmalloc_span((const void *)p->cpu, &start) : 0;
+
+	return size && (uintptr_t)start == p->cpu && !p->head_len &&
+	       (uintptr_t)start + size >= p->lbase + p->nlines * line;
+}
+
 static void report_unaligned(struct device *dev, const struct san_entry *e,
 			     const struct shadow_piece *p, size_t line)
 {
 	struct dmasan_report r;
+
+	if (lines_own_object(p, line))
+		return;
 
 	dmasan_report_init(&r, DMASAN_CHECK_UNALIGNED_MAPPING, dev);
 	r.sentence = "mapping for device writes shares cache lines with other data";
