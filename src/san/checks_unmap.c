@@ -33,7 +33,7 @@ static void report_not_live(const struct san_call *call, const struct san_unmap_
 	struct san_hist h;
 	struct containing c = { .addr = ref->handle };
 
-	if (san_history_find(call->dev, ref->handle, 0, &h)) {
+	if (san_history_find_unmap(call->dev, ref->handle, ref->size, &h)) {
 		if (!san_once(reported, DMASAN_CHECK_DOUBLE_UNMAP))
 			return;
 		san_report_start(&r, DMASAN_CHECK_DOUBLE_UNMAP, call);

@@ -149,6 +149,9 @@ unsigned long san_table_phys_live(void);
 void san_history_add(const struct san_entry *e, dmasan_stack_id unmap_stack, u32 unmap_tid);
 /* Most recent unmapped entry of dev containing [addr, addr + len) (len 0: starting at addr). */
 bool san_history_find(struct device *dev, dma_addr_t addr, u64 len, struct san_hist *out);
+/* For an unmap of a handle no live mapping has: the most recent unmapped mapping of that handle
+ * with the same size, else the most recent of that handle. */
+bool san_history_find_unmap(struct device *dev, dma_addr_t handle, u64 size, struct san_hist *out);
 
 void san_table_stats(struct san_table_stats *st);
 

@@ -34,6 +34,8 @@ def normalise(text, build):
     text = display(text, build)
     text = re.sub(r"==\d+==", "==PID==", text)
     text = re.sub(r"0x[0-9a-f]{6,16}", "0x…", text)
+    text = re.sub(r"\b([DP])=[0-9a-f]{6,16}\b", r"\1=…", text)  # the kernel dump format
+    text = re.sub(r"\bidx \d+", "idx …", text)
     text = re.sub(r"\+0x[0-9a-f]+\)", "+0x…)", text)
     # libc's own frames differ between builds of glibc: keep their function names only
     text = re.sub(r"(in __libc_\w+) \S+:\d+(:\d+)?", r"\1", text)
