@@ -265,6 +265,9 @@ static bool piece_init(struct san_shadow *s, struct shadow_piece *p, dma_addr_t 
 		p->track = cpu_access_track(cpu, end, s->dir == DMA_FROM_DEVICE
 			? "dmasan: DMA_FROM_DEVICE buffer owned by the device (cpu-read-device-owned)"
 			: "dmasan: DMA_BIDIRECTIONAL buffer owned by the device (cpu-read-device-owned)");
+	else if (dmasan_opts.strict_reads && cpu_access_traps_writes())
+		/* the device's reads are then served from the snapshot (access_lines) */
+		p->track = cpu_access_track(cpu, end, "dmasan: DMA_TO_DEVICE buffer owned by the device");
 	return true;
 }
 
@@ -765,6 +768,13 @@ static enum kdma_access_result access_lines(struct san_shadow *s, struct shadow_
 	}
 	if (is_write && p->snap && !s->bounced)
 		memcpy(p->snap + off, buf, len); /* the device's bytes are expected in the view */
+	if (p->snap && p->track && !s->bounced) {
+		/* a trapped TO_DEVICE buffer (strict_reads): the device reads what the CPU held at
+		 * hand-over, as through a bounce slot, and never touches the protected memory */
+		if (!is_write)
+			memcpy(buf, p->snap + off, len);
+		return KDMA_ACCESS_HANDLED;
+	}
 	return KDMA_ACCESS_PROCEED;
 }
 
