@@ -5,9 +5,14 @@
  * device that has a region allocates only from it: when it is full the allocation fails, with
  * no fallback to normal memory. Releases trust the caller's size (no double-free checks), as the
  * kernel does; the sanitizer checks that through the free hooks of dma_free_attrs.
+ *
+ * Memcheck: dma_alloc_attrs describes what it hands out as heap blocks and dma_free_attrs leaves
+ * a freed block NOACCESS, so a region makes each allocation addressable again before zeroing it
+ * (whoever takes it next, a driver or a dma_pool chunk).
  */
 #include <errno.h>
 #include <string.h>
+#include <valgrind/memcheck.h>
 
 #include <linux/mm.h>
 
@@ -133,8 +138,15 @@ int dma_declare_coherent_memory(struct device *dev, phys_addr_t phys_addr, dma_a
 
 void dma_release_coherent_memory(struct device *dev)
 {
-	if (dev)
-		dma_free_coherent_memory(__atomic_exchange_n(&dev->dma_mem, NULL, __ATOMIC_ACQ_REL));
+	struct dma_coherent_mem *mem;
+
+	if (!dev)
+		return;
+	mem = __atomic_exchange_n(&dev->dma_mem, NULL, __ATOMIC_ACQ_REL);
+	/* a declared region goes back to its declarer addressable, whatever was freed in it */
+	if (mem && !mem->owned)
+		VALGRIND_MAKE_MEM_DEFINED(mem->virt_base, (size_t)mem->size << PAGE_SHIFT);
+	dma_free_coherent_memory(mem);
 }
 
 void kdma_release_dev_coherent(struct device *dev)
@@ -219,6 +231,7 @@ static void *__dma_alloc_from_coherent(struct device *dev, struct dma_coherent_m
 		return NULL;
 	*dma_handle = dma_get_device_base(dev, mem) + ((dma_addr_t)pageno << PAGE_SHIFT);
 	ret = (char *)mem->virt_base + ((size_t)pageno << PAGE_SHIFT);
+	VALGRIND_MAKE_MEM_UNDEFINED(ret, (size_t)size);
 	memset(ret, 0, (size_t)size);
 	return ret;
 }

@@ -8,10 +8,17 @@
  *
  * Chunks come from the internal, unhooked coherent allocator: the sanitizer sees pool blocks as
  * KDMA_TYPE_POOL through the pool hook, not the chunks as coherent allocations.
+ *
+ * Under Valgrind each pool is a memcheck mempool anchored on its struct: allocated blocks are its
+ * chunks (undefined unless zeroed: the 0xa9 poison is not data the driver wrote), everything else
+ * in a chunk is NOACCESS, so a use after dma_pool_free is memcheck's "Invalid read/write" with the
+ * free and alloc stacks. The pool's own reads and writes of free blocks open exactly the bytes
+ * they touch (pool_open/pool_close). The requests are no-ops natively.
  */
 #include <limits.h>
 #include <stdio.h>
 #include <string.h>
+#include <valgrind/memcheck.h>
 
 #include <linux/dmapool.h>
 #include <linux/mm.h>
@@ -77,6 +84,33 @@ static void pool_hook(struct dma_pool *pool, enum kdma_pool_event ev, const void
 	KDMA_HOOK(pool, pool, pool->dev, pool->name, ev, vaddr, dma, pool->size);
 }
 
+/*
+ * Free blocks are NOACCESS to memcheck; the pool opens the bytes it reads or writes in them and
+ * closes them again, rather than disabling error reporting around its accesses: the state stays
+ * exact (no window in which another thread's use after free goes unseen behind a disabled
+ * report, no error of any other kind hidden), and the accesses take memcheck's fast path.
+ */
+static void pool_open(const void *p, size_t len)
+{
+	VALGRIND_MAKE_MEM_DEFINED(p, len);
+}
+
+static void pool_close(const void *p, size_t len)
+{
+	VALGRIND_MAKE_MEM_NOACCESS(p, len);
+}
+
+/* A free block's link, read the way the pool reads free memory. */
+static struct dma_block *pool_free_next(struct dma_block *block)
+{
+	struct dma_block *next;
+
+	pool_open(&block->next_block, sizeof(block->next_block));
+	next = block->next_block;
+	pool_close(&block->next_block, sizeof(block->next_block));
+	return next;
+}
+
 struct dma_pool *dma_pool_create_node(const char *name, struct device *dev, size_t size,
 				      size_t align, size_t boundary, int node)
 {
@@ -116,6 +150,7 @@ struct dma_pool *dma_pool_create_node(const char *name, struct device *dev, size
 	pthread_mutex_lock(&pools_lock);
 	pool_list_add(&pool->pools, &dev->dma_pools);
 	pthread_mutex_unlock(&pools_lock);
+	VALGRIND_CREATE_MEMPOOL(pool, 0, 0);
 	pool_hook(pool, KDMA_POOL_CREATE, NULL, 0);
 	return pool;
 }
@@ -149,6 +184,15 @@ void dma_pool_destroy(struct dma_pool *pool)
 	if (busy)
 		dev_err(pool->dev, "dma_pool_destroy %s busy\n", pool->name);
 	pool_hook(pool, busy ? KDMA_POOL_DESTROY_BUSY : KDMA_POOL_DESTROY, NULL, 0);
+	/* Busy: the chunks leak, so memcheck keeps the blocks in use as allocated and never freed
+	 * (the leak check lists them with their dma_pool_alloc stacks); the mempool moves to the
+	 * first leaked chunk, an anchor nothing else can take, since the struct is freed below.
+	 * Otherwise the chunks go back NOACCESS: their allocator makes what it hands out again
+	 * addressable, and until then a use after destroy is an invalid access. */
+	if (busy)
+		VALGRIND_MOVE_MEMPOOL(pool, pool->pages->vaddr);
+	else
+		VALGRIND_DESTROY_MEMPOOL(pool);
 	for (page = pool->pages; page; page = next) {
 		next = page->next;
 		/* Busy: the device may still use the blocks, so the chunks are leaked on purpose. */
@@ -184,6 +228,8 @@ static void pool_initialise_page(struct dma_pool *pool, struct dma_page *page)
 		pool->nr_blocks++;
 	}
 	last->next_block = pool->next_block;
+	/* the whole chunk is free now: no access but the pool's own */
+	pool_close(page->vaddr, pool->allocation);
 	pool->next_block = first;
 	page->next = pool->pages;
 	pool->pages = page;
@@ -201,6 +247,8 @@ static struct dma_page *pool_alloc_page(struct dma_pool *pool, gfp_t gfp)
 		kdma_free(page);
 		return NULL;
 	}
+	/* ours from here on, whatever state its last user left it in */
+	VALGRIND_MAKE_MEM_UNDEFINED(page->vaddr, pool->allocation);
 	memset(page->vaddr, POOL_POISON_FREED, pool->allocation);
 	return page;
 }
@@ -258,12 +306,14 @@ static bool pool_header_ok(struct dma_pool *pool, struct dma_block *block)
  * Take the head of the free list. Called locked. The kernel trusts the header of the free
  * block; here a header overwritten after free (*corrupted set) cuts the list after this block
  * and its dma is recomputed, so a driver bug leaks blocks instead of crashing the allocator.
+ * The block leaves the free list open (defined) for the poison check.
  */
 static struct dma_block *pool_block_pop(struct dma_pool *pool, bool *corrupted)
 {
 	struct dma_block *block = pool->next_block;
 
 	if (block) {
+		pool_open(block, pool->size);
 		if (!pool_header_ok(pool, block)) {
 			struct dma_page *page = pool_find_vaddr(pool, block);
 
@@ -326,6 +376,8 @@ void *dma_pool_alloc(struct dma_pool *pool, gfp_t mem_flags, dma_addr_t *handle)
 
 	dma = block->dma;
 	pool_check_block(pool, block, mem_flags, corrupted);
+	/* a memcheck chunk from here: undefined (the 0xa9 poison is not the driver's data) */
+	VALGRIND_MEMPOOL_ALLOC(pool, block, pool->size);
 	if (mem_flags & __GFP_ZERO)
 		memset(block, 0, pool->size);
 	*handle = dma;
@@ -359,7 +411,7 @@ static enum kdma_pool_event pool_block_err(struct dma_pool *pool, void *vaddr, d
 		return KDMA_POOL_BAD_DMA;
 	if ((char *)vaddr != (char *)page->vaddr + offset)
 		return KDMA_POOL_BAD_VADDR;
-	for (struct dma_block *block = pool->next_block; block; block = block->next_block)
+	for (struct dma_block *block = pool->next_block; block; block = pool_free_next(block))
 		if (block == vaddr)
 			return KDMA_POOL_ALREADY_FREE;
 	return KDMA_POOL_FREE;
@@ -410,6 +462,8 @@ void dma_pool_free(struct dma_pool *pool, void *vaddr, dma_addr_t dma)
 		block->next_block = pool->next_block;
 		pool->next_block = block;
 		pool->nr_active--;
+		/* before the unlock: the next pop must find it closed */
+		VALGRIND_MEMPOOL_FREE(pool, block);
 	}
 	pthread_mutex_unlock(&pool->lock);
 	if (ev != KDMA_POOL_FREE)

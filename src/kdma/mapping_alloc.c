@@ -6,10 +6,25 @@
  * the device's dma_map_ops.
  */
 #include <errno.h>
+#include <valgrind/memcheck.h>
 
 #include "dmacore.h"
 
 /* ------------------------------------------------------------------ coherent ---- */
+
+/*
+ * Under memcheck a coherent allocation is a heap block, defined (the memory is zeroed), and
+ * dma_free_attrs frees it, so a use after dma_free_coherent is an invalid access with both
+ * stacks. Described: allocations from libkdma's own allocators (per-device region, direct with
+ * the global and atomic pools, IOMMU) with a CPU address; not the page cookie of
+ * DMA_ATTR_NO_KERNEL_MAPPING, and not a driver's dma_map_ops, whose allocator is its own to
+ * describe. No-ops natively.
+ */
+static bool coherent_described(struct device *dev, unsigned long attrs)
+{
+	return !(attrs & DMA_ATTR_NO_KERNEL_MAPPING) &&
+	       (kdma_alloc_direct(dev, get_dma_ops(dev)) || use_dma_iommu(dev));
+}
 
 static bool alloc_args_ok(struct device *dev, size_t size, const void *dma_handle, gfp_t gfp,
 			  const char *fn)
@@ -86,9 +101,14 @@ void *dma_alloc_attrs(struct device *dev, size_t size, dma_addr_t *dma_handle, g
 	if (!kdma_api_dev_ok(dev, __func__) || !alloc_args_ok(dev, size, dma_handle, flag, __func__))
 		return NULL;
 	/* Per-device coherent memory: final, and not seen by the debug hooks (kernel behaviour). */
-	if (dma_alloc_from_dev_coherent(dev, size, dma_handle, &cpu_addr))
+	if (dma_alloc_from_dev_coherent(dev, size, dma_handle, &cpu_addr)) {
+		if (cpu_addr)
+			VALGRIND_MALLOCLIKE_BLOCK(cpu_addr, size, 0, 1);
 		return cpu_addr;
+	}
 	cpu_addr = alloc_attrs_dispatch(dev, size, dma_handle, flag, attrs);
+	if (cpu_addr && coherent_described(dev, attrs))
+		VALGRIND_MALLOCLIKE_BLOCK(cpu_addr, size, 0, 1);
 	KDMA_HOOK(alloc, dev, KDMA_TYPE_COHERENT, size, cpu_addr,
 		  cpu_addr ? *dma_handle : DMA_MAPPING_ERROR, DMA_BIDIRECTIONAL, attrs);
 	return cpu_addr;
@@ -97,12 +117,20 @@ void *dma_alloc_attrs(struct device *dev, size_t size, dma_addr_t *dma_handle, g
 void dma_free_attrs(struct device *dev, size_t size, void *cpu_addr, dma_addr_t dma_handle,
 		    unsigned long attrs)
 {
-	if (!kdma_api_dev_ok(dev, __func__))
+	bool in_region;
+
+	if (!kdma_api_dev_ok(dev, __func__) || !cpu_addr)
 		return;
-	if (dma_release_from_dev_coherent(dev, get_order(size), cpu_addr) || !cpu_addr)
-		return;
-	KDMA_HOOK(free, dev, KDMA_TYPE_COHERENT, size, cpu_addr, dma_handle, DMA_BIDIRECTIONAL);
-	free_attrs_dispatch(dev, size, cpu_addr, dma_handle, attrs);
+	in_region = kdma_dev_coherent_contains(dev, kdma_virt_to_phys(cpu_addr), 1);
+	if (!in_region)
+		KDMA_HOOK(free, dev, KDMA_TYPE_COHERENT, size, cpu_addr, dma_handle,
+			  DMA_BIDIRECTIONAL);
+	/* after the hook (the sanitizer may still look at the buffer), before the memory can be
+	 * handed out again */
+	if (in_region || coherent_described(dev, attrs))
+		VALGRIND_FREELIKE_BLOCK(cpu_addr, 0);
+	if (!dma_release_from_dev_coherent(dev, get_order(size), cpu_addr))
+		free_attrs_dispatch(dev, size, cpu_addr, dma_handle, attrs);
 }
 
 void *dma_alloc_coherent(struct device *dev, size_t size, dma_addr_t *dma_handle, gfp_t gfp)

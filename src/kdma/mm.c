@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <valgrind/memcheck.h>
 
 #include "memmodel.h"
 
@@ -140,6 +141,10 @@ struct page *kdma_alloc_pages(gfp_t gfp, unsigned int order)
 		if (!page)
 			return NULL;
 		mem = page_address(page);
+		/* memcheck: a freed kmalloc object, coherent buffer or dma_pool chunk was left
+		 * NOACCESS by its allocator; pages handed out are addressable again, and defined as
+		 * fresh anonymous memory always is (a no-op natively) */
+		VALGRIND_MAKE_MEM_DEFINED(mem, bytes);
 	}
 	if (gfp & __GFP_ZERO)
 		memset(mem, 0, bytes);
