@@ -86,9 +86,10 @@ static void pool_hook(struct dma_pool *pool, enum kdma_pool_event ev, const void
 
 /*
  * Free blocks are NOACCESS to memcheck; the pool opens the bytes it reads or writes in them and
- * closes them again, rather than disabling error reporting around its accesses: the state stays
- * exact (no window in which another thread's use after free goes unseen behind a disabled
- * report, no error of any other kind hidden), and the accesses take memcheck's fast path.
+ * closes them again, rather than disabling error reporting around its accesses, which would hide
+ * every error of any kind in that code (a pool bug reading past a block included). The price:
+ * for the few instructions the bytes are open, under the pool lock, another thread's access to
+ * those very bytes goes unreported.
  */
 static void pool_open(const void *p, size_t len)
 {
