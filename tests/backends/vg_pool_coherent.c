@@ -2,7 +2,8 @@
 /*
  * Use after dma_free_coherent under memcheck, for each allocator behind dma_alloc_coherent:
  * argv[1] is "direct" (pages), "region" (a per-device coherent region) or "atomic" (an atomic
- * pool: GFP_ATOMIC on a non-coherent device). The device fills a status ring; the buggy driver
+ * pool: GFP_ATOMIC on a non-coherent device); with KDMA_OPTIONS=global_coherent_size=N,
+ * "direct" is served by the global coherent pool. The device fills a status ring; the buggy driver
  * frees the ring before reading the last status and clearing it (the fixed one reads and
  * clears first). libkdma describes each allocation as a heap block, so both accesses are
  * memcheck's "Invalid read/write" naming dma_free_attrs and dma_alloc_attrs. Allocating the
