@@ -17,7 +17,7 @@
 #include <linux/mm.h>
 #include <dmasan/sim.h>
 
-#include "kdma/iova.h"
+#include "kdma/iommu/iova.h"
 
 /* This thread's CPU time: the build machines are shared, and CPU time ignores the time other
  * processes run. (The lazy-mode timer thread's flushes are thereby not counted, as the kernel's

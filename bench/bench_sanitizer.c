@@ -17,9 +17,9 @@
 #include <dmasan/sim.h>
 
 #include "kdma/internal.h"
-#include "san/options.h"
-#include "san/stack.h"
-#include "san/table.h"
+#include "san/rt/options.h"
+#include "san/stacks/stack.h"
+#include "san/table/table.h"
 
 const struct kdma_hooks *__dmasan_kdma_hooks(void);
 

@@ -10,7 +10,7 @@
 #include <linux/compiler.h>
 #include <linux/printk.h>
 
-/* src/kdma/printk.c. fmt may be NULL (plain WARN_ON). */
+/* src/kdma/base/printk.c. fmt may be NULL (plain WARN_ON). */
 void kdma_warn_slowpath(const char *file, int line, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 void kdma_bug(const char *file, int line, const char *func) __attribute__((noreturn));

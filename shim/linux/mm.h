@@ -2,7 +2,7 @@
 /*
  * <linux/mm.h> — pages and the page allocator.
  *
- * Model (src/kdma/mm.c): a physical address is the virtual address; a struct page exists for
+ * Model (src/kdma/mm/mm.c): a physical address is the virtual address; a struct page exists for
  * every page of the address space, in lazily created sections of 2^16 pages (SPARSEMEM without
  * VMEMMAP): `page + n` is valid inside one 256 MiB section; across sections use nth_page().
  * GFP_DMA / GFP_DMA32 allocate from regions mapped below 16 MiB / 4 GiB; everything else from
@@ -57,7 +57,7 @@ static inline int get_order(unsigned long size)
 	return size ? 64 - __builtin_clzl(size) : 0;
 }
 
-/* Page allocator (exported, src/kdma/mm.c). */
+/* Page allocator (exported, src/kdma/mm/mm.c). */
 struct page *alloc_pages(gfp_t gfp, unsigned int order);
 void __free_pages(struct page *page, unsigned int order);
 unsigned long __get_free_pages(gfp_t gfp, unsigned int order);

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * <linux/pci.h> — struct pci_dev embedding a struct device, and the pci_* helpers drivers use
- * around DMA (src/kdma/pci.c). A test sets up a pci_dev with kdma_pci_dev_init() (the bus
+ * around DMA (src/kdma/base/pci.c). A test sets up a pci_dev with kdma_pci_dev_init() (the bus
  * probe's part: device initialised, 32-bit default DMA mask as the PCI core sets), optionally
  * points BARs at ordinary memory (resource[i].start = virt_to_phys(buf)), then calls the driver's
  * probe. Config space is a 4 KiB array inside the pci_dev.

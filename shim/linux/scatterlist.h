@@ -92,7 +92,7 @@ static inline void sg_chain(struct scatterlist *prv, unsigned int prv_nents,
 	prv[prv_nents - 1].page_link = ((unsigned long)sgl | SG_CHAIN) & ~SG_END;
 }
 
-/* Out-of-line (lib/scatterlist.c equivalents, src/kdma/scatterlist.c) */
+/* Out-of-line (lib/scatterlist.c equivalents, src/kdma/mm/scatterlist.c) */
 struct scatterlist *sg_next(struct scatterlist *sg);
 int sg_nents(struct scatterlist *sg);
 int sg_nents_for_len(struct scatterlist *sg, u64 len);

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * <linux/slab.h> — kmalloc and friends (src/kdma/slab.c).
+ * <linux/slab.h> — kmalloc and friends (src/kdma/mm/slab.c).
  *
  * As in the kernel: objects come from power-of-two size classes (kmalloc-128 .. kmalloc-8k; the
  * smallest class is ARCH_DMA_MINALIGN, 128, as on arm64, so every kmalloc buffer is aligned to

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * <linux/vmalloc.h> — virtually contiguous allocations (src/kdma/vmalloc.c). Each area is its
+ * <linux/vmalloc.h> — virtually contiguous allocations (src/kdma/mm/vmalloc.c). Each area is its
  * own mapping whose pages are marked, so is_vmalloc_addr() knows it and dma_map_single() rejects
  * it as the kernel does.
  */

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * <linux/workqueue.h> — work items run by a worker thread per workqueue (src/kdma/workqueue.c).
+ * <linux/workqueue.h> — work items run by a worker thread per workqueue (src/kdma/base/workqueue.c).
  * Ordered: one worker per queue runs its items one at a time, in queueing order (delayed items
  * when due). flush_work()/flush_workqueue() wait for completion, so tests stay deterministic
  * without sleeping. system_wq & co. are one shared queue.

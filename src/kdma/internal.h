@@ -19,7 +19,7 @@
 #include <linux/scatterlist.h>
 #include <dmasan/sim.h>
 
-#include "../common/kdma_hooks.h"
+#include "common/kdma_hooks.h"
 
 #define KDMA_HIDDEN __attribute__((visibility("hidden")))
 #define KDMA_EXPORT __attribute__((visibility("default")))
@@ -365,7 +365,7 @@ struct kdma_options {
 #define KDMA_OPTION_u64 u64
 #define KDMA_OPTION_str const char *
 #define KDMA_OPTION(type, name, def, desc) KDMA_OPTION_##type name;
-#include "options.inc"
+#include "base/options.inc"
 #undef KDMA_OPTION
 };
 

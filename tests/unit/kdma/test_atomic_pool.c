@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-/* Atomic coherent pools (src/kdma/pool.c): GFP_ATOMIC coherent allocations of non-coherent
+/* Atomic coherent pools (src/kdma/dma/pool.c): GFP_ATOMIC coherent allocations of non-coherent
  * devices come from them, the pool is chosen by the zone the mask needs, they grow on demand
  * (tested through the synchronous kdma_atomic_pool_expand_now, never the worker's timing). */
 #include <linux/mm.h>

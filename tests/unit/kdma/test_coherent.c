@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-/* Per-device and global coherent memory (src/kdma/coherent.c): bitmap allocation of naturally
+/* Per-device and global coherent memory (src/kdma/dma/coherent.c): bitmap allocation of naturally
  * aligned 2^order-page blocks, exhaustion with no fallback, one region per device, zeroing,
  * release. */
 #include <errno.h>

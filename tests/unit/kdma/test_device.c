@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-/* Devices (src/kdma/device.c, devres.c): lifecycle, names, logging, devres order. */
+/* Devices (src/kdma/base/device.c, devres.c): lifecycle, names, logging, devres order. */
 #include <errno.h>
 #include <string.h>
 

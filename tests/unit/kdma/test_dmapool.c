@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-/* dma_pool (src/kdma/dmapool.c): argument rules, block layout, LIFO reuse, DMAPOOL_DEBUG
+/* dma_pool (src/kdma/dma/dmapool.c): argument rules, block layout, LIFO reuse, DMAPOOL_DEBUG
  * poisoning and its findings, destroy while busy, concurrency. */
 #include <limits.h>
 

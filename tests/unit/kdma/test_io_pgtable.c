@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: MIT
-/* IO page tables (src/kdma/io_pgtable.c) and the permissions dma-iommu derives from a mapping's
+/* IO page tables (src/kdma/iommu/io_pgtable.c) and the permissions dma-iommu derives from a mapping's
  * direction (kdma_iommu_prot). */
 #include <criterion/criterion.h>
 #include <errno.h>
 #include <pthread.h>
 
-#include "kdma/iommu_priv.h"
+#include "kdma/iommu/iommu_priv.h"
 
 #define PG IO_PGTABLE_PAGE_SIZE
 

@@ -16,7 +16,7 @@
 #include <linux/slab.h>
 #include <dmasan/sim.h>
 
-#include "kdma/iommu_priv.h"
+#include "kdma/iommu/iommu_priv.h"
 
 static void setup(void)
 {

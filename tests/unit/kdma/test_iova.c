@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: MIT
-/* IOVA allocator (src/kdma/iova.c): placement, alignment, limits, caches, exhaustion, and a
+/* IOVA allocator (src/kdma/iommu/iova.c): placement, alignment, limits, caches, exhaustion, and a
  * randomised comparison of the tree allocator against a bitmap reference. */
 #include <criterion/criterion.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "kdma/iova.h"
+#include "kdma/iommu/iova.h"
 
 #define PFN_4G ((1UL << 20) - 1) /* last granule below 4 GiB */
 

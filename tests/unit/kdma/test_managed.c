@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-/* devres-managed DMA (src/kdma/managed.c): one alloc hook per dmam allocation, release at
+/* devres-managed DMA (src/kdma/dma/managed.c): one alloc hook per dmam allocation, release at
  * device destroy in reverse order, dmam_free_coherent and its warning, managed pools. */
 #include <linux/dmapool.h>
 #include <linux/mm.h>

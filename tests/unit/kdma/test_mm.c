@@ -10,7 +10,7 @@
 #include <linux/vmalloc.h>
 
 #include "kdma/internal.h"
-#include "kdma/memmodel.h"
+#include "kdma/mm/memmodel.h"
 
 static void read_stderr(char *out, size_t size)
 {

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-/* KDMA_OPTIONS parsing (src/kdma/options.c). */
+/* KDMA_OPTIONS parsing (src/kdma/base/options.c). */
 #include <stdlib.h>
 #include <string.h>
 

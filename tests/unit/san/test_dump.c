@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * Mapping-table dumps (src/san/dump.c): the text table, the kernel's dma-api/dump lines and the
+ * Mapping-table dumps (src/san/report/dump.c): the text table, the kernel's dma-api/dump lines and the
  * JSON "dump" records for a known set of live mappings (tests/dump/nic.h), the device filter,
  * the single-device form of dump_on_error, and the owner ranges from the ownership layer.
  * libkdma is linked statically, so the hook table is attached by hand as libkdma's own tests do.
@@ -14,9 +14,9 @@
 #include <unistd.h>
 
 #include "kdma/internal.h"
-#include "san/dump.h"
-#include "san/options.h"
-#include "san/table.h"
+#include "san/report/dump.h"
+#include "san/rt/options.h"
+#include "san/table/table.h"
 
 #include "../../dump/nic.h"
 

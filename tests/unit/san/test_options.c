@@ -6,7 +6,7 @@
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
-#include "san/options.h"
+#include "san/rt/options.h"
 
 static struct dmasan_options o;
 

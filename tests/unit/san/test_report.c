@@ -10,9 +10,9 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
-#include "san/options.h"
-#include "san/report.h"
-#include "san/runtime.h"
+#include "san/rt/options.h"
+#include "san/report/report.h"
+#include "san/rt/runtime.h"
 #include <dmasan/dmasan.h>
 #include <linux/device.h>
 

@@ -3,9 +3,9 @@
 #include <criterion/criterion.h>
 #include <pthread.h>
 #include <string.h>
-#include "san/options.h"
-#include "san/runtime.h"
-#include "san/stack.h"
+#include "san/rt/options.h"
+#include "san/rt/runtime.h"
+#include "san/stacks/stack.h"
 
 static void setup(void)
 {

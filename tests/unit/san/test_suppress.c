@@ -19,7 +19,7 @@ static struct dmasan_supp *parse_ok(const char *text)
 }
 
 static const struct dmasan_supp_frame user_stack[] = {
-	{ "dma_unmap_single_attrs", "src/kdma/mapping.c", "/usr/lib/libkdma.so.0" },
+	{ "dma_unmap_single_attrs", "src/kdma/dma/mapping.c", "/usr/lib/libkdma.so.0" },
 	{ "e1000_clean_rx_irq", "/home/ci/src/drivers/net/e1000/e1000_main.c", "/build/tests/nic_test" },
 	{ "main", "/home/ci/src/tests/nic_test.c", "/build/tests/nic_test" },
 };

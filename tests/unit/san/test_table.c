@@ -3,7 +3,7 @@
  * indexes, history of unmapped entries, draining a device, counters. */
 #include <criterion/criterion.h>
 
-#include "san/table.h"
+#include "san/table/table.h"
 
 static struct device *const DEV_A = (struct device *)0x1000;
 static struct device *const DEV_B = (struct device *)0x2000;

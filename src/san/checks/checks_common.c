@@ -1,0 +1,95 @@
+// SPDX-License-Identifier: MIT
+/* Names, facts and history stacks shared by the reports of every check. */
+#include "checks/checks.h"
+
+SAN_HIDDEN const char *san_dir_name(int dir)
+{
+	static const char *const names[] = { "DMA_BIDIRECTIONAL", "DMA_TO_DEVICE",
+					     "DMA_FROM_DEVICE", "DMA_NONE" };
+
+	return dir >= 0 && dir <= 3 ? names[dir] : "invalid";
+}
+
+SAN_HIDDEN bool san_dir_valid(int dir)
+{
+	return dir == DMA_BIDIRECTIONAL || dir == DMA_TO_DEVICE || dir == DMA_FROM_DEVICE;
+}
+
+/* The kernel says "phy" for single, page and resource since 6.18; we keep them apart. */
+SAN_HIDDEN const char *san_type_name(int type)
+{
+	static const char *const names[KDMA_TYPE__COUNT] = {
+		[KDMA_TYPE_SINGLE] = "single",
+		[KDMA_TYPE_PAGE] = "page",
+		[KDMA_TYPE_SG] = "scatter-gather",
+		[KDMA_TYPE_RESOURCE] = "resource",
+		[KDMA_TYPE_COHERENT] = "coherent",
+		[KDMA_TYPE_NONCOHERENT] = "noncoherent",
+		[KDMA_TYPE_NONCONTIGUOUS] = "noncontiguous",
+		[KDMA_TYPE_POOL] = "pool",
+	};
+
+	return type >= 0 && type < KDMA_TYPE__COUNT ? names[type] : "unknown";
+}
+
+SAN_HIDDEN bool san_is_allocation(int type)
+{
+	return type == KDMA_TYPE_COHERENT || type == KDMA_TYPE_NONCOHERENT ||
+	       type == KDMA_TYPE_NONCONTIGUOUS || type == KDMA_TYPE_POOL;
+}
+
+SAN_HIDDEN void san_report_start(struct dmasan_report *r, enum dmasan_check c,
+				 const struct san_call *call)
+{
+	dmasan_report_init(r, c, call->dev);
+	r->stack = call->stack;
+}
+
+SAN_HIDDEN void san_report_entry(struct dmasan_report *r, const struct san_entry *e)
+{
+	dmasan_report_hex(r, "device address", san_handle(e));
+	dmasan_report_u64(r, "size", san_size(e));
+	dmasan_report_str(r, "mapped as", san_type_name(e->type));
+	dmasan_report_str(r, "direction", san_dir_name(e->dir));
+}
+
+SAN_HIDDEN void san_report_entry_stacks(struct dmasan_report *r, const struct san_entry *e)
+{
+	bool alloc = san_is_allocation(e->type);
+
+	dmasan_report_related(r, alloc ? "alloc" : "map", alloc ? "allocated by" : "mapped by",
+			      e->map_stack, e->tid);
+	if (e->sync_cpu_stack)
+		dmasan_report_related(r, "sync_for_cpu", "last synced for the CPU by",
+				      e->sync_cpu_stack, e->sync_cpu_tid);
+	if (e->sync_dev_stack)
+		dmasan_report_related(r, "sync_for_device", "last synced for the device by",
+				      e->sync_dev_stack, e->sync_dev_tid);
+}
+
+SAN_HIDDEN void san_report_hist(struct dmasan_report *r, const struct san_hist *h)
+{
+	bool alloc = san_is_allocation(h->type);
+
+	dmasan_report_str(r, "mapped as", san_type_name(h->type));
+	dmasan_report_u64(r, "map size", h->size);
+	dmasan_report_related(r, alloc ? "alloc" : "map", alloc ? "allocated by" : "mapped by",
+			      h->map_stack, h->map_tid);
+	dmasan_report_related(r, alloc ? "free" : "unmap",
+			      alloc ? "first freed by" : "first unmapped by", h->unmap_stack,
+			      h->unmap_tid);
+}
+
+SAN_HIDDEN bool san_check_direction(const struct san_call *call, int dir, const char *what)
+{
+	struct dmasan_report r;
+
+	if (san_dir_valid(dir))
+		return true;
+	san_report_start(&r, DMASAN_CHECK_INVALID_DIRECTION, call);
+	dmasan_report_str(&r, "call", what);
+	dmasan_report_u64(&r, "direction", (u64)(unsigned int)dir);
+	dmasan_report_str(&r, "direction name", san_dir_name(dir));
+	dmasan_report_emit(&r);
+	return false;
+}

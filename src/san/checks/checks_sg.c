@@ -1,0 +1,155 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Scatterlists (kernel-dma.md §1.12): every input entry's memory is checked (stack, read-only,
+ * invalid), each mapped output segment becomes one entry remembering the nents of the call and the
+ * mapped count, and segments are checked against the device's max segment size (G1) and boundary
+ * (G2). Unmap and sync find the mapped count from the first segment, as the kernel does; unlike
+ * the kernel an unknown first segment gives one report, not a cascade.
+ */
+#include <linux/dma-mapping.h>
+#include <linux/scatterlist.h>
+
+#include "checks/checks.h"
+#include "ownership/ownership_hooks.h"
+
+/* sg_next() without calling into libkdma (hooks must not call back). */
+static struct scatterlist *sg_step(struct scatterlist *sg)
+{
+	if (sg_is_last(sg))
+		return NULL;
+	sg++;
+	if (sg_is_chain(sg))
+		sg = sg_chain_ptr(sg);
+	return sg;
+}
+
+static phys_addr_t sg_phys_of(struct scatterlist *sg)
+{
+	struct page *pg = sg_page(sg);
+
+	return pg ? ((phys_addr_t)pg->kdma_pfn << 12) + sg->offset : 0;
+}
+
+static void check_segment(const struct san_call *call, struct scatterlist *s, unsigned int i,
+			  u64 *reported)
+{
+	const struct device_dma_parameters *p = call->dev->dma_parms;
+	unsigned int max_seg = p && p->max_segment_size ? p->max_segment_size : 65536;
+	unsigned long boundary = p && p->segment_boundary_mask ? p->segment_boundary_mask : ~0UL;
+	u64 start = sg_dma_address(s), end = start + sg_dma_len(s) - 1;
+	struct dmasan_report r;
+
+	if (s->length > max_seg && san_once(reported, DMASAN_CHECK_SG_SEGMENT_TOO_LONG)) {
+		san_report_start(&r, DMASAN_CHECK_SG_SEGMENT_TOO_LONG, call);
+		dmasan_report_u64(&r, "len", s->length);
+		dmasan_report_u64(&r, "max", max_seg);
+		dmasan_report_u64(&r, "segment", i);
+		dmasan_report_hex(&r, "device address", start);
+		dmasan_report_emit(&r);
+	}
+	if (sg_dma_len(s) && ((start ^ end) & ~(u64)boundary) &&
+	    san_once(reported, DMASAN_CHECK_SG_SEGMENT_BOUNDARY)) {
+		san_report_start(&r, DMASAN_CHECK_SG_SEGMENT_BOUNDARY, call);
+		dmasan_report_hex(&r, "start", start);
+		dmasan_report_hex(&r, "end", end);
+		dmasan_report_hex(&r, "boundary", boundary);
+		dmasan_report_u64(&r, "segment", i);
+		dmasan_report_emit(&r);
+	}
+}
+
+SAN_HIDDEN void san_on_map_sg(const struct san_call *call, struct scatterlist *sg, int nents,
+			      int mapped_ents, enum dma_data_direction dir, unsigned long attrs,
+			      unsigned int flags)
+{
+	struct scatterlist *s;
+	u64 reported = 0;
+	bool area_bad = false;
+	int i;
+
+	if (!san_check_direction(call, dir, "map_sg") || !call->dev || !sg)
+		return;
+	for (i = 0, s = sg; s && i < nents; i++, s = sg_step(s)) {
+		phys_addr_t phys = sg_phys_of(s);
+
+		if (s->length == 0 && san_once(&reported, DMASAN_CHECK_ZERO_LENGTH_MAP)) {
+			struct dmasan_report r;
+
+			san_report_start(&r, DMASAN_CHECK_ZERO_LENGTH_MAP, call);
+			dmasan_report_str(&r, "call", "map_sg");
+			dmasan_report_u64(&r, "segment", i);
+			dmasan_report_emit(&r);
+		}
+		if (!area_bad && phys)
+			area_bad = san_check_map_area(call, (const void *)(uintptr_t)phys, s->length,
+						      KDMA_TYPE_SG);
+	}
+	if (mapped_ents <= 0)
+		return; /* failed: nothing is tracked, as in the kernel */
+	for (i = 0, s = sg; s && i < mapped_ents; i++, s = sg_step(s)) {
+		phys_addr_t phys = sg_phys_of(s);
+
+		check_segment(call, s, i, &reported);
+		/* As the kernel: output segment i is paired with input entry i's memory. */
+		if (!san_track(call, &(struct san_entry){
+			    .bus = { .start = sg_dma_address(s),
+				     .end = sg_dma_address(s) + sg_dma_len(s) },
+			    .phys = { .start = phys, .end = phys ? phys + s->length : 0 },
+			    .attrs = attrs, .type = KDMA_TYPE_SG, .dir = dir,
+			    .map_err = SAN_MAPERR_NA, .sg_call_nents = nents,
+			    .sg_mapped_nents = mapped_ents,
+			    .flags = san_map_flags(flags) | (area_bad ? SAN_E_UNSAFE_AREA : 0) }))
+			return;
+	}
+}
+
+/* The mapped count of the call that mapped sg (0 if its first segment is not live). */
+static int sg_mapped_count(const struct san_call *call, struct scatterlist *sg, int nents,
+			   int dir)
+{
+	struct san_ref ref = { sg_dma_len(sg), KDMA_TYPE_SG, dir, nents };
+	struct san_entry copy;
+
+	if (!san_table_get_exact(call->dev, sg_dma_address(sg), &ref, &copy))
+		return 0;
+	return copy.type == KDMA_TYPE_SG ? (int)copy.sg_mapped_nents : 1;
+}
+
+SAN_HIDDEN void san_on_unmap_sg(const struct san_call *call, struct scatterlist *sg, int nents,
+				enum dma_data_direction dir, unsigned long attrs)
+{
+	struct scatterlist *s;
+	u64 reported = 0;
+	int i, mapped;
+
+	if (!san_check_direction(call, dir, "unmap_sg") || !sg)
+		return;
+	mapped = sg_mapped_count(call, sg, nents, dir);
+	for (i = 0, s = sg; s && i < nents; i++, s = sg_step(s)) {
+		struct san_unmap_ref ref = { sg_dma_address(s), sg_dma_len(s), KDMA_TYPE_SG, dir,
+					     (u32)nents, NULL, false };
+
+		if (mapped && i >= mapped)
+			break;
+		if (!san_release(call, &ref, &reported) && !mapped)
+			break; /* the first segment is not live: one report, not a cascade */
+	}
+}
+
+SAN_HIDDEN void san_on_sync_sg(const struct san_call *call, struct scatterlist *sg, int nelems,
+			       enum dma_data_direction dir, bool for_cpu)
+{
+	struct scatterlist *s;
+	u64 reported = 0;
+	int i, mapped;
+
+	if (!san_check_direction(call, dir, "sync_sg") || !sg)
+		return;
+	mapped = sg_mapped_count(call, sg, nelems, dir);
+	if (!mapped) {
+		san_on_sync(call, sg_dma_address(sg), sg_dma_len(sg), dir, for_cpu, nelems, &reported);
+		return;
+	}
+	for (i = 0, s = sg; s && i < nelems && i < mapped; i++, s = sg_step(s))
+		san_on_sync(call, sg_dma_address(s), sg_dma_len(s), dir, for_cpu, nelems, &reported);
+}

@@ -1,0 +1,123 @@
+// SPDX-License-Identifier: MIT
+/*
+ * mapping-leak (kernel L1, §1.15): what is still live when a device is destroyed (after its devres
+ * were released, as the kernel's BUS_NOTIFY_UNBOUND_DRIVER) or at process exit. One report per
+ * leak site (device + mapping stack) with the count, instead of the kernel's single "one of leaked
+ * entries". A leaked handle whose map error was never checked is also unchecked-map-error.
+ */
+#include <pthread.h>
+#include <string.h>
+
+#include "checks/checks.h"
+#include "ownership/ownership_hooks.h"
+
+#define MAX_SITES 1024
+
+struct leak_site {
+	struct device *dev;
+	dmasan_stack_id stack;
+	unsigned long count, unchecked;
+	u64 bytes;
+	struct san_entry first;
+};
+
+/* Leak checks are rare and may be large: one static site table, one at a time. */
+static pthread_mutex_t leak_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct leak_site sites[MAX_SITES];
+static unsigned int n_sites;
+static __thread bool in_leak_check; /* a halting report may run the exit-time check */
+
+static void site_add(const struct san_entry *e)
+{
+	struct leak_site *s = NULL;
+
+	for (unsigned int i = 0; i < n_sites; i++) {
+		if (sites[i].dev == e->dev && sites[i].stack == e->map_stack) {
+			s = &sites[i];
+			break;
+		}
+	}
+	if (!s) {
+		/* Past the table's size, the last site absorbs the rest (counts stay right). */
+		s = &sites[n_sites < MAX_SITES ? n_sites++ : MAX_SITES - 1];
+		if (!s->count) {
+			s->dev = e->dev;
+			s->stack = e->map_stack;
+			s->first = *e;
+		}
+	}
+	s->count++;
+	s->bytes += san_size(e);
+	if (e->map_err == SAN_MAPERR_NOT_CHECKED && !(e->flags & SAN_E_UNCHECKED_REPORTED))
+		s->unchecked++;
+}
+
+static bool visit_add(struct san_entry *e, void *arg)
+{
+	site_add(e);
+	return false;
+}
+
+static void drained(struct san_entry *e, void *arg)
+{
+	site_add(e);
+	if (san_shadow_release)
+		san_shadow_release(e);
+	san_entry_free(e);
+}
+
+static void report_sites(const char *when)
+{
+	for (unsigned int i = 0; i < n_sites; i++) {
+		struct leak_site *s = &sites[i];
+		struct san_call call = { s->dev, s->stack, s->first.tid };
+		struct dmasan_report r;
+
+		san_report_start(&r, DMASAN_CHECK_MAPPING_LEAK, &call);
+		r.count = s->count;
+		dmasan_report_u64(&r, "count", s->count);
+		dmasan_report_u64(&r, "bytes", s->bytes);
+		dmasan_report_str(&r, "detected at", when);
+		san_report_entry(&r, &s->first);
+		/* the report's own stack is where the leaked mapping was made */
+		dmasan_report_emit(&r);
+		if (s->unchecked)
+			san_report_unchecked(&call, &s->first, "leak");
+	}
+	memset(sites, 0, sizeof(sites[0]) * n_sites);
+	n_sites = 0;
+}
+
+SAN_HIDDEN void san_leaks_device(struct device *dev)
+{
+	if (in_leak_check)
+		return;
+	in_leak_check = true;
+	pthread_mutex_lock(&leak_lock);
+	san_table_drain(dev, NULL, NULL, drained, NULL);
+	report_sites("device destroy");
+	pthread_mutex_unlock(&leak_lock);
+	in_leak_check = false;
+}
+
+SAN_HIDDEN void san_leaks_at_exit(void)
+{
+	if (in_leak_check)
+		return;
+	in_leak_check = true;
+	pthread_mutex_lock(&leak_lock);
+	san_table_visit_all(NULL, visit_add, NULL);
+	report_sites("exit");
+	pthread_mutex_unlock(&leak_lock);
+	in_leak_check = false;
+}
+
+static void leaks_atfork_child(void)
+{
+	pthread_mutex_init(&leak_lock, NULL);
+}
+
+__attribute__((constructor)) static void leaks_init(void)
+{
+	pthread_atfork(NULL, NULL, leaks_atfork_child);
+}

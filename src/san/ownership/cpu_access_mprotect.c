@@ -1,0 +1,436 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The mprotect CPU-access backend (x86-64 Linux), for uninstrumented native binaries.
+ *
+ * Pages holding device-owned receive lines are PROT_NONE. A CPU access to such a page faults;
+ * the SIGSEGV handler looks the line up in a lock-free set of device-owned lines:
+ *  - an owned line: the access is a violation; the handler records it (faulting address, read or
+ *    write, the PCs) in a lock-free ring — no allocation, no lock, no report in signal context —
+ *    and the record becomes a report at the sanitizer's next hook or at exit;
+ *  - any other line on the page (false sharing): nothing to report.
+ * Either way the page is opened, the instruction is single-stepped (x86 trap flag) and the
+ * SIGTRAP handler closes the page again.
+ *
+ * Best effort, and documented as such (docs/ownership.md): while a page is open for one
+ * instruction another thread can slip through; syscalls that touch a protected page fail with
+ * EFAULT instead of faulting; a program that replaces our SIGSEGV handler turns the backend off.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <ucontext.h>
+#include <unistd.h>
+
+#define UNW_LOCAL_ONLY
+#include <libunwind.h>
+
+#include "ownership/cpu_access_mprotect.h"
+#include "report/log.h"
+#include "report/report.h"
+#include "table/table.h"
+
+#if defined(__x86_64__)
+
+#define PAGE 4096UL
+#define SET_BITS 18 /* lines and pages tracked at once: 2^18 each */
+#define SET_SIZE (1UL << SET_BITS)
+#define RING 64
+#define RING_PCS 24
+
+/* Open-addressing sets with keys never deleted (a count drops to 0 instead), so the signal
+ * handler can read them without locks. Writers hold mp_lock. */
+struct mp_slot {
+	_Atomic uintptr_t key;
+	atomic_int count; /* lines: receive mappings owning it; pages: owned lines on it */
+	atomic_int open;  /* pages: syscalls using it right now (kept accessible meanwhile) */
+};
+
+struct mp_fault {
+	atomic_int ready;
+	uintptr_t addr;
+	bool write;
+	unsigned int npcs;
+	uintptr_t pcs[RING_PCS];
+};
+
+static struct mp_slot *mp_lines, *mp_pages;
+static size_t mp_line_size;
+static pthread_mutex_t mp_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct sigaction mp_old_segv, mp_old_trap;
+static struct mp_fault mp_ring[RING];
+static atomic_uint mp_ring_head;
+static atomic_ulong mp_lost;
+static bool mp_full_noted;
+static atomic_long mp_protected; /* pages with owned lines: 0 makes every check free */
+
+/* Per thread: pages opened for the instruction being single-stepped; sanitizer code running. */
+static __thread uintptr_t mp_open[2];
+static __thread int mp_inside;
+
+static size_t mp_hash(uintptr_t k)
+{
+	return (size_t)((k >> 6) * 0x9e3779b97f4a7c15ULL >> (64 - SET_BITS));
+}
+
+/* Find k (readers: NULL if absent; writers: insert). */
+static struct mp_slot *mp_find(struct mp_slot *set, uintptr_t k, bool insert)
+{
+	size_t i = mp_hash(k), n;
+
+	for (n = 0; n < SET_SIZE; n++, i = (i + 1) & (SET_SIZE - 1)) {
+		uintptr_t cur = atomic_load_explicit(&set[i].key, memory_order_acquire);
+
+		if (cur == k)
+			return &set[i];
+		if (!cur) {
+			if (!insert)
+				return NULL;
+			atomic_store_explicit(&set[i].key, k, memory_order_release);
+			return &set[i];
+		}
+	}
+	return NULL;
+}
+
+static int mp_count(struct mp_slot *set, uintptr_t k)
+{
+	struct mp_slot *s = mp_find(set, k, false);
+
+	return s ? atomic_load(&s->count) : 0;
+}
+
+/* --------------------------------------------------------------- handlers ---- */
+
+static void mp_chain(struct sigaction *old, int sig, siginfo_t *si, void *ctx)
+{
+	if (old->sa_flags & SA_SIGINFO) {
+		old->sa_sigaction(sig, si, ctx);
+	} else if (old->sa_handler == SIG_DFL || old->sa_handler == SIG_IGN) {
+		/* not ours: default action when the instruction faults again */
+		signal(sig, SIG_DFL);
+	} else {
+		old->sa_handler(sig);
+	}
+}
+
+static void mp_record(uintptr_t addr, bool write, ucontext_t *uc)
+{
+	unsigned int slot = atomic_fetch_add(&mp_ring_head, 1) % RING, i, n;
+	struct mp_fault *f = &mp_ring[slot];
+	uintptr_t pcs[RING_PCS + 8], rip = uc->uc_mcontext.gregs[REG_RIP];
+	int got;
+
+	if (atomic_load(&f->ready)) {
+		atomic_fetch_add(&mp_lost, 1);
+		return;
+	}
+	/* unw_backtrace walks through the signal frame; start at the faulting instruction */
+	got = unw_backtrace((void **)pcs, RING_PCS + 8);
+	for (i = 0; i < (unsigned int)(got > 0 ? got : 0) && pcs[i] != rip; i++)
+		;
+	if (i >= (unsigned int)got)
+		i = 0, pcs[0] = rip, got = 1;
+	for (n = 0; i < (unsigned int)got && n < RING_PCS; i++)
+		f->pcs[n++] = pcs[i];
+	f->npcs = n;
+	f->addr = addr;
+	f->write = write;
+	atomic_store(&f->ready, 1);
+}
+
+static void mp_segv(int sig, siginfo_t *si, void *ctx)
+{
+	ucontext_t *uc = ctx;
+	uintptr_t addr = (uintptr_t)si->si_addr, page = addr & ~(PAGE - 1);
+	int saved_errno = errno;
+
+	if (si->si_code != SEGV_ACCERR || !mp_find(mp_pages, page, false)) {
+		mp_chain(&mp_old_segv, sig, si, ctx); /* not a page of ours */
+		return;
+	}
+	if (!mp_count(mp_pages, page)) {
+		/* no device-owned line is left on it, so it must be accessible: a trap handler's
+		 * re-protect raced with an unprotect. Repair it; the access is retried. */
+		mprotect((void *)page, PAGE, PROT_READ | PROT_WRITE);
+		errno = saved_errno;
+		return;
+	}
+	if (mp_open[0] != page && mp_open[1] != page) {
+		if (mp_open[0] && mp_open[1]) {
+			mp_chain(&mp_old_segv, sig, si, ctx); /* a third page in one instruction */
+			return;
+		}
+		if (!mp_inside && mp_count(mp_lines, addr & ~(mp_line_size - 1)))
+			mp_record(addr, uc->uc_mcontext.gregs[REG_ERR] & 2, uc);
+		mp_open[mp_open[0] ? 1 : 0] = page;
+	}
+	/* open the page for this one instruction (again, if another thread closed it meanwhile) */
+	mprotect((void *)page, PAGE, PROT_READ | PROT_WRITE);
+	uc->uc_mcontext.gregs[REG_EFL] |= 0x100;
+	errno = saved_errno;
+}
+
+static void mp_trap(int sig, siginfo_t *si, void *ctx)
+{
+	ucontext_t *uc = ctx;
+	int saved_errno = errno, i;
+
+	if (!mp_open[0]) {
+		mp_chain(&mp_old_trap, sig, si, ctx);
+		return;
+	}
+	for (i = 0; i < 2; i++) {
+		struct mp_slot *ps = mp_open[i] ? mp_find(mp_pages, mp_open[i], false) : NULL;
+
+		if (ps && atomic_load(&ps->count) && !atomic_load(&ps->open)) {
+			mprotect((void *)mp_open[i], PAGE, PROT_NONE);
+			/* an unprotect may have run between the check and the call: undo */
+			if (!mp_count(mp_pages, mp_open[i]))
+				mprotect((void *)mp_open[i], PAGE, PROT_READ | PROT_WRITE);
+		}
+		mp_open[i] = 0;
+	}
+	uc->uc_mcontext.gregs[REG_EFL] &= ~0x100UL;
+	errno = saved_errno;
+}
+
+/* --------------------------------------------------------------- interface ---- */
+
+bool mp_init(size_t line_size)
+{
+	struct sigaction sa;
+
+	mp_line_size = line_size;
+	mp_lines = mmap(NULL, SET_SIZE * sizeof(struct mp_slot), PROT_READ | PROT_WRITE,
+			MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	mp_pages = mmap(NULL, SET_SIZE * sizeof(struct mp_slot), PROT_READ | PROT_WRITE,
+			MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (mp_lines == MAP_FAILED || mp_pages == MAP_FAILED)
+		return false;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_flags = SA_SIGINFO | SA_NODEFER | SA_RESTART;
+	sigemptyset(&sa.sa_mask);
+	sa.sa_sigaction = mp_segv;
+	if (sigaction(SIGSEGV, &sa, &mp_old_segv))
+		return false;
+	sa.sa_sigaction = mp_trap;
+	return sigaction(SIGTRAP, &sa, &mp_old_trap) == 0;
+}
+
+void mp_inside_begin(void)
+{
+	mp_inside++;
+}
+
+void mp_inside_end(void)
+{
+	mp_inside--;
+}
+
+static void mp_note_full(void)
+{
+	if (!mp_full_noted) {
+		mp_full_noted = true;
+		dmasan_log_printf("==%d==DMASanitizer: cpu_access=mprotect: too many protected lines or "
+				  "pages; further buffers are checked at the transitions only\n", getpid());
+	}
+}
+
+void mp_protect(uintptr_t lo, uintptr_t hi)
+{
+	uintptr_t l, p;
+
+	if (hi <= lo)
+		return;
+	pthread_mutex_lock(&mp_lock);
+	for (l = lo & ~(mp_line_size - 1); l < hi; l += mp_line_size) {
+		struct mp_slot *s = mp_find(mp_lines, l, true);
+
+		if (!s) {
+			mp_note_full();
+			goto out;
+		}
+		atomic_fetch_add(&s->count, 1);
+	}
+	for (p = lo & ~(PAGE - 1); p < hi; p += PAGE) {
+		struct mp_slot *s = mp_find(mp_pages, p, true);
+
+		if (!s) {
+			mp_note_full();
+			break;
+		}
+		if (atomic_fetch_add(&s->count, 1) == 0) {
+			atomic_fetch_add(&mp_protected, 1);
+			if (!atomic_load(&s->open)) /* a syscall has it: closed when it returns */
+				mprotect((void *)p, PAGE, PROT_NONE); /* ENOMEM (VMA limit): unchecked */
+		}
+	}
+out:
+	pthread_mutex_unlock(&mp_lock);
+}
+
+void mp_unprotect(uintptr_t lo, uintptr_t hi)
+{
+	uintptr_t l, p;
+
+	if (hi <= lo)
+		return;
+	pthread_mutex_lock(&mp_lock);
+	for (l = lo & ~(mp_line_size - 1); l < hi; l += mp_line_size) {
+		struct mp_slot *s = mp_find(mp_lines, l, false);
+
+		if (s && atomic_load(&s->count) > 0)
+			atomic_fetch_sub(&s->count, 1);
+	}
+	for (p = lo & ~(PAGE - 1); p < hi; p += PAGE) {
+		struct mp_slot *s = mp_find(mp_pages, p, false);
+
+		if (s && atomic_load(&s->count) > 0 && atomic_fetch_sub(&s->count, 1) == 1) {
+			atomic_fetch_sub(&mp_protected, 1);
+			mprotect((void *)p, PAGE, PROT_READ | PROT_WRITE);
+		}
+	}
+	pthread_mutex_unlock(&mp_lock);
+}
+
+struct mp_hit {
+	struct san_entry copy;
+	bool found;
+};
+
+static bool mp_find_entry(struct san_entry *e, void *arg)
+{
+	struct mp_hit *h = arg;
+
+	h->copy = *e;
+	h->found = true;
+	return true;
+}
+
+/* A CPU access to addr found by the backend: which check it is depends on whether addr lies in
+ * a live receive mapping (or one just released) or only shares a line with one. Reads of data
+ * that merely shares a line are harmless and not reported. */
+static void mp_emit(uintptr_t addr, bool write, dmasan_stack_id stack,
+		    const struct san_entry *released, const char *detected_by)
+{
+	struct mp_hit h = { .found = false };
+	struct dmasan_report r;
+	enum dmasan_check check;
+
+	san_table_visit_phys(addr, addr + 1, mp_find_entry, &h);
+	if (!h.found && released && addr >= released->phys.start && addr < released->phys.end) {
+		h.copy = *released;
+		h.found = true;
+	}
+	if (h.found)
+		check = write ? DMASAN_CHECK_CPU_WRITE_DEVICE_OWNED : DMASAN_CHECK_CPU_READ_DEVICE_OWNED;
+	else if (write)
+		check = DMASAN_CHECK_SHARED_CACHELINE_WRITE;
+	else
+		return;
+	dmasan_report_init(&r, check, h.found ? h.copy.dev : NULL);
+	r.sentence = !h.found ? "CPU wrote next to a receive buffer in a cache line the device owned"
+		     : write ? "CPU wrote into DMA memory while the device owned it"
+			     : "CPU read DMA memory while the device owned it (stale data)";
+	r.stack = stack;
+	dmasan_report_hex(&r, "cpu address", addr);
+	dmasan_report_str(&r, "access", write ? "write" : "read");
+	if (h.found) {
+		dmasan_report_hex(&r, "mapping device address", san_handle(&h.copy));
+		dmasan_report_u64(&r, "mapping size", san_size(&h.copy));
+		dmasan_report_related(&r, "map", "mapped by", h.copy.map_stack, h.copy.tid);
+	}
+	dmasan_report_str(&r, "detected by", detected_by);
+	dmasan_report_emit(&r);
+}
+
+/* Turn recorded faults into reports (never from signal context). */
+void mp_drain(const struct san_entry *released)
+{
+	unsigned int i;
+
+	for (i = 0; i < RING; i++) {
+		struct mp_fault *f = &mp_ring[i];
+
+		if (!atomic_load(&f->ready))
+			continue;
+		mp_emit(f->addr, f->write, dmasan_stack_put(f->pcs, f->npcs), released, "mprotect");
+		atomic_store(&f->ready, 0);
+	}
+}
+
+/* ------------------------------------------------------------------ syscalls ---- */
+
+bool mp_any_protected(void)
+{
+	return atomic_load_explicit(&mp_protected, memory_order_relaxed) > 0;
+}
+
+unsigned int mp_syscall_open(uintptr_t lo, uintptr_t hi, bool kernel_writes, const char *call,
+			     uintptr_t *pages, unsigned int max)
+{
+	uintptr_t l, p, owned = 0;
+	unsigned int n = 0;
+
+	if (hi <= lo || !mp_pages)
+		return 0;
+	for (l = lo & ~(mp_line_size - 1); l < hi && !owned; l += mp_line_size)
+		if (mp_count(mp_lines, l))
+			owned = l < lo ? lo : l;
+	if (owned) /* the kernel is about to touch a device-owned line on the program's behalf */
+		mp_emit(owned, kernel_writes, 0, NULL, call);
+	pthread_mutex_lock(&mp_lock);
+	for (p = lo & ~(PAGE - 1); p < hi && n < max; p += PAGE) {
+		struct mp_slot *s = mp_find(mp_pages, p, false);
+
+		if (!s || !atomic_load(&s->count))
+			continue;
+		if (atomic_fetch_add(&s->open, 1) == 0)
+			mprotect((void *)p, PAGE, PROT_READ | PROT_WRITE);
+		pages[n++] = p;
+	}
+	pthread_mutex_unlock(&mp_lock);
+	return n;
+}
+
+void mp_syscall_close(const uintptr_t *pages, unsigned int n)
+{
+	unsigned int i;
+
+	pthread_mutex_lock(&mp_lock);
+	for (i = 0; i < n; i++) {
+		struct mp_slot *s = mp_find(mp_pages, pages[i], false);
+
+		if (s && atomic_fetch_sub(&s->open, 1) == 1 && atomic_load(&s->count))
+			mprotect((void *)pages[i], PAGE, PROT_NONE);
+	}
+	pthread_mutex_unlock(&mp_lock);
+}
+
+#else /* !x86_64: no single-stepping; the backend is unavailable */
+
+bool mp_init(size_t line_size)
+{
+	return false;
+}
+void mp_inside_begin(void) {}
+void mp_inside_end(void) {}
+void mp_protect(uintptr_t lo, uintptr_t hi) {}
+void mp_unprotect(uintptr_t lo, uintptr_t hi) {}
+void mp_drain(const struct san_entry *released) {}
+bool mp_any_protected(void)
+{
+	return false;
+}
+unsigned int mp_syscall_open(uintptr_t lo, uintptr_t hi, bool kernel_writes, const char *call,
+			     uintptr_t *pages, unsigned int max)
+{
+	return 0;
+}
+void mp_syscall_close(const uintptr_t *pages, unsigned int n) {}
+
+#endif

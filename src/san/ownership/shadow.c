@@ -1,0 +1,923 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Ownership layer: shadow line states, the poisoned CPU view and the device view of every
+ * streaming mapping, and the group C checks at the transitions and at device accesses.
+ * See docs/ownership.md for the model.
+ *
+ * A mapping is a list of pieces, each physically contiguous on the CPU side (one for single and
+ * page mappings, one per entry for sg lists). Per piece and per line of the line size: owner
+ * (CPU/device) and whether the device wrote it since the last hand-over. What the CPU view must
+ * hold while the device owns a line is known exactly: the poison pattern for receive mappings,
+ * or a snapshot (kept up to date with the device's own writes) otherwise; any other byte there
+ * at take-back is a CPU store into a device-owned line.
+ *
+ * Locking: one mutex per shadow. Table visitors only take a reference (atomic), so the lock
+ * order is shadow → table shard and never the reverse. Reports are emitted with no lock held.
+ */
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <linux/device.h>
+#include <linux/dma-mapping.h>
+#include <linux/scatterlist.h>
+
+#include "ownership/cpu_access.h"
+#include "rt/options.h"
+#include "ownership/ownership_hooks.h"
+#include "report/report.h"
+#include "table/table.h"
+
+/* The byte a device-owned receive line reads as from the CPU. */
+#define DMASAN_POISON_BYTE 0xdb
+
+#define LS_DEV 0x1   /* the device owns the line */
+#define LS_WROTE 0x2 /* the device wrote it since the last hand-over */
+
+struct shadow_piece {
+	dma_addr_t bus;   /* DMA_MAPPING_ERROR: unknown (sg merged by an IOMMU) */
+	uintptr_t cpu;
+	size_t len;
+	uintptr_t lbase;  /* first line's start */
+	size_t nlines;
+	u8 *state;        /* per line: LS_* */
+	u8 *devview;      /* device view of [cpu, cpu + len), or NULL (bounced / not poisoned) */
+	u8 *snap;         /* expected CPU view while device-owned, or NULL (poisoned: the byte) */
+	u8 *edges;        /* bytes of the first and last line outside the piece, at hand-over */
+	size_t head_len, tail_len;
+	uintptr_t track;  /* CPU-access backend cookie (receive pieces), 0: none */
+};
+
+struct san_shadow {
+	pthread_mutex_t lock;
+	atomic_int refs;
+	struct device *dev;
+	dma_addr_t handle;
+	u64 size;
+	u8 dir, type;
+	bool bounced;  /* device accesses land in SWIOTLB slots, not in the CPU memory */
+	bool poisoned; /* receive mapping: the CPU view holds DMASAN_POISON_BYTE while device-owned */
+	bool edges;    /* non-coherent receive mapping: watch the bytes sharing its lines */
+	size_t line;
+	dmasan_stack_id map_stack, handover_stack;
+	u32 handover_tid;
+	unsigned int npieces;
+	struct shadow_piece pieces[];
+};
+
+static atomic_size_t shadow_total_bytes;
+
+static bool dir_receives(u8 dir)
+{
+	return dir == DMA_FROM_DEVICE || dir == DMA_BIDIRECTIONAL;
+}
+
+static const char *dir_name(u8 dir)
+{
+	static const char *const names[] = { "DMA_BIDIRECTIONAL", "DMA_TO_DEVICE",
+					     "DMA_FROM_DEVICE", "DMA_NONE" };
+
+	return dir < 4 ? names[dir] : "invalid";
+}
+
+/* ------------------------------------------------------------------ lifetime ---- */
+
+static void *shadow_zalloc(size_t n)
+{
+	void *p = calloc(1, n);
+
+	if (p)
+		atomic_fetch_add(&shadow_total_bytes, n);
+	return p;
+}
+
+static void shadow_free_mem(void *p, size_t n)
+{
+	if (p) {
+		atomic_fetch_sub(&shadow_total_bytes, n);
+		free(p);
+	}
+}
+
+static void shadow_destroy(struct san_shadow *s)
+{
+	unsigned int i;
+
+	for (i = 0; i < s->npieces; i++) {
+		struct shadow_piece *p = &s->pieces[i];
+
+		shadow_free_mem(p->state, p->nlines);
+		shadow_free_mem(p->devview, p->len);
+		shadow_free_mem(p->snap, p->len);
+		shadow_free_mem(p->edges, p->head_len + p->tail_len);
+		cpu_access_untrack(p->track);
+	}
+	pthread_mutex_destroy(&s->lock);
+	shadow_free_mem(s, sizeof(*s) + s->npieces * sizeof(s->pieces[0]));
+}
+
+static void shadow_get(struct san_shadow *s)
+{
+	atomic_fetch_add(&s->refs, 1);
+}
+
+static void shadow_put(struct san_shadow *s)
+{
+	if (s && atomic_fetch_sub(&s->refs, 1) == 1)
+		shadow_destroy(s);
+}
+
+/* -------------------------------------------------------------- hand-over ---- */
+
+/* The bytes of piece p that lines [l0, l1) cover (the first and last line may stick out). */
+static void lines_span(const struct san_shadow *s, const struct shadow_piece *p, size_t l0,
+		       size_t l1, uintptr_t *lo, uintptr_t *hi)
+{
+	uintptr_t a = p->lbase + l0 * s->line, b = p->lbase + l1 * s->line;
+
+	*lo = a < p->cpu ? p->cpu : a;
+	*hi = b > p->cpu + p->len ? p->cpu + p->len : b;
+}
+
+/* Lines [l0, l1) of piece p go to the device. Called with s->lock held. */
+static void piece_to_device(struct san_shadow *s, struct shadow_piece *p, size_t l0, size_t l1,
+			    bool at_map)
+{
+	uintptr_t lo, hi;
+	size_t off_lo, off_hi, l;
+
+	lines_span(s, p, l0, l1, &lo, &hi);
+	off_lo = lo - p->cpu;
+	off_hi = hi - p->cpu;
+
+	if (s->dir != DMA_FROM_DEVICE)
+		cpu_access_check_defined(s->dev, p->bus, lo, hi, s->dir);
+	if (p->devview && (at_map || s->dir == DMA_BIDIRECTIONAL))
+		/* the device sees what the CPU holds (swiotlb copies orig → slot at map, and for
+		 * BIDIRECTIONAL at sync_for_device; FROM_DEVICE syncs copy nothing) */
+		memcpy(p->devview + off_lo, (void *)lo, off_hi - off_lo);
+	if (p->snap)
+		memcpy(p->snap + off_lo, (void *)lo, off_hi - off_lo);
+	if (s->poisoned)
+		memset((void *)lo, DMASAN_POISON_BYTE, off_hi - off_lo);
+	cpu_access_protect(p->track, lo, hi);
+	if (p->edges && l0 == 0 && p->head_len)
+		memcpy(p->edges, (void *)p->lbase, p->head_len);
+	if (p->edges && l1 == p->nlines && p->tail_len)
+		memcpy(p->edges + p->head_len, (void *)(p->cpu + p->len), p->tail_len);
+	for (l = l0; l < l1; l++)
+		p->state[l] = LS_DEV;
+}
+
+/* Lines of piece p intersecting CPU range [lo, hi): [*l0, *l1). False if none. */
+static bool piece_lines(const struct san_shadow *s, const struct shadow_piece *p, uintptr_t lo,
+			uintptr_t hi, size_t *l0, size_t *l1)
+{
+	if (hi <= p->cpu || lo >= p->cpu + p->len || hi <= lo)
+		return false;
+	if (lo < p->cpu)
+		lo = p->cpu;
+	if (hi > p->cpu + p->len)
+		hi = p->cpu + p->len;
+	*l0 = (lo - p->lbase) / s->line;
+	*l1 = (hi - 1 - p->lbase) / s->line + 1;
+	return true;
+}
+
+/* ------------------------------------------------------------------ create ---- */
+
+static bool shadow_applies(const struct san_entry *e)
+{
+	if (dmasan_opts.cpu_access == DMASAN_CPU_ACCESS_OFF && !dmasan_opts.poison)
+		return false;
+	switch (e->type) {
+	case KDMA_TYPE_SINGLE:
+	case KDMA_TYPE_PAGE:
+	case KDMA_TYPE_SG:
+		return e->dir <= DMA_FROM_DEVICE && !(e->attrs & DMA_ATTR_SKIP_CPU_SYNC);
+	default:
+		return false; /* coherent memory is shared: no owner; resources are MMIO */
+	}
+}
+
+/* libkdma's object lookup (weak: unit tests without libkdma still link). */
+extern size_t kdma_kmalloc_span(const void *p, const void **start) __attribute__((weak));
+
+/* Whether p maps a kmalloc object from its start, its lines holding nothing but that object:
+ * kmalloc aligns and rounds objects to the DMA alignment, so kmalloc(64) mapped whole shares
+ * its line only with its own slack. A buffer embedded further into a struct shares its lines
+ * with the struct's fields and is still reported (and its fields' writes are caught as
+ * shared-cacheline-write at the transitions either way). */
+static bool lines_own_object(const struct shadow_piece *p, size_t line)
+{
+	const void *start;
+	size_t size = kdma_kmalloc_span ? kdma_kmalloc_span((const void *)p->cpu, &start) : 0;
+
+	return size && (uintptr_t)start == p->cpu && !p->head_len &&
+	       (uintptr_t)start + size >= p->lbase + p->nlines * line;
+}
+
+static void report_unaligned(struct device *dev, const struct san_entry *e,
+			     const struct shadow_piece *p, size_t line)
+{
+	struct dmasan_report r;
+
+	if (lines_own_object(p, line))
+		return;
+
+	dmasan_report_init(&r, DMASAN_CHECK_UNALIGNED_MAPPING, dev);
+	r.sentence = "mapping for device writes shares cache lines with other data";
+	dmasan_report_hex(&r, "device address", p->bus);
+	dmasan_report_hex(&r, "cpu address", p->cpu);
+	dmasan_report_u64(&r, "size", p->len);
+	dmasan_report_u64(&r, "bytes before in first line", p->head_len);
+	dmasan_report_u64(&r, "bytes after in last line", p->tail_len);
+	dmasan_report_u64(&r, "dma alignment", line);
+	dmasan_report_str(&r, "direction", dir_name(e->dir));
+	dmasan_report_emit(&r);
+}
+
+static bool piece_init(struct san_shadow *s, struct shadow_piece *p, dma_addr_t bus,
+		       uintptr_t cpu, size_t len)
+{
+	uintptr_t end = cpu + len;
+
+	p->bus = bus;
+	p->cpu = cpu;
+	p->len = len;
+	p->lbase = cpu & ~(uintptr_t)(s->line - 1);
+	p->nlines = ((end + s->line - 1) & ~(uintptr_t)(s->line - 1)) - p->lbase;
+	p->nlines /= s->line;
+	p->head_len = cpu - p->lbase;
+	p->tail_len = (p->lbase + p->nlines * s->line) - end;
+	p->state = shadow_zalloc(p->nlines);
+	if (!p->state)
+		return false;
+	if (s->poisoned && !s->bounced && !(p->devview = shadow_zalloc(len)))
+		return false;
+	if (!s->poisoned && !(p->snap = shadow_zalloc(len)))
+		return false;
+	if (s->edges && p->head_len + p->tail_len &&
+	    !(p->edges = shadow_zalloc(p->head_len + p->tail_len)))
+		return false;
+	if (dir_receives(s->dir))
+		p->track = cpu_access_track(cpu, end, s->dir == DMA_FROM_DEVICE
+			? "dmasan: DMA_FROM_DEVICE buffer owned by the device (cpu-read-device-owned)"
+			: "dmasan: DMA_BIDIRECTIONAL buffer owned by the device (cpu-read-device-owned)");
+	else if (dmasan_opts.strict_reads && cpu_access_traps_writes())
+		/* the device's reads are then served from the snapshot (access_lines) */
+		p->track = cpu_access_track(cpu, end, "dmasan: DMA_TO_DEVICE buffer owned by the device");
+	return true;
+}
+
+static struct san_shadow *shadow_create(struct san_entry *e)
+{
+	/* The CPU side: the driver's pointer, else phys (== virt). An sg entry pairs output
+	 * segment i with input entry i's memory, as the kernel's debug layer does; when an IOMMU
+	 * merged segments the bus range is longer than that memory and only phys finds it. */
+	uintptr_t cpu = e->cpu_addr ? (uintptr_t)e->cpu_addr : (uintptr_t)e->phys.start;
+	size_t len = e->phys.end > e->phys.start ? e->phys.end - e->phys.start : san_size(e);
+	dma_addr_t bus = len == san_size(e) ? san_handle(e) : DMA_MAPPING_ERROR;
+	size_t line = dmasan_opts.line_size;
+	struct device *dev = e->dev;
+	struct san_shadow *s;
+
+	if (!shadow_applies(e) || !cpu || !len || line < 8 || (line & (line - 1)))
+		return NULL;
+	s = shadow_zalloc(sizeof(*s) + sizeof(s->pieces[0]));
+	if (!s)
+		return NULL;
+	pthread_mutex_init(&s->lock, NULL);
+	atomic_init(&s->refs, 1);
+	s->dev = dev;
+	s->handle = san_handle(e);
+	s->size = san_size(e);
+	s->dir = e->dir;
+	s->type = e->type;
+	s->bounced = e->flags & SAN_E_BOUNCED;
+	s->poisoned = dmasan_opts.poison && dir_receives(e->dir);
+	s->edges = dir_receives(e->dir) && !dev->dma_coherent;
+	s->line = line;
+	s->map_stack = s->handover_stack = e->map_stack;
+	s->handover_tid = e->tid;
+	s->npieces = 1;
+	if (!piece_init(s, &s->pieces[0], bus, cpu, len)) {
+		shadow_destroy(s);
+		return NULL;
+	}
+	cpu_access_quiet_begin();
+	piece_to_device(s, &s->pieces[0], 0, s->pieces[0].nlines, true);
+	cpu_access_quiet_end();
+	return s;
+}
+
+void san_shadow_map(struct san_entry *e)
+{
+	struct san_shadow *s;
+
+	cpu_access_drain(NULL);
+	if (e->flags & SAN_E_UNSAFE_AREA)
+		return; /* stack garbage, read-only or unmapped memory: never write to it */
+	s = shadow_create(e);
+	if (!s)
+		return;
+	__atomic_store_n(&e->shadow, s, __ATOMIC_RELEASE);
+	/* warn about shared lines after the state is set up: no lock is held here */
+	if (s->edges && s->pieces[0].head_len + s->pieces[0].tail_len)
+		report_unaligned(e->dev, e, &s->pieces[0], s->line);
+}
+
+/* --------------------------------------------------------------- take-back ---- */
+
+/* What the CPU view of byte `off` of p must hold while the device owns it. */
+static u8 expected_byte(const struct san_shadow *s, const struct shadow_piece *p, size_t off)
+{
+	return p->snap ? p->snap[off] : DMASAN_POISON_BYTE;
+}
+
+struct cpu_write {
+	uintptr_t addr;  /* first changed byte */
+	size_t count;    /* changed bytes */
+	dma_addr_t bus;
+};
+
+/* Whether [a, a + n) all equal the poison byte: words first, the common case is "yes". */
+static bool all_poison(const u8 *a, size_t n)
+{
+	const u64 pat = 0x0101010101010101ULL * DMASAN_POISON_BYTE;
+	u64 w;
+
+	for (; n && ((uintptr_t)a & 7); a++, n--)
+		if (*a != DMASAN_POISON_BYTE)
+			return false;
+	for (; n >= 8; a += 8, n -= 8) {
+		memcpy(&w, a, 8);
+		if (w != pat)
+			return false;
+	}
+	for (; n; a++, n--)
+		if (*a != DMASAN_POISON_BYTE)
+			return false;
+	return true;
+}
+
+/* Compare device-owned lines [l0, l1) of p with their expected view: a fast whole-line check,
+ * and a byte walk only for a line that differs. */
+static void find_cpu_writes(const struct san_shadow *s, const struct shadow_piece *p, size_t l0,
+			    size_t l1, struct cpu_write *w)
+{
+	size_t l;
+
+	for (l = l0; l < l1; l++) {
+		uintptr_t lo, hi, a;
+
+		if (!(p->state[l] & LS_DEV))
+			continue;
+		lines_span(s, p, l, l + 1, &lo, &hi);
+		if (p->snap ? !memcmp((void *)lo, p->snap + (lo - p->cpu), hi - lo)
+			    : all_poison((const u8 *)lo, hi - lo))
+			continue;
+		for (a = lo; a < hi; a++) {
+			if (*(const u8 *)a == expected_byte(s, p, a - p->cpu))
+				continue;
+			if (!w->count++) {
+				w->addr = a;
+				w->bus = p->bus == DMA_MAPPING_ERROR ? p->bus : p->bus + (a - p->cpu);
+			}
+		}
+	}
+}
+
+struct edge_scan {
+	uintptr_t lo, hi;
+	u8 mask[256]; /* 1: byte belongs to another live mapping */
+	const struct san_shadow *self;
+};
+
+static bool edge_mark_other(struct san_entry *e, void *arg)
+{
+	struct edge_scan *es = arg;
+	uintptr_t lo = e->phys.start > es->lo ? e->phys.start : es->lo;
+	uintptr_t hi = e->phys.end < es->hi ? e->phys.end : es->hi;
+
+	if (e->shadow == es->self)
+		return false;
+	for (; lo < hi; lo++)
+		es->mask[lo - es->lo] = 1;
+	return false;
+}
+
+/* Bytes outside p but in its first/last line that the CPU changed while the device owned it,
+ * ignoring bytes of other live mappings (their own checks cover them). */
+static void find_edge_writes(const struct san_shadow *s, const struct shadow_piece *p, size_t l0,
+			     size_t l1, size_t *changed, uintptr_t *first)
+{
+	struct { uintptr_t lo; size_t len; const u8 *snap; bool owned; } part[2] = {
+		{ p->lbase, p->head_len, p->edges, l0 == 0 && (p->state[0] & LS_DEV) },
+		{ p->cpu + p->len, p->tail_len, p->edges + p->head_len,
+		  l1 == p->nlines && (p->state[p->nlines - 1] & LS_DEV) },
+	};
+	size_t i, j;
+
+	if (!p->edges)
+		return;
+	for (i = 0; i < 2; i++) {
+		struct edge_scan es = { .lo = part[i].lo, .hi = part[i].lo + part[i].len, .self = s };
+
+		if (!part[i].owned || !part[i].len || part[i].len > sizeof(es.mask))
+			continue;
+		if (!memcmp((void *)part[i].lo, part[i].snap, part[i].len))
+			continue;
+		san_table_visit_phys(es.lo, es.hi, edge_mark_other, &es);
+		for (j = 0; j < part[i].len; j++) {
+			if (es.mask[j] || ((u8 *)part[i].lo)[j] == part[i].snap[j])
+				continue;
+			if (!(*changed)++)
+				*first = part[i].lo + j;
+		}
+	}
+}
+
+/* The backend stops trapping CPU accesses to the device-owned lines among [l0, l1). */
+static void piece_unprotect(struct san_shadow *s, struct shadow_piece *p, size_t l0, size_t l1)
+{
+	size_t l;
+
+	if (!p->track)
+		return;
+	for (l = l0; l < l1; l++) {
+		uintptr_t lo, hi;
+
+		if (!(p->state[l] & LS_DEV))
+			continue;
+		lines_span(s, p, l, l + 1, &lo, &hi);
+		cpu_access_unprotect(p->track, lo, hi);
+	}
+}
+
+/* Lines [l0, l1) of p come back to the CPU: restore the view (kernel bounce semantics: device
+ * bytes where it wrote, the original elsewhere — the device view holds exactly that). */
+static void piece_to_cpu(struct san_shadow *s, struct shadow_piece *p, size_t l0, size_t l1,
+			 bool copy_back)
+{
+	size_t l;
+
+	for (l = l0; l < l1; l++) {
+		uintptr_t lo, hi;
+
+		if (!(p->state[l] & LS_DEV))
+			continue;
+		lines_span(s, p, l, l + 1, &lo, &hi);
+		if (p->devview && copy_back)
+			memcpy((void *)lo, p->devview + (lo - p->cpu), hi - lo);
+		p->state[l] = 0;
+	}
+	if (p->edges && l0 == 0 && p->head_len)
+		memcpy(p->edges, (void *)p->lbase, p->head_len); /* re-armed at the next hand-over */
+}
+
+struct takeback_findings {
+	struct cpu_write w;
+	size_t edge_count;
+	uintptr_t edge_first;
+};
+
+static void report_takeback(struct san_shadow *s, const struct takeback_findings *f,
+			    const char *when)
+{
+	struct dmasan_report r;
+
+	if (f->w.count) {
+		dmasan_report_init(&r, DMASAN_CHECK_CPU_WRITE_DEVICE_OWNED, s->dev);
+		r.sentence = "CPU wrote into DMA memory while the device owned it";
+		dmasan_report_hex(&r, "device address", f->w.bus);
+		dmasan_report_hex(&r, "cpu address", f->w.addr);
+		dmasan_report_u64(&r, "bytes changed", f->w.count);
+		dmasan_report_u64(&r, "mapping size", s->size);
+		dmasan_report_str(&r, "mapped with", dir_name(s->dir));
+		dmasan_report_str(&r, "found at", when);
+		dmasan_report_related(&r, "sync_for_device", "buffer handed to the device by",
+				      s->handover_stack, s->handover_tid);
+		if (s->map_stack != s->handover_stack)
+			dmasan_report_related(&r, "map", "mapped by", s->map_stack, s->handover_tid);
+		dmasan_report_emit(&r);
+	}
+	if (f->edge_count) {
+		dmasan_report_init(&r, DMASAN_CHECK_SHARED_CACHELINE_WRITE, s->dev);
+		r.sentence = "CPU wrote next to a receive buffer in a cache line the device owned";
+		dmasan_report_hex(&r, "cpu address", f->edge_first);
+		dmasan_report_u64(&r, "bytes changed", f->edge_count);
+		dmasan_report_hex(&r, "mapping device address", s->handle);
+		dmasan_report_u64(&r, "mapping size", s->size);
+		dmasan_report_u64(&r, "dma alignment", s->line);
+		dmasan_report_str(&r, "found at", when);
+		dmasan_report_related(&r, "sync_for_device", "lines handed to the device by",
+				      s->handover_stack, s->handover_tid);
+		dmasan_report_emit(&r);
+	}
+}
+
+/* CPU range [lo, hi) of s comes back (sync_for_cpu or unmap). `check` runs before libkdma's
+ * work (detection), `move` after it (restore + state). For unmap both happen at once. */
+static void takeback(struct san_shadow *s, uintptr_t lo, uintptr_t hi, bool check, bool move,
+		     bool copy_back, const char *when)
+{
+	struct takeback_findings f;
+	unsigned int i;
+
+	memset(&f, 0, sizeof(f));
+	pthread_mutex_lock(&s->lock);
+	cpu_access_quiet_begin();
+	for (i = 0; i < s->npieces; i++) {
+		struct shadow_piece *p = &s->pieces[i];
+		size_t l0, l1;
+
+		if (!piece_lines(s, p, lo, hi, &l0, &l1))
+			continue;
+		if (check) {
+			/* receive lines under a trapping backend: stores were reported at the access */
+			if (!(p->track && cpu_access_traps_writes())) {
+				find_cpu_writes(s, p, l0, l1, &f.w);
+				find_edge_writes(s, p, l0, l1, &f.edge_count, &f.edge_first);
+			}
+			/* open the lines before libkdma copies a bounce slot back into them */
+			piece_unprotect(s, p, l0, l1);
+		}
+		if (move)
+			piece_to_cpu(s, p, l0, l1, copy_back);
+	}
+	cpu_access_quiet_end();
+	pthread_mutex_unlock(&s->lock);
+	report_takeback(s, &f, when);
+}
+
+static void handover(struct san_shadow *s, uintptr_t lo, uintptr_t hi, dmasan_stack_id stack)
+{
+	unsigned int i;
+
+	pthread_mutex_lock(&s->lock);
+	s->handover_stack = stack ? stack : dmasan_stack_capture(2);
+	s->handover_tid = dmasan_thread_id();
+	cpu_access_quiet_begin();
+	for (i = 0; i < s->npieces; i++) {
+		struct shadow_piece *p = &s->pieces[i];
+		size_t l0, l1;
+
+		if (piece_lines(s, p, lo, hi, &l0, &l1))
+			piece_to_device(s, p, l0, l1, false);
+	}
+	cpu_access_quiet_end();
+	pthread_mutex_unlock(&s->lock);
+}
+
+/* ------------------------------------------------------------------- syncs ---- */
+
+struct find_arg {
+	struct device *dev;
+	struct san_shadow *s;
+	dmasan_stack_id sync_dev_stack; /* recorded by the sync checks before the sync */
+};
+
+/* Table visitor (shard lock held): take a reference on the entry's shadow. */
+static bool find_shadow(struct san_entry *e, void *arg)
+{
+	struct find_arg *fa = arg;
+	struct san_shadow *s = __atomic_load_n(&e->shadow, __ATOMIC_ACQUIRE);
+
+	if (e->dev != fa->dev || !s)
+		return false;
+	fa->s = s;
+	fa->sync_dev_stack = e->sync_dev_stack;
+	shadow_get(s);
+	return true;
+}
+
+/* The CPU range a bus range of s covers (pieces with known bus addresses). */
+static bool bus_to_cpu(const struct san_shadow *s, dma_addr_t addr, size_t size, uintptr_t *lo,
+		       uintptr_t *hi)
+{
+	unsigned int i;
+
+	for (i = 0; i < s->npieces; i++) {
+		const struct shadow_piece *p = &s->pieces[i];
+
+		if (p->bus == DMA_MAPPING_ERROR || addr < p->bus || addr >= p->bus + p->len)
+			continue;
+		*lo = p->cpu + (addr - p->bus);
+		*hi = *lo + (size < p->len - (addr - p->bus) ? size : p->len - (addr - p->bus));
+		return true;
+	}
+	return false;
+}
+
+static void sync_cpu_range(struct san_shadow *s, uintptr_t lo, uintptr_t hi, bool for_cpu,
+			   bool after, dmasan_stack_id stack)
+{
+	if (for_cpu) {
+		/* before: detect (libkdma may copy a bounce slot over the view); after: move */
+		takeback(s, lo, hi, !after, after, true, "dma_sync_for_cpu");
+	} else if (after) {
+		/* after libkdma's work: a bounce slot got the CPU's data before the view is poisoned */
+		handover(s, lo, hi, stack);
+	}
+}
+
+void san_shadow_sync(struct device *dev, dma_addr_t addr, size_t size,
+		     enum dma_data_direction dir, bool for_cpu, bool after)
+{
+	struct find_arg fa = { .dev = dev };
+	uintptr_t lo, hi;
+
+	cpu_access_drain(NULL);
+	if (!size)
+		return;
+	san_table_visit_bus(dev, addr, addr + size, find_shadow, &fa);
+	if (!fa.s)
+		return;
+	if (bus_to_cpu(fa.s, addr, size, &lo, &hi))
+		sync_cpu_range(fa.s, lo, hi, for_cpu, after, fa.sync_dev_stack);
+	shadow_put(fa.s);
+}
+
+void san_shadow_release(struct san_entry *e)
+{
+	struct san_shadow *s = __atomic_exchange_n(&e->shadow, NULL, __ATOMIC_ACQ_REL);
+
+	cpu_access_drain(e);
+	if (!s)
+		return;
+	/* the whole mapping comes back to the CPU (unmap, or the driver's unbind) */
+	takeback(s, s->pieces[0].cpu, s->pieces[0].cpu + s->pieces[0].len, true, true, true,
+		 "dma_unmap");
+	shadow_put(s);
+}
+
+/* --------------------------------------------------------- device accesses ---- */
+
+struct access_find {
+	struct device *dev;
+	struct san_entry copy;
+	bool found;
+};
+
+static bool access_find_entry(struct san_entry *e, void *arg)
+{
+	struct access_find *af = arg;
+
+	if (e->dev != af->dev)
+		return false;
+	af->copy = *e;
+	af->copy.shadow = __atomic_load_n(&e->shadow, __ATOMIC_ACQUIRE);
+	if (af->copy.shadow)
+		shadow_get(af->copy.shadow);
+	af->found = true;
+	return true;
+}
+
+static void report_access_simple(enum dmasan_check check, struct device *dev, dma_addr_t addr,
+				 size_t len, bool is_write, const char *sentence)
+{
+	struct dmasan_report r;
+
+	dmasan_report_init(&r, check, dev);
+	r.sentence = sentence;
+	dmasan_report_hex(&r, "device address", addr);
+	dmasan_report_u64(&r, "size", len);
+	dmasan_report_str(&r, "access", is_write ? "write" : "read");
+	dmasan_report_emit(&r);
+}
+
+static void report_unmapped(struct device *dev, dma_addr_t addr, size_t len, bool is_write,
+			    bool stale)
+{
+	struct san_hist h;
+	struct dmasan_report r;
+
+	if (san_history_find(dev, addr, len, &h) ||
+	    (stale && san_history_find(dev, addr, 0, &h))) {
+		dmasan_report_init(&r, DMASAN_CHECK_DEVICE_USE_AFTER_UNMAP, dev);
+		r.sentence = stale ? "device accessed an unmapped buffer through a stale IOTLB entry"
+				   : "device accessed a buffer after it was unmapped";
+		dmasan_report_hex(&r, "device address", addr);
+		dmasan_report_u64(&r, "size", len);
+		dmasan_report_str(&r, "access", is_write ? "write" : "read");
+		dmasan_report_hex(&r, "mapping device address", h.handle);
+		dmasan_report_u64(&r, "mapping size", h.size);
+		dmasan_report_related(&r, "unmap", "unmapped by", h.unmap_stack, h.unmap_tid);
+		dmasan_report_related(&r, "map", "mapped by", h.map_stack, h.map_tid);
+		dmasan_report_emit(&r);
+		return;
+	}
+	report_access_simple(DMASAN_CHECK_DEVICE_ACCESS_UNMAPPED, dev, addr, len, is_write,
+			     addr == DMA_MAPPING_ERROR
+				     ? "device accessed DMA_MAPPING_ERROR: a failed mapping was given to the hardware"
+				     : "device accessed a bus address no live mapping of this device covers");
+}
+
+/* Piece and CPU address of a device access inside a streaming mapping. */
+static struct shadow_piece *access_piece(struct san_shadow *s, dma_addr_t addr, phys_addr_t phys,
+					 uintptr_t *cpu)
+{
+	unsigned int i;
+
+	for (i = 0; i < s->npieces; i++) {
+		struct shadow_piece *p = &s->pieces[i];
+
+		if (!s->bounced && phys >= p->cpu && phys < p->cpu + p->len) {
+			*cpu = phys;
+			return p;
+		}
+		if (p->bus != DMA_MAPPING_ERROR && addr >= p->bus && addr < p->bus + p->len) {
+			*cpu = p->cpu + (addr - p->bus);
+			return p;
+		}
+	}
+	return NULL;
+}
+
+struct access_findings {
+	bool cpu_owned, wrong_dir, read_unwritten;
+	uintptr_t where;
+};
+
+/* Check and carry out (on the device view) an access to [cpu, cpu + len) of p. */
+static enum kdma_access_result access_lines(struct san_shadow *s, struct shadow_piece *p,
+					    uintptr_t cpu, void *buf, size_t len, bool is_write,
+					    struct access_findings *f)
+{
+	size_t l0 = (cpu - p->lbase) / s->line, l1 = (cpu + len - 1 - p->lbase) / s->line + 1, l;
+	size_t off = cpu - p->cpu;
+
+	for (l = l0; l < l1; l++) {
+		if (!(p->state[l] & LS_DEV) && !f->cpu_owned) {
+			f->cpu_owned = true;
+			f->where = p->lbase + l * s->line;
+		}
+		if (!is_write && s->dir == DMA_FROM_DEVICE && !(p->state[l] & LS_WROTE))
+			f->read_unwritten = true;
+		if (is_write)
+			p->state[l] |= LS_WROTE;
+	}
+	if (p->devview) {
+		if (is_write)
+			memcpy(p->devview + off, buf, len);
+		else
+			memcpy(buf, p->devview + off, len);
+		return KDMA_ACCESS_HANDLED;
+	}
+	if (is_write && p->snap && !s->bounced)
+		memcpy(p->snap + off, buf, len); /* the device's bytes are expected in the view */
+	if (p->snap && p->track && !s->bounced) {
+		/* a trapped TO_DEVICE buffer (strict_reads): the device reads what the CPU held at
+		 * hand-over, as through a bounce slot, and never touches the protected memory */
+		if (!is_write)
+			memcpy(buf, p->snap + off, len);
+		return KDMA_ACCESS_HANDLED;
+	}
+	return KDMA_ACCESS_PROCEED;
+}
+
+static void report_access_findings(struct san_shadow *s, dma_addr_t addr, size_t len,
+				   bool is_write, const struct access_findings *f)
+{
+	struct dmasan_report r;
+
+	if (f->cpu_owned) {
+		dmasan_report_init(&r, DMASAN_CHECK_DEVICE_ACCESS_CPU_OWNED, s->dev);
+		r.sentence = "device accessed DMA memory the CPU owns (synced for the CPU, not given back)";
+		dmasan_report_hex(&r, "device address", addr);
+		dmasan_report_u64(&r, "size", len);
+		dmasan_report_str(&r, "access", is_write ? "write" : "read");
+		dmasan_report_hex(&r, "cpu line", f->where);
+		dmasan_report_str(&r, "mapped with", dir_name(s->dir));
+		dmasan_report_related(&r, "map", "mapped by", s->map_stack, s->handover_tid);
+		dmasan_report_emit(&r);
+	}
+	if (f->wrong_dir || f->read_unwritten) {
+		dmasan_report_init(&r, DMASAN_CHECK_DEVICE_DIRECTION_VIOLATION, s->dev);
+		r.sentence = f->wrong_dir ? "device wrote into a DMA_TO_DEVICE mapping"
+					  : "device read a DMA_FROM_DEVICE mapping before writing it";
+		dmasan_report_hex(&r, "device address", addr);
+		dmasan_report_u64(&r, "size", len);
+		dmasan_report_str(&r, "access", is_write ? "write" : "read");
+		dmasan_report_str(&r, "mapped with", dir_name(s->dir));
+		dmasan_report_related(&r, "map", "mapped by", s->map_stack, s->handover_tid);
+		dmasan_report_emit(&r);
+	}
+}
+
+enum kdma_access_result san_shadow_device_access(struct device *dev, dma_addr_t addr,
+						 phys_addr_t phys, void *buf, size_t len,
+						 bool is_write, bool stale)
+{
+	struct access_find af = { .dev = dev };
+	struct access_findings f = { 0 };
+	enum kdma_access_result res = KDMA_ACCESS_PROCEED;
+	struct san_shadow *s;
+	struct shadow_piece *p;
+	uintptr_t cpu;
+
+	cpu_access_drain(NULL);
+	if (!len)
+		return res;
+	if (!stale)
+		san_table_visit_bus(dev, addr, addr + len, access_find_entry, &af);
+	if (af.found && (addr < san_handle(&af.copy) ||
+			 addr + len > san_handle(&af.copy) + san_size(&af.copy)))
+		report_access_simple(DMASAN_CHECK_DEVICE_ACCESS_OUT_OF_BOUNDS, dev, addr, len, is_write,
+				     "device access runs past the end of its mapping");
+	/* The memory the access really reaches decides which mapping's lines it touches: behind
+	 * an IOMMU one merged DMA segment spans the pages of several sg entries. */
+	if (!stale && phys != (phys_addr_t)-1) {
+		struct access_find byphys = { .dev = dev };
+
+		san_table_visit_phys(phys, phys + len, access_find_entry, &byphys);
+		if (byphys.found) {
+			if (af.copy.shadow)
+				shadow_put(af.copy.shadow);
+			af = byphys;
+		}
+	}
+	if (!af.found) {
+		report_unmapped(dev, addr, len, is_write, stale);
+		return res;
+	}
+	s = af.copy.shadow;
+	if (!s)
+		return res; /* coherent, pool, resource: shared memory, no owner */
+
+	/* the direction is the mapping's: checked even where the line is unknown (merged sg) */
+	f.wrong_dir = is_write && s->dir == DMA_TO_DEVICE;
+	pthread_mutex_lock(&s->lock);
+	p = access_piece(s, addr, phys, &cpu);
+	if (p) {
+		size_t avail = p->cpu + p->len - cpu;
+
+		res = access_lines(s, p, cpu, buf, len < avail ? len : avail, is_write, &f);
+		/* an access spilling past the piece was reported out of bounds; the device view
+		 * takes only its part (reads of the rest return zeroes) */
+		if (res == KDMA_ACCESS_HANDLED && len > avail && !is_write)
+			memset((u8 *)buf + avail, 0, len - avail);
+	}
+	pthread_mutex_unlock(&s->lock);
+	report_access_findings(s, addr, len, is_write, &f);
+	shadow_put(s);
+	return res;
+}
+
+/* ------------------------------------------------------------------- dumps ---- */
+
+#include <stdio.h> /* snprintf, for san_shadow_describe only */
+
+/* Owner ranges of e for mapping-table dumps: "cpu 0-127, device 128-2047" (byte offsets into the
+ * mapping, inclusive, cut at line boundaries). Called from a table visitor, so it takes no lock
+ * and allocates nothing: the entry being in the index keeps its shadow alive, and the line
+ * states are read as they are at that moment (a racing hand-over may show half-way). Returns the
+ * length written (0: ownership not tracked for e); a description that does not fit ends in "...". */
+size_t san_shadow_describe(const struct san_entry *e, char *buf, size_t len)
+{
+	const struct san_shadow *s = __atomic_load_n(&e->shadow, __ATOMIC_ACQUIRE);
+	size_t n = 0, base = 0, run_lo = 0, run_hi = 0;
+	int run_dev = -1, k;
+
+	if (!len)
+		return 0;
+	buf[0] = '\0';
+	for (unsigned int i = 0; s && i < s->npieces; i++) {
+		const struct shadow_piece *p = &s->pieces[i];
+
+		for (size_t l = 0; l < p->nlines; l++) {
+			uintptr_t lo, hi;
+			int dev = __atomic_load_n(&p->state[l], __ATOMIC_RELAXED) & LS_DEV;
+
+			lines_span(s, p, l, l + 1, &lo, &hi);
+			lo = lo - p->cpu + base;
+			hi = hi - p->cpu + base;
+			if (dev == run_dev) {
+				run_hi = hi;
+				continue;
+			}
+			if (run_dev >= 0 && n < len) {
+				k = snprintf(buf + n, len - n, "%s%s %zu-%zu", n ? ", " : "",
+					     run_dev ? "device" : "cpu", run_lo, run_hi - 1);
+				n += k > 0 ? (size_t)k : 0;
+			}
+			run_dev = dev;
+			run_lo = lo;
+			run_hi = hi;
+		}
+		base += p->len;
+	}
+	if (run_dev >= 0 && n < len) {
+		k = snprintf(buf + n, len - n, "%s%s %zu-%zu", n ? ", " : "",
+			     run_dev ? "device" : "cpu", run_lo, run_hi - 1);
+		n += k > 0 ? (size_t)k : 0;
+	}
+	if (n >= len) { /* cut */
+		n = len - 1;
+		if (len >= 4)
+			memcpy(buf + len - 4, "...", 4);
+	}
+	return n;
+}

@@ -1,0 +1,138 @@
+// SPDX-License-Identifier: MIT
+/*
+ * free/realloc/reallocarray/munmap/mremap: memory given back while a live mapping (or coherent
+ * allocation) lies in it. The real functions are reached without dlsym: glibc exports
+ * __libc_free and __libc_realloc, and munmap/mremap are plain system calls, so nothing here runs
+ * before the dynamic linker or allocates during start-up. The check costs one load when no
+ * mapping is live, and is skipped inside the sanitizer itself (guard.h).
+ */
+#define _GNU_SOURCE
+#include <dlfcn.h>
+#include <errno.h>
+#include <malloc.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "checks/checks.h"
+#include "rt/guard.h"
+
+#define EXPORT __attribute__((visibility("default")))
+
+extern void __libc_free(void *p);
+extern void *__libc_realloc(void *p, size_t n);
+
+static inline bool worth_checking(void)
+{
+	return !san_guard && san_table_phys_live();
+}
+
+static unsigned int check_release(const void *p, size_t len, const char *how)
+{
+	unsigned int n;
+
+	/* kfree/vfree may already have reported this memory through the mem_free hook */
+	if (san_take_reported((uintptr_t)p, (uintptr_t)p + len) || !san_enter())
+		return 0;
+	n = san_check_release_memory(p, len, how, true);
+	san_leave();
+	return n;
+}
+
+EXPORT void free(void *p)
+{
+	if (p && worth_checking())
+		check_release(p, malloc_usable_size(p), "free");
+	__libc_free(p);
+}
+
+struct realloc_probe {
+	bool hit;
+	uintptr_t lo, hi; /* the part of the block that holds mapped memory */
+};
+
+static bool realloc_probe_fn(struct san_entry *e, void *arg)
+{
+	struct realloc_probe *p = arg;
+
+	p->hit = true;
+	return true;
+}
+
+/* realloc releases the old block when it moves it, and the tail beyond n when it shrinks it in
+ * place; only then is mapped memory in it freed. */
+static void *realloc_checked(void *p, size_t n, const char *how)
+{
+	size_t old;
+	struct realloc_probe probe = { false };
+	void *q;
+
+	if (!p || !worth_checking())
+		return __libc_realloc(p, n);
+	old = malloc_usable_size(p);
+	if (san_enter()) {
+		san_table_visit_phys((uintptr_t)p, (uintptr_t)p + (old ? old : 1), realloc_probe_fn,
+				     &probe);
+		san_leave();
+	}
+	if (!probe.hit)
+		return __libc_realloc(p, n);
+	if (n == 0) {
+		check_release(p, old, how);
+		return __libc_realloc(p, n);
+	}
+	q = __libc_realloc(p, n);
+	if (q && q != p)
+		check_release(p, old, how); /* the memory is gone; the table still has the facts */
+	else if (q && n < old)
+		check_release((char *)p + n, old - n, how);
+	return q;
+}
+
+EXPORT void *realloc(void *p, size_t n)
+{
+	return realloc_checked(p, n, "realloc");
+}
+
+EXPORT void *reallocarray(void *p, size_t nmemb, size_t size)
+{
+	size_t n;
+
+	if (__builtin_mul_overflow(nmemb, size, &n)) {
+		errno = ENOMEM;
+		return NULL;
+	}
+	return realloc_checked(p, n, "reallocarray");
+}
+
+EXPORT int munmap(void *addr, size_t len)
+{
+	san_area_unmapped();
+	if (worth_checking())
+		check_release(addr, len, "munmap");
+	return syscall(SYS_munmap, addr, len);
+}
+
+EXPORT void *mremap(void *old, size_t old_size, size_t new_size, int flags, ...)
+{
+	void *fixed = NULL, *res;
+
+	if (flags & MREMAP_FIXED) {
+		va_list ap;
+
+		va_start(ap, flags);
+		fixed = va_arg(ap, void *);
+		va_end(ap);
+	}
+	san_area_unmapped();
+	res = (void *)syscall(SYS_mremap, old, old_size, new_size, flags, fixed);
+	if (res != MAP_FAILED && worth_checking()) {
+		if (res != old && !(flags & MREMAP_DONTUNMAP))
+			check_release(old, old_size, "mremap");
+		else if (new_size < old_size)
+			check_release((char *)old + new_size, old_size - new_size, "mremap");
+	}
+	return res;
+}

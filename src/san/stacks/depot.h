@@ -1,0 +1,21 @@
+/* SPDX-License-Identifier: MIT */
+/* The stack depot's internals shared with stack.c and the runtime's fork handlers. */
+#ifndef DMASAN_SAN_DEPOT_H
+#define DMASAN_SAN_DEPOT_H
+
+#include "stacks/stack.h"
+
+/* fork: the child must not inherit a held insertion lock. */
+void dmasan_depot_lock(void);
+void dmasan_depot_unlock(void);
+/* The same for the symboliser's cache lock (symbolize.c). */
+void dmasan_symbolize_lock(void);
+void dmasan_symbolize_unlock(void);
+
+/* Append-only memory from mmap'ed chunks, never freed (depot nodes, symbol strings). Thread-safe.
+ * NULL when the address space is exhausted. */
+void *dmasan_arena_alloc(size_t size);
+/* A copy of s in arena memory (NULL for NULL). */
+const char *dmasan_arena_strdup(const char *s);
+
+#endif

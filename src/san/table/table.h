@@ -1,0 +1,161 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The live-mapping table, after kernel/dma/debug.c but sharper:
+ *  - a hash of entries keyed by (device, handle), each bucket with its own lock (exact lookups
+ *    for unmap/free/dma_mapping_error, best-fit among duplicate handles as the kernel does);
+ *  - per device, an index by bus address range (a sync of any sub-range, a device access);
+ *  - one index by physical range of the CPU memory behind each mapping (overlapping mappings
+ *    over the whole range, memory freed while mapped).
+ * The range indexes are sharded red-black trees (libbsd <bsd/sys/tree.h>), one lock per shard,
+ * so no lock is global. Entries come from an mmap arena with per-thread caches; the table never
+ * disables itself, it grows. A ring of recently unmapped entries names where a stale handle was
+ * mapped and unmapped (double-unmap, device-use-after-unmap).
+ *
+ * Lookups hand out copies (snapshots) taken under the lock; the visitor callbacks run with a
+ * shard lock held and must not report, allocate or take other table locks.
+ */
+#ifndef DMASAN_SAN_TABLE_H
+#define DMASAN_SAN_TABLE_H
+
+#ifndef __unused /* libbsd's RB_GENERATE_STATIC expects the BSD spelling */
+#define __unused __attribute__((unused))
+#endif
+#include <bsd/sys/tree.h>
+#include <time.h>
+#include <linux/types.h>
+#include <linux/dma-direction.h>
+
+#include "common/kdma_hooks.h"
+#include "stacks/stack.h"
+
+struct device;
+
+/* The kernel's map_err_type (§1.9). */
+enum san_map_err { SAN_MAPERR_NA = 0, SAN_MAPERR_NOT_CHECKED, SAN_MAPERR_CHECKED };
+
+/* entry flags */
+#define SAN_E_BOUNCED 0x01u           /* KDMA_MAP_BOUNCED */
+#define SAN_E_IOMMU 0x02u             /* KDMA_MAP_IOMMU */
+#define SAN_E_UNCHECKED_REPORTED 0x04u /* unchecked-map-error already reported for it */
+#define SAN_E_UNSAFE_AREA 0x08u       /* mapped memory is a stack, read-only or not mapped */
+
+/* A node of a range index: [start, end). */
+struct san_rnode {
+	RB_ENTRY(san_rnode) link;
+	u64 start, end;
+};
+
+struct san_entry {
+	struct san_entry *hnext;   /* hash bucket chain */
+	struct san_rnode bus;      /* [handle, handle + size) in the device's bus index */
+	struct san_rnode phys;     /* CPU memory [phys, phys + len); empty: not indexed */
+	struct device *dev;
+	const void *cpu_addr;      /* driver's pointer (NULL: resource / sg) */
+	void *shadow;              /* per-mapping state of the ownership layer */
+	u64 seq;                   /* creation sequence number (age) */
+	unsigned long attrs;       /* DMA_ATTR_*; for pool blocks: the struct dma_pool * */
+	dmasan_stack_id map_stack, sync_cpu_stack, sync_dev_stack;
+	u32 tid;                   /* thread that mapped it */
+	u32 sg_call_nents, sg_mapped_nents;
+	u8 type;                   /* enum kdma_map_type */
+	u8 dir;                    /* enum dma_data_direction */
+	u8 map_err;                /* enum san_map_err */
+	u8 owner;                  /* ownership layer's summary state (placeholder) */
+	u8 flags;                  /* SAN_E_* */
+	/* additions */
+	u64 map_ns;                /* CLOCK_MONOTONIC at insert: the age shown in dumps */
+	u16 sync_cpu_tid, sync_dev_tid; /* threads of the last syncs (reports' "Tn") */
+};
+
+static inline dma_addr_t san_handle(const struct san_entry *e)
+{
+	return e->bus.start;
+}
+
+static inline u64 san_size(const struct san_entry *e)
+{
+	return e->bus.end - e->bus.start;
+}
+
+/* CLOCK_MONOTONIC in nanoseconds (vDSO: no system call), for san_entry.map_ns. */
+static inline u64 san_now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (u64)ts.tv_sec * 1000000000u + (u64)ts.tv_nsec;
+}
+
+/* What the releasing/syncing call passed (best-fit scoring, §1.4). */
+struct san_ref {
+	u64 size;
+	u8 type, dir;
+	u32 sg_call_nents; /* 0: not an sg call */
+};
+
+/* A recently unmapped entry. */
+struct san_hist {
+	struct device *dev;
+	dma_addr_t handle;
+	u64 size;
+	phys_addr_t phys;
+	u64 map_seq;
+	u8 type, dir;
+	u32 map_tid, unmap_tid;
+	dmasan_stack_id map_stack, unmap_stack;
+};
+
+struct san_table_stats {
+	unsigned long live, peak;           /* entries in use now / at most */
+	unsigned long free, min_free, total; /* allocator: free, low-water mark of free, all */
+	unsigned long devices, history;
+	unsigned long errors, warnings; /* reports so far (dmasan_report_counts), for dumps */
+};
+
+/* Entries: zeroed on allocation; freed only after san_table_remove* unlinked them. */
+struct san_entry *san_entry_alloc(void);
+void san_entry_free(struct san_entry *e);
+
+/* Insert into every index (phys only when e->phys is non-empty); sets e->seq and e->map_ns. */
+void san_table_insert(struct san_entry *e);
+
+/* Exact (dev, handle) lookup with best fit: unlink the entry from every index and return it (the
+ * caller owns it and frees it with san_entry_free), or NULL. */
+struct san_entry *san_table_remove_exact(struct device *dev, dma_addr_t handle,
+					 const struct san_ref *ref);
+/* Exact lookup: copy of the best-fit entry. */
+bool san_table_get_exact(struct device *dev, dma_addr_t handle, const struct san_ref *ref,
+			 struct san_entry *copy);
+/* dma_mapping_error(): mark the first NOT_CHECKED entry of (dev, handle) CHECKED. */
+bool san_table_mark_checked(struct device *dev, dma_addr_t handle);
+
+/* Visit live entries whose range intersects [lo, hi) (hi > lo). fn returns true to stop. */
+typedef bool (*san_visit_fn)(struct san_entry *e, void *arg);
+void san_table_visit_phys(u64 lo, u64 hi, san_visit_fn fn, void *arg);
+void san_table_visit_bus(struct device *dev, u64 lo, u64 hi, san_visit_fn fn, void *arg);
+/* Every live entry (dev NULL) or every entry of dev. */
+void san_table_visit_all(struct device *dev, san_visit_fn fn, void *arg);
+
+/* Unlink every entry of dev for which pred (under the lock) returns true (pred NULL: all) and
+ * hand each to done() outside the locks, which must free it. Returns how many. */
+typedef void (*san_done_fn)(struct san_entry *e, void *arg);
+unsigned long san_table_drain(struct device *dev, san_visit_fn pred, void *pred_arg,
+			      san_done_fn done, void *done_arg);
+
+/* Live entries that have CPU memory in the physical index (intercept fast path). */
+unsigned long san_table_phys_live(void);
+
+/* History of unmapped entries. */
+void san_history_add(const struct san_entry *e, dmasan_stack_id unmap_stack, u32 unmap_tid);
+/* Most recent unmapped entry of dev containing [addr, addr + len) (len 0: starting at addr). */
+bool san_history_find(struct device *dev, dma_addr_t addr, u64 len, struct san_hist *out);
+/* For an unmap of a handle no live mapping has: the most recent unmapped mapping of that handle
+ * with the same size, else the most recent of that handle. */
+bool san_history_find_unmap(struct device *dev, dma_addr_t handle, u64 size, struct san_hist *out);
+
+void san_table_stats(struct san_table_stats *st);
+
+/* Test hook: forget every entry and the history (single-threaded use only). */
+void san_table_reset(void);
+
+#endif
