@@ -21,7 +21,7 @@
 #include "san/stacks/stack.h"
 #include "san/table/table.h"
 
-const struct kdma_hooks *__dmasan_kdma_hooks(void);
+const struct kdma_hooks *__dmasan_kdma_hooks(const struct kdma_services *svc);
 
 static double now_ns(void)
 {
@@ -78,7 +78,7 @@ int main(int argc, char **argv)
 	char *arena, *buf;
 
 	kdma_hooks_init(); /* resolve (and so freeze) the lookup first, then switch the pointer */
-	san = __dmasan_kdma_hooks();
+	san = __dmasan_kdma_hooks(&kdma_services);
 	kdma_hooks_table = san;
 	dev = dmasim_device_create(&cfg);
 	arena = malloc(64 * sizes[1]);

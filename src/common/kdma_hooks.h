@@ -155,8 +155,37 @@ struct kdma_hooks {
 	bool (*kmalloc_page_private)(void);
 };
 
-/* Defined by libdmasan.so, looked up by libkdma. */
-typedef const struct kdma_hooks *(*kdma_hooks_getter_t)(void);
+struct dmasim_stats;
+
+/*
+ * The other direction of the seam: what libkdma tells the sanitizer about its own objects. The
+ * sanitizer knows nothing of libkdma's private layouts or symbols; it asks through this table,
+ * which libkdma hands to the getter when it attaches. Versioned by `size` like the hook table.
+ * Every member may be called from inside a hook, on any thread; none calls a hook or takes a lock
+ * a hook caller may hold.
+ */
+struct kdma_services {
+	size_t size; /* sizeof(struct kdma_services) of libkdma; members past it are absent */
+
+	/* The live kmalloc object containing p: its size, with its start in *start; 0 if p is in
+	 * no live kmalloc object. */
+	size_t (*kmalloc_span)(const void *p, const void **start);
+	/* Whether the page frame is reserved (declared MMIO, a reserved-memory region). */
+	bool (*pfn_reserved)(unsigned long pfn);
+	/* The physical address an sg entry describes (its page plus offset); 0 without a page. */
+	phys_addr_t (*sg_phys)(const struct scatterlist *sg);
+	/* The entry after sg, following chain links; NULL after the last. */
+	struct scatterlist *(*sg_next)(struct scatterlist *sg);
+	/* The device's segment limits as the mapping stack applies them (kernel defaults when the
+	 * driver set none: 64 KiB, no boundary). */
+	void (*segment_limits)(const struct device *dev, unsigned int *max_size,
+			       unsigned long *boundary_mask);
+	/* SWIOTLB and IOVA use as seen by dev, for dumps; 0 or -errno. */
+	int (*sim_stats)(struct device *dev, struct dmasim_stats *out);
+};
+
+/* Defined by libdmasan.so, looked up by libkdma, which passes its services. */
+typedef const struct kdma_hooks *(*kdma_hooks_getter_t)(const struct kdma_services *svc);
 #define KDMA_HOOKS_SYMBOL "__dmasan_kdma_hooks"
 
 #endif

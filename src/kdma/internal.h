@@ -31,6 +31,10 @@ extern const struct kdma_hooks *kdma_hooks_table KDMA_HIDDEN;
 void kdma_hooks_init(void) KDMA_HIDDEN;
 /* The sanitizer's answer to kmalloc_page_private, fixed when the hooks attach. */
 extern bool kdma_kmalloc_page_private KDMA_HIDDEN;
+/* The live kmalloc object containing p (mm/slab.c): size, start in *start; 0 if none. */
+size_t kdma_kmalloc_span(const void *p, const void **start) KDMA_HIDDEN;
+/* What libkdma hands the sanitizer when it attaches (base/hooks.c). */
+extern const struct kdma_services kdma_services KDMA_HIDDEN;
 /* Set (release) once kdma_hooks_init has run; kdma_hooks_ensure() is the cheap check the API
  * entry points and device creation use before their first hook. */
 extern atomic_bool kdma_hooks_ready KDMA_HIDDEN;

@@ -123,9 +123,12 @@ static const struct kdma_hooks table = {
 };
 
 /* What libdmasan.so exports; found by libkdma with dlsym(RTLD_DEFAULT). */
-const struct kdma_hooks *__dmasan_kdma_hooks(void);
-const struct kdma_hooks *__dmasan_kdma_hooks(void)
+const struct kdma_hooks *__dmasan_kdma_hooks(const struct kdma_services *svc);
+static const struct kdma_services *svc_seen;
+
+const struct kdma_hooks *__dmasan_kdma_hooks(const struct kdma_services *svc)
 {
+	svc_seen = svc;
 	return &table;
 }
 
@@ -295,4 +298,38 @@ Test(hooks, destroy_hook_runs_after_devres)
 	dmasim_device_destroy(dev);
 	cr_assert_eq(ev.destroy, 1);
 	cr_assert_eq(ev.devres_at_destroy, 2, "leaks are judged after devres release");
+}
+
+/* The services libkdma hands over are the sanitizer's only view of libkdma's objects. */
+Test(hooks, services_describe_libkdma_objects)
+{
+	struct scatterlist sg[3];
+	unsigned long boundary;
+	unsigned int max_seg;
+	const void *start;
+	char *buf = kmalloc(100, GFP_KERNEL);
+	struct page *pg = alloc_page(GFP_KERNEL);
+	struct dmasim_stats st;
+
+	cr_assert_not_null(svc_seen, "the getter receives libkdma's services");
+	cr_assert_geq(svc_seen->size, sizeof(struct kdma_services));
+	cr_assert_geq(svc_seen->kmalloc_span(buf + 10, &start), 100);
+	cr_assert_eq(start, buf);
+	cr_assert_eq(svc_seen->kmalloc_span(&max_seg, &start), 0, "a stack address is no object");
+
+	sg_init_table(sg, 3);
+	sg_set_page(&sg[0], pg, 64, 16);
+	cr_assert_eq(svc_seen->sg_phys(&sg[0]), page_to_phys(pg) + 16);
+	cr_assert_eq(svc_seen->sg_next(&sg[0]), &sg[1]);
+	cr_assert_null(svc_seen->sg_next(&sg[2]), "the last entry ends the walk");
+
+	svc_seen->segment_limits(dev, &max_seg, &boundary);
+	cr_assert_eq(max_seg, dma_get_max_seg_size(dev));
+	cr_assert_eq(boundary, dma_get_seg_boundary(dev));
+	cr_assert_not(svc_seen->pfn_reserved(page_to_pfn(pg)));
+	cr_assert_eq(svc_seen->sim_stats(dev, &st), 0);
+
+	__free_page(pg);
+	kfree(buf);
+	dmasim_device_destroy(dev);
 }

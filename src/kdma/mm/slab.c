@@ -384,11 +384,10 @@ void kdma_free(void *p)
 	free(p);
 }
 
-/* For the sanitizer (exported, silent): the live kmalloc object containing p, as start and
- * usable size, or 0. Lets it tell a mapping sharing its cache lines with other data from one
+/* The live kmalloc object containing p, as start and usable size, or 0; silent. The sanitizer
+ * asks through its service table to tell a mapping sharing cache lines with other data from one
  * whose lines only hold its own object's slack (kmalloc aligns objects to ARCH_DMA_MINALIGN). */
-size_t kdma_kmalloc_span(const void *p, const void **start);
-KDMA_EXPORT size_t kdma_kmalloc_span(const void *p, const void **start)
+size_t kdma_kmalloc_span(const void *p, const void **start)
 {
 	size_t size;
 

@@ -20,10 +20,10 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include <linux/mm_types.h>
-#include <linux/page-flags.h>
+#include <linux/mm.h>
 
 #include "checks/checks.h"
+#include "rt/services.h"
 
 #define SAN_PAGE 4096UL
 
@@ -393,13 +393,11 @@ static bool check_mapped(const struct san_call *call, uintptr_t lo, uintptr_t hi
 	return true;
 }
 
-/* libkdma's silent kmalloc lookup (weak: unit tests without libkdma still link). */
-extern size_t kdma_kmalloc_span(const void *p, const void **start) __attribute__((weak));
-
 SAN_HIDDEN bool san_check_map_area(const struct san_call *call, const void *p, size_t len,
 				   int type)
 {
 	uintptr_t lo = (uintptr_t)p, hi = lo + (len ? len : 1);
+	size_t (*kmalloc_span)(const void *, const void **) = SAN_KDMA(kmalloc_span);
 	const void *start;
 	size_t size;
 
@@ -407,7 +405,7 @@ SAN_HIDDEN bool san_check_map_area(const struct san_call *call, const void *p, s
 		hi = UINTPTR_MAX;
 	/* The common case, cheaply: a live kmalloc object is mapped memory, on no stack and in no
 	 * read-only segment. */
-	if (kdma_kmalloc_span && (size = kdma_kmalloc_span(p, &start)) &&
+	if (kmalloc_span && (size = kmalloc_span(p, &start)) &&
 	    hi <= (uintptr_t)start + size)
 		return false;
 	if (check_mapped(call, lo, hi))
@@ -417,23 +415,17 @@ SAN_HIDDEN bool san_check_map_area(const struct san_call *call, const void *p, s
 	return check_readonly(call, lo, hi);
 }
 
-/* libkdma's page descriptors, when libkdma is in the process (weak: the unit tests and programs
- * without it still link). */
-extern struct page *pfn_to_page(unsigned long pfn) __attribute__((weak));
-
 SAN_HIDDEN bool san_check_resource_ram(const struct san_call *call, phys_addr_t phys, size_t len)
 {
 	struct dmasan_report r;
 	uintptr_t lo = (uintptr_t)phys, hi = lo + (len ? len : 1);
 
+	bool (*pfn_reserved)(unsigned long) = SAN_KDMA(pfn_reserved);
+
 	if (!range_mapped(lo, hi))
 		return false; /* not memory of this process: a modelled MMIO window */
-	if (pfn_to_page) {
-		struct page *pg = pfn_to_page(phys >> 12);
-
-		if (pg && PageReserved(pg))
-			return false; /* declared as MMIO / reserved */
-	}
+	if (pfn_reserved && pfn_reserved(phys >> PAGE_SHIFT))
+		return false; /* declared as MMIO / reserved */
 	san_report_start(&r, DMASAN_CHECK_MAP_RESOURCE_RAM, call);
 	r.sentence = NULL;
 	dmasan_report_hex(&r, "phys", phys);

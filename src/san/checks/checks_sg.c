@@ -9,36 +9,41 @@
 #include <linux/dma-mapping.h>
 #include <linux/scatterlist.h>
 
+#include <limits.h>
+
 #include "checks/checks.h"
+#include "rt/services.h"
 #include "ownership/ownership_hooks.h"
 
-/* sg_next() without calling into libkdma (hooks must not call back). */
+/* The entry after sg, through libkdma's services; without libkdma only plain arrays walk. */
 static struct scatterlist *sg_step(struct scatterlist *sg)
 {
-	if (sg_is_last(sg))
-		return NULL;
-	sg++;
-	if (sg_is_chain(sg))
-		sg = sg_chain_ptr(sg);
-	return sg;
+	struct scatterlist *(*next)(struct scatterlist *) = SAN_KDMA(sg_next);
+
+	if (next)
+		return next(sg);
+	return sg_is_last(sg) ? NULL : sg + 1;
 }
 
 static phys_addr_t sg_phys_of(struct scatterlist *sg)
 {
-	struct page *pg = sg_page(sg);
+	phys_addr_t (*phys)(const struct scatterlist *) = SAN_KDMA(sg_phys);
 
-	return pg ? ((phys_addr_t)pg->kdma_pfn << 12) + sg->offset : 0;
+	return phys ? phys(sg) : 0;
 }
 
 static void check_segment(const struct san_call *call, struct scatterlist *s, unsigned int i,
 			  u64 *reported)
 {
-	const struct device_dma_parameters *p = call->dev->dma_parms;
-	unsigned int max_seg = p && p->max_segment_size ? p->max_segment_size : 65536;
-	unsigned long boundary = p && p->segment_boundary_mask ? p->segment_boundary_mask : ~0UL;
+	void (*limits)(const struct device *, unsigned int *, unsigned long *) =
+		SAN_KDMA(segment_limits);
+	unsigned int max_seg = UINT_MAX;
+	unsigned long boundary = ULONG_MAX;
 	u64 start = sg_dma_address(s), end = start + sg_dma_len(s) - 1;
 	struct dmasan_report r;
 
+	if (limits)
+		limits(call->dev, &max_seg, &boundary);
 	if (s->length > max_seg && san_once(reported, DMASAN_CHECK_SG_SEGMENT_TOO_LONG)) {
 		san_report_start(&r, DMASAN_CHECK_SG_SEGMENT_TOO_LONG, call);
 		dmasan_report_u64(&r, "len", s->length);

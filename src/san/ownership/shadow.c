@@ -28,6 +28,7 @@
 #include "ownership/ownership_hooks.h"
 #include "report/report.h"
 #include "table/table.h"
+#include "rt/services.h"
 
 /* The byte a device-owned receive line reads as from the CPU. */
 #define DMASAN_POISON_BYTE 0xdb
@@ -201,9 +202,6 @@ static bool shadow_applies(const struct san_entry *e)
 	}
 }
 
-/* libkdma's object lookup (weak: unit tests without libkdma still link). */
-extern size_t kdma_kmalloc_span(const void *p, const void **start) __attribute__((weak));
-
 /* Whether p maps a kmalloc object from its start, its lines holding nothing but that object:
  * kmalloc aligns and rounds objects to the DMA alignment, so kmalloc(64) mapped whole shares
  * its line only with its own slack. A buffer embedded further into a struct shares its lines
@@ -212,7 +210,8 @@ extern size_t kdma_kmalloc_span(const void *p, const void **start) __attribute__
 static bool lines_own_object(const struct shadow_piece *p, size_t line)
 {
 	const void *start;
-	size_t size = kdma_kmalloc_span ? kdma_kmalloc_span((const void *)p->cpu, &start) : 0;
+	size_t (*kmalloc_span)(const void *, const void **) = SAN_KDMA(kmalloc_span);
+	size_t size = kmalloc_span ? kmalloc_span((const void *)p->cpu, &start) : 0;
 
 	return size && (uintptr_t)start == p->cpu && !p->head_len &&
 	       (uintptr_t)start + size >= p->lbase + p->nlines * line;

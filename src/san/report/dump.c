@@ -26,9 +26,7 @@
 #include "ownership/ownership_hooks.h"
 #include "rt/runtime.h"
 #include "table/table.h"
-
-/* libkdma's statistics entry point; weak so the sanitizer never needs libkdma to link. */
-extern int dmasim_stats(struct device *dev, struct dmasim_stats *out) __attribute__((weak));
+#include "rt/services.h"
 
 #define MAX_FRAMES 64
 #define NAME_LEN 48
@@ -237,7 +235,9 @@ static void group_stats(struct device_group *g)
 		if (g->rows[i].e.type < KDMA_TYPE__COUNT)
 			g->by_type[g->rows[i].e.type]++;
 	}
-	g->have_st = dmasim_stats && !dmasim_stats(g->rows[0].e.dev, &g->st);
+	int (*stats)(struct device *, struct dmasim_stats *) = SAN_KDMA(sim_stats);
+
+	g->have_st = stats && !stats(g->rows[0].e.dev, &g->st);
 }
 
 /* Upper bound of a group's text or JSON: fixed parts, names, owners and the symbolised stacks. */

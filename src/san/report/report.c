@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include "rt/services.h"
 #include "common/suppress.h"
 #include "report/log.h"
 #include "rt/options.h"
@@ -689,10 +690,10 @@ static void text_suppressions(void)
 }
 
 /* A process that reported nothing still gets its run and summary records when it is a DMA
- * program (libkdma is loaded), but the shell and the tools around it leave no file. */
+ * program (libkdma attached), but the shell and the tools around it leave no file. */
 static bool kdma_loaded(void)
 {
-	return dlsym(RTLD_DEFAULT, "dma_map_page_attrs") != NULL;
+	return san_kdma != NULL;
 }
 
 static void json_summary(void)

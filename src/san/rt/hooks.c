@@ -10,6 +10,7 @@
 #include <pthread.h>
 
 #include "checks/checks.h"
+#include "rt/services.h"
 #include "ownership/cpu_access.h"
 #include "rt/guard.h"
 #include "rt/options.h"
@@ -283,11 +284,18 @@ static void san_init(void)
 
 static pthread_once_t init_once = PTHREAD_ONCE_INIT;
 
-const struct kdma_hooks *__dmasan_kdma_hooks(void); /* found by libkdma with dlsym */
+const struct kdma_services *san_kdma;
 
-__attribute__((visibility("default"))) const struct kdma_hooks *__dmasan_kdma_hooks(void)
+/* Found by libkdma with dlsym; libkdma hands over its services in the same call. */
+const struct kdma_hooks *__dmasan_kdma_hooks(const struct kdma_services *svc);
+
+__attribute__((visibility("default"))) const struct kdma_hooks *
+__dmasan_kdma_hooks(const struct kdma_services *svc)
 {
 	bool entered = san_enter();
+
+	if (svc && svc->size >= sizeof(size_t))
+		san_kdma = svc;
 
 	dmasan_runtime_init();
 	pthread_once(&init_once, san_init);

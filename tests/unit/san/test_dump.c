@@ -20,7 +20,7 @@
 
 #include "../../dump/nic.h"
 
-const struct kdma_hooks *__dmasan_kdma_hooks(void);
+const struct kdma_hooks *__dmasan_kdma_hooks(const struct kdma_services *svc);
 /* Declared here without ownership_hooks.h's weak attribute: a strong reference links the
  * ownership layer (shadow.c) into this static test, as it is in libdmasan.so. */
 size_t san_shadow_describe(const struct san_entry *e, char *buf, size_t len);
@@ -35,7 +35,7 @@ static void attach(void)
 	dmasan_runtime_init();
 	dmasan_opts.cpu_access = DMASAN_CPU_ACCESS_OFF; /* read at the first mapping */
 	kdma_hooks_init();
-	kdma_hooks_table = __dmasan_kdma_hooks();
+	kdma_hooks_table = __dmasan_kdma_hooks(&kdma_services);
 	cr_assert_not_null(kdma_hooks_table);
 	cr_assert_eq(fixture_map(&fx), 0, "the fixture's mappings failed");
 }
