@@ -61,13 +61,10 @@ bool san_is_allocation(int type);     /* coherent, noncoherent, noncontiguous, p
 bool san_check_direction(const struct san_call *call, int dir, const char *what);
 
 /* ---- checks_area.c ---- */
-void san_area_init(void);
-void san_area_thread_register(void); /* the calling thread's stack bounds */
 void san_area_unmapped(void);        /* munmap/mremap happened: forget cached mapped pages */
 /* Each reports its check and returns true when the range [p, p+len) is bad. */
 bool san_check_map_area(const struct san_call *call, const void *p, size_t len, int type);
 bool san_check_resource_ram(const struct san_call *call, phys_addr_t phys, size_t len);
-bool san_addr_on_stack(uintptr_t lo, uintptr_t hi, uintptr_t *stack_lo, uintptr_t *stack_hi);
 
 /* ---- checks_map.c ---- */
 void san_on_map(const struct san_call *call, enum kdma_map_type type, const void *cpu_addr,

@@ -15,6 +15,7 @@
 #include "rt/guard.h"
 #include "rt/options.h"
 #include "ownership/ownership_hooks.h"
+#include "stacks/threads.h"
 
 __thread int san_guard __attribute__((tls_model("initial-exec"), visibility("hidden")));
 
@@ -23,7 +24,7 @@ __thread uintptr_t san_reported_hi __attribute__((tls_model("initial-exec"), vis
 
 static inline struct san_call call_here(struct device *dev, bool with_stack)
 {
-	san_area_thread_register();
+	san_thread_register();
 	return (struct san_call){ dev, with_stack ? dmasan_stack_capture(0) : 0,
 				  dmasan_thread_id() };
 }
@@ -170,7 +171,7 @@ static enum kdma_access_result h_device_access(struct device *dev, dma_addr_t ad
 
 	if (!san_enter())
 		return res;
-	san_area_thread_register();
+	san_thread_register();
 	/* The device was handed a handle nobody checked with dma_mapping_error(). */
 	san_table_visit_bus(dev, addr, addr + 1, access_mark_unchecked, &f);
 	if (f.report) {
@@ -277,7 +278,7 @@ static void san_exit(void)
 
 static void san_init(void)
 {
-	san_area_init();
+	san_threads_init();
 	dmasan_set_exit_callback(san_exit);
 	dmasan_set_leak_callback(san_leaks_at_exit);
 }

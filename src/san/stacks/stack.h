@@ -56,7 +56,6 @@ dmasan_stack_id dmasan_stack_put(const uintptr_t *pcs, unsigned int n);
 /* Depot statistics for dumps and benchmarks. */
 void dmasan_stack_stats(size_t *stacks, size_t *bytes);
 
-/* Thread ids in reports ("T0" is the main thread). */
-unsigned int dmasan_thread_id(void);
+#include "stacks/threads.h" /* dmasan_thread_id() */
 
 #endif
