@@ -78,8 +78,7 @@ static void forget_block(struct san_entry *e, void *arg)
 
 	if (!m->count++)
 		m->first = *e;
-	if (san_shadow_release)
-		san_shadow_release(e);
+	san_shadow_release(e);
 	san_entry_free(e);
 }
 
@@ -120,8 +119,7 @@ SAN_HIDDEN void san_on_pool(const struct san_call *call, struct dma_pool *pool, 
 		if (!e)
 			break; /* libkdma found it valid; a block allocated before we attached */
 		san_history_add(e, call->stack, call->tid);
-		if (san_shadow_release)
-			san_shadow_release(e);
+		san_shadow_release(e);
 		san_entry_free(e);
 		break;
 	case KDMA_POOL_DESTROY:

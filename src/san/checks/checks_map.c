@@ -109,8 +109,7 @@ SAN_HIDDEN struct san_entry *san_track(const struct san_call *call, const struct
 	e->tid = call->tid;
 	san_check_overlap(call, e);
 	san_table_insert(e);
-	if (san_shadow_map)
-		san_shadow_map(e);
+	san_shadow_map(e);
 	return e;
 }
 

@@ -146,8 +146,7 @@ SAN_HIDDEN bool san_release(const struct san_call *call, const struct san_unmap_
 	    san_once(reported, DMASAN_CHECK_UNCHECKED_MAP_ERROR))
 		san_report_unchecked(call, e, "unmap");
 	san_history_add(e, call->stack, call->tid);
-	if (san_shadow_release)
-		san_shadow_release(e);
+	san_shadow_release(e);
 	san_entry_free(e);
 	return true;
 }

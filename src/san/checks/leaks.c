@@ -61,8 +61,7 @@ static bool visit_add(struct san_entry *e, void *arg)
 static void drained(struct san_entry *e, void *arg)
 {
 	site_add(e);
-	if (san_shadow_release)
-		san_shadow_release(e);
+	san_shadow_release(e);
 	san_entry_free(e);
 }
 
