@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * Allocations: dma_alloc_* / dma_free_* (kernel §1.14: U3, U4, U5, U7 on free) and dma_pool
+ * Allocations: dma_alloc_* / dma_free_* (a free gets the unmap checks) and dma_pool
  * blocks, whose lifecycle and DMAPOOL_DEBUG findings libkdma reports as pool events. Pool blocks
  * are table entries of type pool, so leaks, kfree of a pool block and overlaps see them.
  */

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * mapping-leak (kernel L1, §1.15): what is still live when a device is destroyed (after its devres
+ * mapping-leak: what is still live when a device is destroyed (after its devres
  * were released, as the kernel's BUS_NOTIFY_UNBOUND_DRIVER) or at process exit. One report per
  * leak site (device + mapping stack) with the count, instead of the kernel's single "one of leaked
  * entries". A leaked handle whose map error was never checked is also unchecked-map-error.

@@ -35,7 +35,6 @@ struct dmasan_frame {
 /* Symbolise one PC (cached). */
 void dmasan_symbolize(uintptr_t pc, struct dmasan_frame *out);
 
-/* Additions (infra helper): */
 /* Values of struct dmasan_frame.internal: who a frame belongs to. Reports hide leading
  * SANITIZER frames and take the first USER frame for SUMMARY and SARIF. */
 enum dmasan_frame_kind {

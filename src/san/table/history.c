@@ -25,7 +25,7 @@ HIDDEN void san_history_add(const struct san_entry *e, dmasan_stack_id unmap_sta
 	atomic_fetch_add_explicit(&s->gen, 1, memory_order_acq_rel);
 	s->h = (struct san_hist){
 		.dev = e->dev, .handle = e->bus.start, .size = san_size(e), .phys = e->phys.start,
-		.map_seq = e->seq, .type = e->type, .dir = e->dir, .map_tid = e->tid,
+		.type = e->type, .dir = e->dir, .map_tid = e->tid,
 		.unmap_tid = unmap_tid, .map_stack = e->map_stack, .unmap_stack = unmap_stack,
 	};
 	atomic_fetch_add_explicit(&s->gen, 1, memory_order_release);
