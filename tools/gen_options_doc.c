@@ -89,7 +89,7 @@ static void dmasan_section(void)
 	     "that contain `:` such as PCI device names); `include=FILE` reads more options from a file "
 	     "(`include_if_exists=FILE` ignores a missing one; `%%p` and `%%b` in the path become the "
 	     "pid and the executable's name). Booleans take `0/1/true/false/yes/no/on/off`; sizes "
-	     "take `K`, `M`, `G` suffixes.\n\n"
+	     "take binary `K`, `M`, `G`, `T` suffixes (`4K` is 4096).\n\n"
 	     "Precedence, lowest first: the defaults below, the string returned by the program's "
 	     "`const char *dmasan_default_options(void)` (found in the executable's symbol table, so "
 	     "the executable must not be stripped, or exported with `-rdynamic`), then "
@@ -138,8 +138,12 @@ static void dmasan_section(void)
 static void kdma_section(void)
 {
 	emit("## KDMA_OPTIONS (libkdma)\n\n"
-	     "libkdma's platform switches, read once from `KDMA_OPTIONS` with the same syntax. "
-	     "They model kernel command-line and Kconfig choices (swiotlb=force, iommu.strict, ...).\n\n"
+	     "libkdma's platform switches, read once from `KDMA_OPTIONS` with the same syntax and the "
+	     "same parser (no `include=`). "
+	     "They model kernel command-line and Kconfig choices (swiotlb=force, iommu.strict, ...). "
+	     "libkdma never ends the program over its options: an unknown option prints a warning, "
+	     "a malformed value prints an error naming the option and its accepted values, and the "
+	     "option keeps its default.\n\n"
 	     "| option | default | type | description |\n|---|---|---|---|\n");
 #define KDMA_OPTION(type, name, def, desc) \
 	emit("| `%s` | ", #name); \

@@ -4,9 +4,9 @@
  *   checks_common.c   names, facts and related stacks shared by every report
  *   checks_area.c     where mapped memory lives: stack, read-only image, invalid, RAM vs MMIO
  *   checks_map.c      dma_map_single/page/phys/resource, dma_mapping_error, overlaps
- *   checks_unmap.c    unmap and free of one handle (U1-U8 of kernel-dma.md §1.8)
- *   checks_sync.c     dma_sync_single_* (S1-S5)
- *   checks_sg.c       map/unmap/sync of scatterlists (G1, G2, U6, S6)
+ *   checks_unmap.c    unmap and free of one handle
+ *   checks_sync.c     dma_sync_single_*
+ *   checks_sg.c       map/unmap/sync of scatterlists
  *   checks_alloc.c    dma_alloc_xxx, dma_free_xxx and dma_pool events
  *   checks_lifetime.c memory released while mapped, coherent memory freed wrongly
  *   leaks.c           mapping-leak at device destroy and at exit
@@ -61,13 +61,10 @@ bool san_is_allocation(int type);     /* coherent, noncoherent, noncontiguous, p
 bool san_check_direction(const struct san_call *call, int dir, const char *what);
 
 /* ---- checks_area.c ---- */
-void san_area_init(void);
-void san_area_thread_register(void); /* the calling thread's stack bounds */
 void san_area_unmapped(void);        /* munmap/mremap happened: forget cached mapped pages */
 /* Each reports its check and returns true when the range [p, p+len) is bad. */
 bool san_check_map_area(const struct san_call *call, const void *p, size_t len, int type);
 bool san_check_resource_ram(const struct san_call *call, phys_addr_t phys, size_t len);
-bool san_addr_on_stack(uintptr_t lo, uintptr_t hi, uintptr_t *stack_lo, uintptr_t *stack_hi);
 
 /* ---- checks_map.c ---- */
 void san_on_map(const struct san_call *call, enum kdma_map_type type, const void *cpu_addr,
@@ -87,7 +84,8 @@ void san_check_overlap(const struct san_call *call, const struct san_entry *e);
 void san_report_unchecked(const struct san_call *call, const struct san_entry *e, const char *use);
 
 /* ---- checks_unmap.c ---- */
-/* Release one handle: lookups, U1-U8, history. cpu_addr: for frees (U5), else NULL. */
+/* Release one handle: lookups, the unmap checks, history. cpu_addr: for frees (checked against
+ * the allocation's), else NULL. */
 struct san_unmap_ref {
 	dma_addr_t handle;
 	u64 size;

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * Allocations: dma_alloc_* / dma_free_* (kernel §1.14: U3, U4, U5, U7 on free) and dma_pool
+ * Allocations: dma_alloc_* / dma_free_* (a free gets the unmap checks) and dma_pool
  * blocks, whose lifecycle and DMAPOOL_DEBUG findings libkdma reports as pool events. Pool blocks
  * are table entries of type pool, so leaks, kfree of a pool block and overlaps see them.
  */
@@ -78,8 +78,7 @@ static void forget_block(struct san_entry *e, void *arg)
 
 	if (!m->count++)
 		m->first = *e;
-	if (san_shadow_release)
-		san_shadow_release(e);
+	san_shadow_release(e);
 	san_entry_free(e);
 }
 
@@ -120,8 +119,7 @@ SAN_HIDDEN void san_on_pool(const struct san_call *call, struct dma_pool *pool, 
 		if (!e)
 			break; /* libkdma found it valid; a block allocated before we attached */
 		san_history_add(e, call->stack, call->tid);
-		if (san_shadow_release)
-			san_shadow_release(e);
+		san_shadow_release(e);
 		san_entry_free(e);
 		break;
 	case KDMA_POOL_DESTROY:

@@ -2,7 +2,7 @@
 /*
  * dma_map_single/page/phys/resource (kernel debug_dma_map_single + debug_dma_map_phys),
  * dma_mapping_error(), and the overlap rule over whole ranges (the kernel tracks only the first
- * cache line of each mapping, §1.10).
+ * cache line of each mapping).
  */
 #include <linux/dma-mapping.h>
 
@@ -109,8 +109,7 @@ SAN_HIDDEN struct san_entry *san_track(const struct san_call *call, const struct
 	e->tid = call->tid;
 	san_check_overlap(call, e);
 	san_table_insert(e);
-	if (san_shadow_map)
-		san_shadow_map(e);
+	san_shadow_map(e);
 	return e;
 }
 
@@ -128,7 +127,7 @@ struct overlap_ctx {
 	bool hit;
 };
 
-/* Kernel M6 rule (§1.10), over the whole range: neither is TO_DEVICE, neither was mapped with
+/* The kernel's overlap rule, over the whole range: neither is TO_DEVICE, neither was mapped with
  * DMA_ATTR_SKIP_CPU_SYNC, and not both promise clean caches. */
 static bool overlap_conflicts(struct san_entry *old, void *arg)
 {

@@ -1,9 +1,8 @@
 // SPDX-License-Identifier: MIT
 /*
- * Scatterlists (kernel-dma.md §1.12): every input entry's memory is checked (stack, read-only,
- * invalid), each mapped output segment becomes one entry remembering the nents of the call and the
- * mapped count, and segments are checked against the device's max segment size (G1) and boundary
- * (G2). Unmap and sync find the mapped count from the first segment, as the kernel does; unlike
+ * Scatterlists: every input entry's memory is checked (stack, read-only, invalid), each mapped
+ * output segment becomes one entry remembering the nents of the call and the mapped count, and
+ * segments are checked against the device's max segment size and segment boundary. Unmap and sync find the mapped count from the first segment, as the kernel does; unlike
  * the kernel an unknown first segment gives one report, not a cascade.
  */
 #include <linux/dma-mapping.h>

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * dma_sync_single_* and each segment of dma_sync_sg_* (kernel check_sync, §1.13). The lookup is
+ * dma_sync_single_* and each segment of dma_sync_sg_* (the kernel's check_sync). The lookup is
  * a containing match in the device's bus index, so a sync of any sub-range finds its mapping; a
  * sync that starts inside a mapping and runs past its end is sync-out-of-range (dead code in the
  * kernel, live here). The entry remembers the stack of its last sync in each direction.
@@ -95,7 +95,7 @@ static void report_direction(const struct san_call *call, const struct san_entry
 	dmasan_report_str(&r, "mapped with", san_dir_name(e->dir));
 	dmasan_report_str(&r, "synced with", san_dir_name(dir));
 	dmasan_report_str(&r, "sync", for_cpu ? "for cpu" : "for device");
-	/* The kernel's second messages (S4/S5) when the mismatch also moves data the wrong way. */
+	/* The kernel's second messages when the mismatch also moves data the wrong way. */
 	if (for_cpu && e->dir != DMA_FROM_DEVICE && dir != DMA_TO_DEVICE)
 		dmasan_report_str(&r, "also", "device driver syncs device read-only DMA memory for cpu");
 	if (!for_cpu && e->dir != DMA_TO_DEVICE && dir != DMA_FROM_DEVICE)

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
  * Releasing one handle: dma_unmap_single/page/phys/resource, each segment of dma_unmap_sg, and
- * dma_free_* (kernel check_unmap, §1.8 U1-U8). Sharper than the kernel: a handle that was unmapped
+ * dma_free_* (the kernel's check_unmap). Sharper than the kernel: a handle that was unmapped
  * before is a double-unmap (with where it was mapped and first unmapped), not "not allocated";
  * single and page are distinct kinds. As in the kernel the entry is released whatever was wrong
  * with the call.
@@ -146,8 +146,7 @@ SAN_HIDDEN bool san_release(const struct san_call *call, const struct san_unmap_
 	    san_once(reported, DMASAN_CHECK_UNCHECKED_MAP_ERROR))
 		san_report_unchecked(call, e, "unmap");
 	san_history_add(e, call->stack, call->tid);
-	if (san_shadow_release)
-		san_shadow_release(e);
+	san_shadow_release(e);
 	san_entry_free(e);
 	return true;
 }

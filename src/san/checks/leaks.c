@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * mapping-leak (kernel L1, §1.15): what is still live when a device is destroyed (after its devres
+ * mapping-leak: what is still live when a device is destroyed (after its devres
  * were released, as the kernel's BUS_NOTIFY_UNBOUND_DRIVER) or at process exit. One report per
  * leak site (device + mapping stack) with the count, instead of the kernel's single "one of leaked
  * entries". A leaked handle whose map error was never checked is also unchecked-map-error.
@@ -61,8 +61,7 @@ static bool visit_add(struct san_entry *e, void *arg)
 static void drained(struct san_entry *e, void *arg)
 {
 	site_add(e);
-	if (san_shadow_release)
-		san_shadow_release(e);
+	san_shadow_release(e);
 	san_entry_free(e);
 }
 

@@ -1,10 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Attachment points for the ownership layer (group C, a later step). The table and the hooks call
- * these when they are defined; they are weak so the sanitizer links without that layer. Each
- * entry's `shadow` member is the layer's per-mapping state: it sets it in san_shadow_map and
- * releases it in san_shadow_release, which runs after the entry left every index and before the
- * entry is freed. Device accesses are found by (device, bus range) with san_table_visit_bus().
+ * The ownership layer (shadow.c), as the checks, the hooks and the dumps call it. Each entry's
+ * `shadow` member is the layer's per-mapping state: san_shadow_map sets it and
+ * san_shadow_release frees it, after the entry left every index and before the entry is freed.
+ * Device accesses are found by (device, bus range) with san_table_visit_bus().
  */
 #ifndef DMASAN_SAN_OWNERSHIP_HOOKS_H
 #define DMASAN_SAN_OWNERSHIP_HOOKS_H
@@ -12,25 +11,19 @@
 #include "common/kdma_hooks.h"
 #include "table/table.h"
 
-#define SAN_WEAK __attribute__((weak, visibility("hidden")))
-
 /* A new mapping or allocation, already in the table. */
-extern void san_shadow_map(struct san_entry *e) SAN_WEAK;
+void san_shadow_map(struct san_entry *e);
 /* The entry is leaving the table (unmap, free, device destroy). */
-extern void san_shadow_release(struct san_entry *e) SAN_WEAK;
+void san_shadow_release(struct san_entry *e);
 /* The sync hook, before (after=false) and after the copy. */
-extern void san_shadow_sync(struct device *dev, dma_addr_t handle, size_t size,
-			    enum dma_data_direction dir, bool for_cpu, bool after) SAN_WEAK;
-extern enum kdma_access_result san_shadow_device_access(struct device *dev, dma_addr_t addr,
-							phys_addr_t phys, void *buf, size_t len,
-							bool is_write, bool stale) SAN_WEAK;
-extern void san_shadow_iommu_fault(struct device *dev, dma_addr_t iova, bool is_write,
-				   const char *reason) SAN_WEAK;
-extern void san_shadow_bounce(struct device *dev, phys_addr_t orig, phys_addr_t tlb, size_t size,
-			      bool to_device) SAN_WEAK;
+void san_shadow_sync(struct device *dev, dma_addr_t handle, size_t size,
+		     enum dma_data_direction dir, bool for_cpu, bool after);
+enum kdma_access_result san_shadow_device_access(struct device *dev, dma_addr_t addr,
+						 phys_addr_t phys, void *buf, size_t len,
+						 bool is_write, bool stale);
 /* Mapping-table dumps: e's owner ranges as "cpu 0-127, device 128-2047" (byte offsets, by
  * cache line) into buf; returns the length, 0 when ownership is not tracked. Callable from a
  * table visitor (takes no lock, allocates nothing). */
-extern size_t san_shadow_describe(const struct san_entry *e, char *buf, size_t len) SAN_WEAK;
+size_t san_shadow_describe(const struct san_entry *e, char *buf, size_t len);
 
 #endif

@@ -4,9 +4,9 @@
  * streaming mapping, and the group C checks at the transitions and at device accesses.
  * See docs/ownership.md for the model.
  *
- * A mapping is a list of pieces, each physically contiguous on the CPU side (one for single and
- * page mappings, one per entry for sg lists). Per piece and per line of the line size: owner
- * (CPU/device) and whether the device wrote it since the last hand-over. What the CPU view must
+ * A mapping's CPU memory is one physically contiguous piece (a scatterlist has one table entry
+ * per segment). Per line of the line size: owner (CPU/device) and whether the device wrote it
+ * since the last hand-over. What the CPU view must
  * hold while the device owns a line is known exactly: the poison pattern for receive mappings,
  * or a snapshot (kept up to date with the device's own writes) otherwise; any other byte there
  * at take-back is a CPU store into a device-owned line.
@@ -63,8 +63,7 @@ struct san_shadow {
 	size_t line;
 	dmasan_stack_id map_stack, handover_stack;
 	u32 handover_tid;
-	unsigned int npieces;
-	struct shadow_piece pieces[];
+	struct shadow_piece piece;
 };
 
 static atomic_size_t shadow_total_bytes;
@@ -103,19 +102,15 @@ static void shadow_free_mem(void *p, size_t n)
 
 static void shadow_destroy(struct san_shadow *s)
 {
-	unsigned int i;
+	struct shadow_piece *p = &s->piece;
 
-	for (i = 0; i < s->npieces; i++) {
-		struct shadow_piece *p = &s->pieces[i];
-
-		shadow_free_mem(p->state, p->nlines);
-		shadow_free_mem(p->devview, p->len);
-		shadow_free_mem(p->snap, p->len);
-		shadow_free_mem(p->edges, p->head_len + p->tail_len);
-		cpu_access_untrack(p->track);
-	}
+	shadow_free_mem(p->state, p->nlines);
+	shadow_free_mem(p->devview, p->len);
+	shadow_free_mem(p->snap, p->len);
+	shadow_free_mem(p->edges, p->head_len + p->tail_len);
+	cpu_access_untrack(p->track);
 	pthread_mutex_destroy(&s->lock);
-	shadow_free_mem(s, sizeof(*s) + s->npieces * sizeof(s->pieces[0]));
+	shadow_free_mem(s, sizeof(*s));
 }
 
 static void shadow_get(struct san_shadow *s)
@@ -284,7 +279,7 @@ static struct san_shadow *shadow_create(struct san_entry *e)
 
 	if (!shadow_applies(e) || !cpu || !len || line < 8 || (line & (line - 1)))
 		return NULL;
-	s = shadow_zalloc(sizeof(*s) + sizeof(s->pieces[0]));
+	s = shadow_zalloc(sizeof(*s));
 	if (!s)
 		return NULL;
 	pthread_mutex_init(&s->lock, NULL);
@@ -300,13 +295,12 @@ static struct san_shadow *shadow_create(struct san_entry *e)
 	s->line = line;
 	s->map_stack = s->handover_stack = e->map_stack;
 	s->handover_tid = e->tid;
-	s->npieces = 1;
-	if (!piece_init(s, &s->pieces[0], bus, cpu, len)) {
+	if (!piece_init(s, &s->piece, bus, cpu, len)) {
 		shadow_destroy(s);
 		return NULL;
 	}
 	cpu_access_quiet_begin();
-	piece_to_device(s, &s->pieces[0], 0, s->pieces[0].nlines, true);
+	piece_to_device(s, &s->piece, 0, s->piece.nlines, true);
 	cpu_access_quiet_end();
 	return s;
 }
@@ -323,8 +317,8 @@ void san_shadow_map(struct san_entry *e)
 		return;
 	__atomic_store_n(&e->shadow, s, __ATOMIC_RELEASE);
 	/* warn about shared lines after the state is set up: no lock is held here */
-	if (s->edges && s->pieces[0].head_len + s->pieces[0].tail_len)
-		report_unaligned(e->dev, e, &s->pieces[0], s->line);
+	if (s->edges && s->piece.head_len + s->piece.tail_len)
+		report_unaligned(e->dev, e, &s->piece, s->line);
 }
 
 /* --------------------------------------------------------------- take-back ---- */
@@ -523,17 +517,13 @@ static void takeback(struct san_shadow *s, uintptr_t lo, uintptr_t hi, bool chec
 		     bool copy_back, const char *when)
 {
 	struct takeback_findings f;
-	unsigned int i;
+	struct shadow_piece *p = &s->piece;
+	size_t l0, l1;
 
 	memset(&f, 0, sizeof(f));
 	pthread_mutex_lock(&s->lock);
 	cpu_access_quiet_begin();
-	for (i = 0; i < s->npieces; i++) {
-		struct shadow_piece *p = &s->pieces[i];
-		size_t l0, l1;
-
-		if (!piece_lines(s, p, lo, hi, &l0, &l1))
-			continue;
+	if (piece_lines(s, p, lo, hi, &l0, &l1)) {
 		if (check) {
 			/* receive lines under a trapping backend: stores were reported at the access */
 			if (!(p->track && cpu_access_traps_writes())) {
@@ -553,19 +543,15 @@ static void takeback(struct san_shadow *s, uintptr_t lo, uintptr_t hi, bool chec
 
 static void handover(struct san_shadow *s, uintptr_t lo, uintptr_t hi, dmasan_stack_id stack)
 {
-	unsigned int i;
+	struct shadow_piece *p = &s->piece;
+	size_t l0, l1;
 
 	pthread_mutex_lock(&s->lock);
 	s->handover_stack = stack ? stack : dmasan_stack_capture(2);
 	s->handover_tid = dmasan_thread_id();
 	cpu_access_quiet_begin();
-	for (i = 0; i < s->npieces; i++) {
-		struct shadow_piece *p = &s->pieces[i];
-		size_t l0, l1;
-
-		if (piece_lines(s, p, lo, hi, &l0, &l1))
-			piece_to_device(s, p, l0, l1, false);
-	}
+	if (piece_lines(s, p, lo, hi, &l0, &l1))
+		piece_to_device(s, p, l0, l1, false);
 	cpu_access_quiet_end();
 	pthread_mutex_unlock(&s->lock);
 }
@@ -592,22 +578,17 @@ static bool find_shadow(struct san_entry *e, void *arg)
 	return true;
 }
 
-/* The CPU range a bus range of s covers (pieces with known bus addresses). */
+/* The CPU range a bus range of s covers (when the piece's bus address is known). */
 static bool bus_to_cpu(const struct san_shadow *s, dma_addr_t addr, size_t size, uintptr_t *lo,
 		       uintptr_t *hi)
 {
-	unsigned int i;
+	const struct shadow_piece *p = &s->piece;
 
-	for (i = 0; i < s->npieces; i++) {
-		const struct shadow_piece *p = &s->pieces[i];
-
-		if (p->bus == DMA_MAPPING_ERROR || addr < p->bus || addr >= p->bus + p->len)
-			continue;
-		*lo = p->cpu + (addr - p->bus);
-		*hi = *lo + (size < p->len - (addr - p->bus) ? size : p->len - (addr - p->bus));
-		return true;
-	}
-	return false;
+	if (p->bus == DMA_MAPPING_ERROR || addr < p->bus || addr >= p->bus + p->len)
+		return false;
+	*lo = p->cpu + (addr - p->bus);
+	*hi = *lo + (size < p->len - (addr - p->bus) ? size : p->len - (addr - p->bus));
+	return true;
 }
 
 static void sync_cpu_range(struct san_shadow *s, uintptr_t lo, uintptr_t hi, bool for_cpu,
@@ -647,7 +628,7 @@ void san_shadow_release(struct san_entry *e)
 	if (!s)
 		return;
 	/* the whole mapping comes back to the CPU (unmap, or the driver's unbind) */
-	takeback(s, s->pieces[0].cpu, s->pieces[0].cpu + s->pieces[0].len, true, true, true,
+	takeback(s, s->piece.cpu, s->piece.cpu + s->piece.len, true, true, true,
 		 "dma_unmap");
 	shadow_put(s);
 }
@@ -718,19 +699,15 @@ static void report_unmapped(struct device *dev, dma_addr_t addr, size_t len, boo
 static struct shadow_piece *access_piece(struct san_shadow *s, dma_addr_t addr, phys_addr_t phys,
 					 uintptr_t *cpu)
 {
-	unsigned int i;
+	struct shadow_piece *p = &s->piece;
 
-	for (i = 0; i < s->npieces; i++) {
-		struct shadow_piece *p = &s->pieces[i];
-
-		if (!s->bounced && phys >= p->cpu && phys < p->cpu + p->len) {
-			*cpu = phys;
-			return p;
-		}
-		if (p->bus != DMA_MAPPING_ERROR && addr >= p->bus && addr < p->bus + p->len) {
-			*cpu = p->cpu + (addr - p->bus);
-			return p;
-		}
+	if (!s->bounced && phys >= p->cpu && phys < p->cpu + p->len) {
+		*cpu = phys;
+		return p;
+	}
+	if (p->bus != DMA_MAPPING_ERROR && addr >= p->bus && addr < p->bus + p->len) {
+		*cpu = p->cpu + (addr - p->bus);
+		return p;
 	}
 	return NULL;
 }
@@ -877,36 +854,32 @@ enum kdma_access_result san_shadow_device_access(struct device *dev, dma_addr_t 
 size_t san_shadow_describe(const struct san_entry *e, char *buf, size_t len)
 {
 	const struct san_shadow *s = __atomic_load_n(&e->shadow, __ATOMIC_ACQUIRE);
-	size_t n = 0, base = 0, run_lo = 0, run_hi = 0;
+	size_t n = 0, run_lo = 0, run_hi = 0;
 	int run_dev = -1, k;
 
 	if (!len)
 		return 0;
 	buf[0] = '\0';
-	for (unsigned int i = 0; s && i < s->npieces; i++) {
-		const struct shadow_piece *p = &s->pieces[i];
+	for (size_t l = 0; s && l < s->piece.nlines; l++) {
+		const struct shadow_piece *p = &s->piece;
+		uintptr_t lo, hi;
+		int dev = __atomic_load_n(&p->state[l], __ATOMIC_RELAXED) & LS_DEV;
 
-		for (size_t l = 0; l < p->nlines; l++) {
-			uintptr_t lo, hi;
-			int dev = __atomic_load_n(&p->state[l], __ATOMIC_RELAXED) & LS_DEV;
-
-			lines_span(s, p, l, l + 1, &lo, &hi);
-			lo = lo - p->cpu + base;
-			hi = hi - p->cpu + base;
-			if (dev == run_dev) {
-				run_hi = hi;
-				continue;
-			}
-			if (run_dev >= 0 && n < len) {
-				k = snprintf(buf + n, len - n, "%s%s %zu-%zu", n ? ", " : "",
-					     run_dev ? "device" : "cpu", run_lo, run_hi - 1);
-				n += k > 0 ? (size_t)k : 0;
-			}
-			run_dev = dev;
-			run_lo = lo;
+		lines_span(s, p, l, l + 1, &lo, &hi);
+		lo -= p->cpu;
+		hi -= p->cpu;
+		if (dev == run_dev) {
 			run_hi = hi;
+			continue;
 		}
-		base += p->len;
+		if (run_dev >= 0 && n < len) {
+			k = snprintf(buf + n, len - n, "%s%s %zu-%zu", n ? ", " : "",
+				     run_dev ? "device" : "cpu", run_lo, run_hi - 1);
+			n += k > 0 ? (size_t)k : 0;
+		}
+		run_dev = dev;
+		run_lo = lo;
+		run_hi = hi;
 	}
 	if (run_dev >= 0 && n < len) {
 		k = snprintf(buf + n, len - n, "%s%s %zu-%zu", n ? ", " : "",

@@ -121,8 +121,7 @@ static bool collect_one(struct san_entry *e, void *arg)
 	copy_name(r->name, dev_name(e->dev));
 	copy_name(r->driver, dev_driver_string(e->dev));
 	r->owners[0] = '\0';
-	if (san_shadow_describe)
-		san_shadow_describe(e, r->owners, sizeof(r->owners));
+	san_shadow_describe(e, r->owners, sizeof(r->owners));
 	return false;
 }
 

@@ -87,19 +87,15 @@ void dmasan_report_counts(unsigned long *errors, unsigned long *warnings, unsign
 /* Start-up: options, log files, suppressions. Idempotent and thread-safe; the constructor calls
  * it, and so may the first hook. */
 void dmasan_runtime_init(void);
-/* Callbacks the checks register. exit: run once at process exit before the summary is written
- * (the leak check belongs there; it should honour detect_leaks). leak: dmasan_check_leaks(), and
- * at exit when no exit callback is set and detect_leaks=1. dump: dmasan_dump_mappings(),
- * dump_at_exit, dump_on_error and dump_signal (device_filter may be NULL: all devices). */
-void dmasan_set_exit_callback(void (*fn)(void));
+/* The leak check: dmasan_check_leaks(), and at exit before the summary when detect_leaks=1. */
 void dmasan_set_leak_callback(void (*fn)(void));
-void dmasan_set_dump_callback(void (*fn)(const char *device_filter));
 /* Unique findings (after deduplication) so far, and how many were printed in full. */
 void dmasan_report_unique(unsigned long *unique, unsigned long *printed);
 
-/* Additions (dump helper). Why a dump runs (the "reason" of its JSON record). A dump callback
- * set with dmasan_set_dump_reason_callback is used instead of the plain one; dev is the reported
- * device for DMASAN_DUMP_ERROR (the dump shows only it), else NULL. */
+/* Why a dump runs (the "reason" of its JSON record). The dump callback serves
+ * dmasan_dump_mappings(), dump_at_exit, dump_on_error and dump_signal; device_filter may be NULL
+ * (all devices); dev is the reported device for DMASAN_DUMP_ERROR (the dump shows only it), else
+ * NULL. */
 enum dmasan_dump_reason { DMASAN_DUMP_REQUEST, DMASAN_DUMP_SIGNAL, DMASAN_DUMP_EXIT, DMASAN_DUMP_ERROR };
 void dmasan_set_dump_reason_callback(void (*fn)(const char *device_filter, const struct device *dev,
 						enum dmasan_dump_reason why));

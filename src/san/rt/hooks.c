@@ -15,6 +15,7 @@
 #include "rt/guard.h"
 #include "rt/options.h"
 #include "ownership/ownership_hooks.h"
+#include "stacks/threads.h"
 
 __thread int san_guard __attribute__((tls_model("initial-exec"), visibility("hidden")));
 
@@ -23,7 +24,7 @@ __thread uintptr_t san_reported_hi __attribute__((tls_model("initial-exec"), vis
 
 static inline struct san_call call_here(struct device *dev, bool with_stack)
 {
-	san_area_thread_register();
+	san_thread_register();
 	return (struct san_call){ dev, with_stack ? dmasan_stack_capture(0) : 0,
 				  dmasan_thread_id() };
 }
@@ -100,8 +101,7 @@ static void h_sync(struct device *dev, dma_addr_t handle, size_t size,
 		if (san_check_direction(&c, dir, for_cpu ? "sync for cpu" : "sync for device"))
 			san_on_sync(&c, handle, size, dir, for_cpu, 0, &reported);
 	}
-	if (san_shadow_sync)
-		san_shadow_sync(dev, handle, size, dir, for_cpu, after);
+	san_shadow_sync(dev, handle, size, dir, for_cpu, after);
 	san_leave();
 }
 
@@ -170,7 +170,7 @@ static enum kdma_access_result h_device_access(struct device *dev, dma_addr_t ad
 
 	if (!san_enter())
 		return res;
-	san_area_thread_register();
+	san_thread_register();
 	/* The device was handed a handle nobody checked with dma_mapping_error(). */
 	san_table_visit_bus(dev, addr, addr + 1, access_mark_unchecked, &f);
 	if (f.report) {
@@ -178,29 +178,9 @@ static enum kdma_access_result h_device_access(struct device *dev, dma_addr_t ad
 
 		san_report_unchecked(&c, &f.copy, is_write ? "device write" : "device read");
 	}
-	if (san_shadow_device_access)
-		res = san_shadow_device_access(dev, addr, phys, buf, len, is_write, stale);
+	res = san_shadow_device_access(dev, addr, phys, buf, len, is_write, stale);
 	san_leave();
 	return res;
-}
-
-static void h_iommu_fault(struct device *dev, dma_addr_t iova, bool is_write, const char *reason)
-{
-	if (!san_enter())
-		return;
-	if (san_shadow_iommu_fault)
-		san_shadow_iommu_fault(dev, iova, is_write, reason);
-	san_leave();
-}
-
-static void h_bounce(struct device *dev, phys_addr_t orig, phys_addr_t tlb, size_t size,
-		     bool to_device)
-{
-	if (!san_enter())
-		return;
-	if (san_shadow_bounce)
-		san_shadow_bounce(dev, orig, tlb, size, to_device);
-	san_leave();
 }
 
 static void h_pool(struct dma_pool *pool, struct device *dev, const char *pool_name,
@@ -260,8 +240,6 @@ static const struct kdma_hooks san_hooks = {
 	.alloc = h_alloc,
 	.free = h_free,
 	.device_access = h_device_access,
-	.iommu_fault = h_iommu_fault,
-	.bounce = h_bounce,
 	.pool = h_pool,
 	.mem_free = h_mem_free,
 	.device_create = h_device_create,
@@ -269,16 +247,9 @@ static const struct kdma_hooks san_hooks = {
 	.kmalloc_page_private = h_kmalloc_page_private,
 };
 
-static void san_exit(void)
-{
-	if (dmasan_opts.detect_leaks)
-		san_leaks_at_exit();
-}
-
 static void san_init(void)
 {
-	san_area_init();
-	dmasan_set_exit_callback(san_exit);
+	san_threads_init();
 	dmasan_set_leak_callback(san_leaks_at_exit);
 }
 

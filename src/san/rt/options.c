@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * DMASAN_OPTIONS: compiler-rt's flag syntax (name=value separated by ':' ',' or whitespace, values
- * quoted with ' or ", include=FILE), mimalloc's value words (yes/on, K/M/G sizes). Everything is
- * generated from options.inc. Parsed once at start-up; strings are kept in a static pool, so the
- * options never point into malloc'ed memory.
+ * DMASAN_OPTIONS: the table (options.inc) handed to the shared parser (src/common/options_parse.h
+ * has the syntax), plus what only the sanitizer has: include=FILE, disable=id,... and
+ * check_<id>=. Parsed once at start-up; strings are kept in a static pool, so the options never
+ * point into malloc'ed memory. Unknown options warn; malformed ones end the process (status 1).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -14,6 +14,7 @@
 #include <string.h>
 #include <strings.h>
 #include <unistd.h>
+#include "common/options_parse.h"
 #include "report/log.h"
 #include "rt/options.h"
 #include "rt/runtime.h"
@@ -28,15 +29,7 @@ extern const char *dmasan_default_options(void) __attribute__((weak));
 #define DMASAN_OPT_DEF_str(d) d
 #define DMASAN_OPT_DEF_choice(d) 0
 
-enum opt_type { OPT_bool, OPT_int, OPT_u64, OPT_str, OPT_choice };
-
-static const struct opt_desc {
-	const char *name;
-	enum opt_type type;
-	const char *choices; /* choice: "a|b|c" */
-	const char *desc;
-	size_t offset;
-} opt_table[] = {
+static const struct opt_desc opt_table[] = {
 #define DMASAN_OPT_CHOICES_bool(d) NULL
 #define DMASAN_OPT_CHOICES_int(d) NULL
 #define DMASAN_OPT_CHOICES_u64(d) NULL
@@ -49,7 +42,6 @@ static const struct opt_desc {
 };
 
 #define N_OPTS (sizeof(opt_table) / sizeof(opt_table[0]))
-#define MAX_VALUE 4096
 #define MAX_INCLUDE (32 << 10)
 #define MAX_INCLUDE_DEPTH 8
 
@@ -61,7 +53,7 @@ static const char *given_options = "";
 static _Noreturn void opt_fatal(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static _Noreturn void opt_fatal(const char *fmt, ...)
 {
-	char storage[1024];
+	char storage[OPT_MAX_MESSAGE + 64];
 	struct dmasan_buf b = DMASAN_BUF_INIT(2, storage);
 	va_list ap;
 
@@ -96,88 +88,41 @@ void dmasan_options_defaults(struct dmasan_options *o)
 		o->check[i] = true;
 }
 
-struct parser {
-	struct dmasan_options *o;
-	const char *source; /* "DMASAN_OPTIONS", "dmasan_default_options()", a file name */
-	int depth;
-	int unknown;
-};
-
-static void parse_string(struct parser *p, const char *s);
-
-static bool is_sep(char c)
+/* A malformed option ends the process with status 1; an unknown one is a warning. */
+static void opt_error(struct opt_parser *p, enum opt_error kind, const struct opt_desc *d,
+		      const char *msg)
 {
-	return c == ' ' || c == ',' || c == ':' || c == '\n' || c == '\t' || c == '\r';
-}
-
-static bool parse_bool(const char *v, bool *out)
-{
-	static const char *const yes[] = { "1", "true", "yes", "on" };
-	static const char *const no[] = { "0", "false", "no", "off" };
-
-	for (unsigned int i = 0; i < 4; i++) {
-		if (!strcasecmp(v, yes[i]))
-			return *out = true;
-		if (!strcasecmp(v, no[i])) {
-			*out = false;
-			return true;
-		}
+	if (kind == OPT_ERR_UNKNOWN) {
+		dmasan_err_printf("WARNING: DMASanitizer: %s\n", msg);
+		return;
 	}
-	return false;
+	opt_fatal("%s", msg);
 }
 
-static bool parse_int(const char *v, int *out)
+static const char *pool_str(struct opt_parser *p, const char *s)
 {
-	char *end;
-	long n;
-
-	errno = 0;
-	n = strtol(v, &end, 0);
-	if (!*v || *end || errno || n < INT_MIN || n > INT_MAX)
-		return false;
-	*out = (int)n;
-	return true;
+	return save_str(s, strlen(s));
 }
 
-static bool parse_u64(const char *v, uint64_t *out)
+static bool special_option(struct opt_parser *p, const char *name, const char *v);
+
+static const char *const list_options[] = { "disable", NULL };
+
+static void parser_init(struct opt_parser *p, struct dmasan_options *o, const char *source,
+			int depth)
 {
-	char *end;
-	uint64_t n;
-	unsigned int shift = 0;
-
-	if (!*v || *v == '-')
-		return false;
-	errno = 0;
-	n = strtoull(v, &end, 0);
-	if (errno || end == v)
-		return false;
-	switch (*end) {
-	case 'k': case 'K': shift = 10; end++; break;
-	case 'm': case 'M': shift = 20; end++; break;
-	case 'g': case 'G': shift = 30; end++; break;
-	}
-	if (shift && (!strcasecmp(end, "ib") || !strcasecmp(end, "b")))
-		end += strlen(end);
-	if (*end || (shift && n > (UINT64_MAX >> shift)))
-		return false;
-	*out = n << shift;
-	return true;
-}
-
-/* Index of word v in "a|b|c", or -1. */
-static int parse_choice(const char *choices, const char *v)
-{
-	int idx = 0;
-	size_t n = strlen(v);
-
-	for (const char *c = choices; *c; idx++) {
-		size_t len = strcspn(c, "|");
-
-		if (len == n && !strncasecmp(c, v, n))
-			return idx;
-		c += len + (c[len] == '|');
-	}
-	return -1;
+	*p = (struct opt_parser){
+		.source = source,
+		.table = opt_table,
+		.count = N_OPTS,
+		.opts = o,
+		.extra_names = "disable, check_<check id>, include, include_if_exists",
+		.list_options = list_options,
+		.special = special_option,
+		.save_str = pool_str,
+		.error = opt_error,
+		.ctx = (void *)(intptr_t)depth, /* include= nesting */
+	};
 }
 
 /* Check index for an id written with '-' or '_', or -1. */
@@ -196,21 +141,19 @@ static int check_by_name(const char *name)
 	return -1;
 }
 
-static _Noreturn void unknown_check(struct parser *p, const char *opt, const char *id)
+static void unknown_check(struct opt_parser *p, const char *opt, const char *id)
 {
-	char storage[2048];
-	struct dmasan_buf b = DMASAN_BUF_INIT(2, storage);
+	char msg[OPT_MAX_MESSAGE];
+	size_t len = (size_t)snprintf(msg, sizeof(msg), "%s: %s: unknown check id '%s'; valid ids: ",
+				      p->source, opt, id);
 
-	dmasan_buf_printf(&b, "==%d==ERROR: DMASanitizer: unknown check id '%s' in %s=... in %s; valid ids:",
-			  (int)getpid(), id, opt, p->source);
-	for (int i = 0; i < DMASAN_CHECK__COUNT; i++)
-		dmasan_buf_printf(&b, " %s", dmasan_checks[i].id);
-	dmasan_buf_putc(&b, '\n');
-	dmasan_buf_flush(&b);
-	_exit(1);
+	for (int i = 0; i < DMASAN_CHECK__COUNT && len < sizeof(msg); i++)
+		len += (size_t)snprintf(msg + len, sizeof(msg) - len, "%s%s", i ? ", " : "",
+					dmasan_checks[i].id);
+	p->error(p, OPT_ERR_VALUE, NULL, msg);
 }
 
-static void set_disable(struct parser *p, const char *v)
+static void set_disable(struct opt_parser *p, const char *v)
 {
 	char id[128];
 
@@ -226,7 +169,8 @@ static void set_disable(struct parser *p, const char *v)
 
 			if (c < 0)
 				unknown_check(p, "disable", id);
-			p->o->check[c] = false;
+			else
+				((struct dmasan_options *)p->opts)->check[c] = false;
 		}
 		v += n + (v[n] != 0);
 	}
@@ -267,183 +211,92 @@ static void expand_path(const char *in, char *out, size_t cap)
 	out[len] = 0;
 }
 
-static void include_file(struct parser *p, const char *v, bool must_exist)
+static void include_file(struct opt_parser *p, const char *v, bool must_exist)
 {
 	static char contents[MAX_INCLUDE_DEPTH][MAX_INCLUDE + 1];
+	int depth = (int)(intptr_t)p->ctx;
 	char path[PATH_MAX];
-	struct parser sub = *p;
+	struct opt_parser sub;
 	ssize_t n, total = 0;
 	int fd;
 
-	if (p->depth >= MAX_INCLUDE_DEPTH)
-		opt_fatal("include=%s in %s: includes nested deeper than %d", v, p->source,
+	if (depth >= MAX_INCLUDE_DEPTH)
+		opt_fatal("%s: include=%s: includes nested deeper than %d", p->source, v,
 			  MAX_INCLUDE_DEPTH);
 	expand_path(v, path, sizeof(path));
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
 		if (!must_exist)
 			return;
-		opt_fatal("include=%s in %s: cannot open %s: %s", v, p->source, path, strerror(errno));
+		opt_fatal("%s: include=%s: cannot open %s: %s", p->source, v, path, strerror(errno));
 	}
-	char *buf = contents[p->depth];
+	char *buf = contents[depth];
 
 	while ((n = read(fd, buf + total, MAX_INCLUDE - total)) > 0)
 		total += n;
 	close(fd);
 	if (n < 0)
-		opt_fatal("include=%s in %s: cannot read %s: %s", v, p->source, path, strerror(errno));
+		opt_fatal("%s: include=%s: cannot read %s: %s", p->source, v, path, strerror(errno));
 	if (total == MAX_INCLUDE)
-		opt_fatal("include=%s in %s: %s is larger than %d bytes", v, p->source, path,
+		opt_fatal("%s: include=%s: %s is larger than %d bytes", p->source, v, path,
 			  MAX_INCLUDE);
 	buf[total] = 0;
-	sub.source = save_str(path, strlen(path));
-	sub.depth = p->depth + 1;
-	sub.unknown = 0;
-	parse_string(&sub, buf);
+	parser_init(&sub, p->opts, save_str(path, strlen(path)), depth + 1);
+	opt_parse_string(&sub, buf);
 	p->unknown += sub.unknown;
 }
 
-static _Noreturn void bad_value(struct parser *p, const char *name, const char *v, const char *expected)
+/* include=, disable= and check_<id>=: the options the table cannot hold. */
+static bool special_option(struct opt_parser *p, const char *name, const char *v)
 {
-	opt_fatal("invalid value '%s' for option %s in %s: expected %s", v, name, p->source, expected);
-}
-
-static void set_option(struct parser *p, const char *name, const char *v)
-{
-	char *field;
+	bool on;
 	int c;
 
 	if (!strcmp(name, "include") || !strcmp(name, "include_if_exists")) {
 		include_file(p, v, name[7] == 0);
-		return;
+		return true;
 	}
 	if (!strcmp(name, "disable")) {
 		set_disable(p, v);
-		return;
+		return true;
 	}
-	if (!strncmp(name, "check_", 6) && (c = check_by_name(name + 6)) >= 0) {
-		if (!parse_bool(v, &p->o->check[c]))
-			bad_value(p, name, v, "0|1|true|false|yes|no|on|off");
-		return;
-	}
-	for (size_t i = 0; i < N_OPTS; i++) {
-		const struct opt_desc *d = &opt_table[i];
-
-		if (strcmp(d->name, name))
-			continue;
-		field = (char *)p->o + d->offset;
-		switch (d->type) {
-		case OPT_bool:
-			if (!parse_bool(v, (bool *)field))
-				bad_value(p, name, v, "0|1|true|false|yes|no|on|off");
-			break;
-		case OPT_int:
-			if (!parse_int(v, (int *)field))
-				bad_value(p, name, v, "an integer");
-			break;
-		case OPT_u64:
-			if (!parse_u64(v, (uint64_t *)field))
-				bad_value(p, name, v, "an unsigned number (K, M, G suffixes allowed)");
-			break;
-		case OPT_str:
-			*(const char **)field = save_str(v, strlen(v));
-			break;
-		case OPT_choice:
-			if ((c = parse_choice(d->choices, v)) < 0)
-				bad_value(p, name, v, d->choices);
-			*(int *)field = c;
-			break;
-		}
-		return;
-	}
-	p->unknown++;
-	dmasan_err_printf("WARNING: DMASanitizer: unknown option '%s' in %s (ignored; help=1 lists the options)\n",
-			  name, p->source);
-}
-
-static void parse_string(struct parser *p, const char *s)
-{
-	char name[128], value[MAX_VALUE];
-
-	for (;;) {
-		const char *start;
-		size_t n;
-
-		while (is_sep(*s))
-			s++;
-		if (!*s)
-			return;
-		start = s;
-		while (*s && *s != '=' && !is_sep(*s))
-			s++;
-		n = s - start;
-		if (*s != '=')
-			opt_fatal("expected '=' after '%.*s' in %s", (int)n, start, p->source);
-		if (n >= sizeof(name))
-			opt_fatal("option name '%.40s...' too long in %s", start, p->source);
-		memcpy(name, start, n);
-		name[n] = 0;
-		s++;
-		if (*s == '"' || *s == '\'') {
-			char q = *s++;
-
-			start = s;
-			while (*s && *s != q)
-				s++;
-			if (!*s)
-				opt_fatal("unterminated %c quote in the value of %s in %s", q, name,
-					  p->source);
-			n = s++ - start;
-		} else {
-			/* disable=a,b: the comma separates ids, not options */
-			bool list = !strcmp(name, "disable");
-
-			start = s;
-			while (*s && (!is_sep(*s) || (list && *s == ',')))
-				s++;
-			n = s - start;
-		}
-		if (n >= sizeof(value))
-			opt_fatal("value of %s longer than %d bytes in %s", name, MAX_VALUE - 1,
-				  p->source);
-		memcpy(value, start, n);
-		value[n] = 0;
-		set_option(p, name, value);
-	}
+	if (strncmp(name, "check_", 6) || (c = check_by_name(name + 6)) < 0)
+		return false;
+	if (opt_parse_bool(v, &on))
+		((struct dmasan_options *)p->opts)->check[c] = on;
+	else
+		opt_bad_value(p, NULL, name, OPT_bool, NULL, v);
+	return true;
 }
 
 /* Ranges the table's types cannot express. */
-static void validate(const struct parser *p)
+static void validate(const struct dmasan_options *o, const char *src)
 {
-	const struct dmasan_options *o = p->o;
-
 	if (o->stack_depth < 1 || o->stack_depth > DMASAN_MAX_FRAMES)
-		opt_fatal("invalid value '%d' for option stack_depth in %s: expected 1..%d",
-			  o->stack_depth, p->source, DMASAN_MAX_FRAMES);
+		opt_fatal("%s: stack_depth: '%d' is not in 1..%d", src, o->stack_depth,
+			  DMASAN_MAX_FRAMES);
 	if (o->line_size < 8 || o->line_size > 4096 || (o->line_size & (o->line_size - 1)))
-		opt_fatal("invalid value '%" PRIu64 "' for option line_size in %s: expected a power of two from 8 to 4096",
-			  o->line_size, p->source);
+		opt_fatal("%s: line_size: '%" PRIu64 "' is not a power of two from 8 to 4096", src,
+			  o->line_size);
 	if (o->exitcode < 0 || o->exitcode > 255)
-		opt_fatal("invalid value '%d' for option exitcode in %s: expected 0..255", o->exitcode,
-			  p->source);
+		opt_fatal("%s: exitcode: '%d' is not in 0..255", src, o->exitcode);
 	if (o->max_reports < 0)
-		opt_fatal("invalid value '%d' for option max_reports in %s: expected 0 (unlimited) or more",
-			  o->max_reports, p->source);
+		opt_fatal("%s: max_reports: '%d' is not 0 (unlimited) or more", src, o->max_reports);
 	if (o->dump_signal < 0 || o->dump_signal > 64)
-		opt_fatal("invalid value '%d' for option dump_signal in %s: expected 0 (off) or a signal number",
-			  o->dump_signal, p->source);
+		opt_fatal("%s: dump_signal: '%d' is not 0 (off) or a signal number (1..64)", src,
+			  o->dump_signal);
 	if (o->dedup_token_length < 0 || o->dedup_token_length > DMASAN_MAX_FRAMES)
-		opt_fatal("invalid value '%d' for option dedup_token_length in %s: expected 0..%d",
-			  o->dedup_token_length, p->source, DMASAN_MAX_FRAMES);
+		opt_fatal("%s: dedup_token_length: '%d' is not in 0..%d", src,
+			  o->dedup_token_length, DMASAN_MAX_FRAMES);
 }
 
 int dmasan_options_parse(struct dmasan_options *o, const char *str, const char *source)
 {
-	struct parser p = { o, source ? source : "DMASAN_OPTIONS", 0, 0 };
+	struct opt_parser p;
 
-	if (str)
-		parse_string(&p, str);
-	validate(&p);
+	parser_init(&p, o, source ? source : "DMASAN_OPTIONS", 0);
+	opt_parse_string(&p, str);
+	validate(o, p.source);
 	return p.unknown;
 }
 
@@ -454,33 +307,10 @@ void dmasan_options_print_help(const struct dmasan_options *o, int fd)
 
 	dmasan_buf_puts(&b, "Available DMASAN_OPTIONS (name=value, separated by ':'):\n");
 	for (size_t i = 0; i < N_OPTS; i++) {
-		const struct opt_desc *d = &opt_table[i];
-		const char *field = (const char *)o + d->offset;
+		char entry[OPT_MAX_MESSAGE];
 
-		dmasan_buf_printf(&b, "\t%s\n\t\t- %s (Current Value: ", d->name, d->desc);
-		switch (d->type) {
-		case OPT_bool:
-			dmasan_buf_puts(&b, *(const bool *)field ? "true" : "false");
-			break;
-		case OPT_int:
-			dmasan_buf_printf(&b, "%d", *(const int *)field);
-			break;
-		case OPT_u64:
-			dmasan_buf_printf(&b, "%" PRIu64, *(const uint64_t *)field);
-			break;
-		case OPT_str:
-			dmasan_buf_puts(&b, *(const char *const *)field);
-			break;
-		case OPT_choice: {
-			const char *c = d->choices;
-
-			for (int k = *(const int *)field; k > 0 && strchr(c, '|'); k--)
-				c = strchr(c, '|') + 1;
-			dmasan_buf_printf(&b, "%.*s", (int)strcspn(c, "|"), c);
-			break;
-		}
-		}
-		dmasan_buf_puts(&b, ")\n");
+		opt_help_entry(&opt_table[i], o, entry, sizeof(entry));
+		dmasan_buf_puts(&b, entry);
 	}
 	dmasan_buf_puts(&b, "\tdisable\n\t\t- Comma-separated check ids to disable (same as check_<id>=0).\n");
 	for (int i = 0; i < DMASAN_CHECK__COUNT; i++) {
@@ -504,7 +334,7 @@ void dmasan_options_init(void)
 	const char *(*hook)(void) = dmasan_default_options;
 	const char *def;
 	const char *env = getenv("DMASAN_OPTIONS");
-	char joined[MAX_VALUE];
+	char joined[OPT_MAX_VALUE];
 
 	if (done)
 		return;

@@ -32,11 +32,11 @@ static bool initialized;
 static __thread bool initializing;
 static bool preloaded; /* running as libdmasan.so (not linked into a unit test) */
 
-static void (*exit_cb)(void);
+/* The leak check (checks/leaks.c) and the table dump (report/dump.c) register themselves, so a
+ * unit test can run the runtime with either left out or replaced. */
 static void (*leak_cb)(void);
-static void (*dump_cb)(const char *device_filter);
-static void (*dump_reason_cb)(const char *device_filter, const struct device *dev,
-			      enum dmasan_dump_reason why);
+static void (*dump_cb)(const char *device_filter, const struct device *dev,
+		       enum dmasan_dump_reason why);
 
 static sem_t dump_sem;
 
@@ -128,26 +128,16 @@ bool dmasan_runtime_initialized(void)
 	return __atomic_load_n(&initialized, __ATOMIC_ACQUIRE);
 }
 
-void dmasan_set_exit_callback(void (*fn)(void))
-{
-	exit_cb = fn;
-}
-
 void dmasan_set_leak_callback(void (*fn)(void))
 {
 	leak_cb = fn;
-}
-
-void dmasan_set_dump_callback(void (*fn)(const char *device_filter))
-{
-	dump_cb = fn;
 }
 
 void dmasan_set_dump_reason_callback(void (*fn)(const char *device_filter,
 						const struct device *dev,
 						enum dmasan_dump_reason why))
 {
-	dump_reason_cb = fn;
+	dump_cb = fn;
 }
 
 void dmasan_runtime_dump(const char *device_filter)
@@ -158,19 +148,15 @@ void dmasan_runtime_dump(const char *device_filter)
 void dmasan_runtime_dump_why(const char *device_filter, const struct device *dev,
 			     enum dmasan_dump_reason why)
 {
-	if (dump_reason_cb)
-		dump_reason_cb(device_filter, dev, why);
-	else if (dump_cb)
-		dump_cb(device_filter);
+	if (dump_cb)
+		dump_cb(device_filter, dev, why);
 	else
 		dmasan_log_printf("DMASanitizer: no mapping table to dump\n");
 }
 
 static void on_process_exit(int status, void *arg)
 {
-	if (exit_cb)
-		exit_cb();
-	else if (leak_cb && dmasan_opts.detect_leaks)
+	if (leak_cb && dmasan_opts.detect_leaks)
 		leak_cb();
 	if (dmasan_opts.dump_at_exit) /* after the leak reports: the entries are still live */
 		dmasan_runtime_dump_why(NULL, NULL, DMASAN_DUMP_EXIT);

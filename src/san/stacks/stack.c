@@ -96,13 +96,3 @@ __attribute__((noinline)) dmasan_stack_id dmasan_stack_capture(unsigned int skip
 		return 0;
 	return dmasan_stack_put(pcs + skip, n - skip);
 }
-
-unsigned int dmasan_thread_id(void)
-{
-	static unsigned int next_tid;
-	static __thread unsigned int tid_plus1;
-
-	if (!tid_plus1)
-		tid_plus1 = __atomic_fetch_add(&next_tid, 1, __ATOMIC_RELAXED) + 1;
-	return tid_plus1 - 1;
-}

@@ -35,7 +35,6 @@ struct dmasan_frame {
 /* Symbolise one PC (cached). */
 void dmasan_symbolize(uintptr_t pc, struct dmasan_frame *out);
 
-/* Additions (infra helper): */
 /* Values of struct dmasan_frame.internal: who a frame belongs to. Reports hide leading
  * SANITIZER frames and take the first USER frame for SUMMARY and SARIF. */
 enum dmasan_frame_kind {
@@ -56,7 +55,6 @@ dmasan_stack_id dmasan_stack_put(const uintptr_t *pcs, unsigned int n);
 /* Depot statistics for dumps and benchmarks. */
 void dmasan_stack_stats(size_t *stacks, size_t *bytes);
 
-/* Thread ids in reports ("T0" is the main thread). */
-unsigned int dmasan_thread_id(void);
+#include "stacks/threads.h" /* dmasan_thread_id() */
 
 #endif

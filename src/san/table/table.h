@@ -30,7 +30,7 @@
 
 struct device;
 
-/* The kernel's map_err_type (§1.9). */
+/* The kernel's map_err_type: whether dma_mapping_error() was called on the handle. */
 enum san_map_err { SAN_MAPERR_NA = 0, SAN_MAPERR_NOT_CHECKED, SAN_MAPERR_CHECKED };
 
 /* entry flags */
@@ -60,9 +60,7 @@ struct san_entry {
 	u8 type;                   /* enum kdma_map_type */
 	u8 dir;                    /* enum dma_data_direction */
 	u8 map_err;                /* enum san_map_err */
-	u8 owner;                  /* ownership layer's summary state (placeholder) */
 	u8 flags;                  /* SAN_E_* */
-	/* additions */
 	u64 map_ns;                /* CLOCK_MONOTONIC at insert: the age shown in dumps */
 	u16 sync_cpu_tid, sync_dev_tid; /* threads of the last syncs (reports' "Tn") */
 };
@@ -86,7 +84,8 @@ static inline u64 san_now_ns(void)
 	return (u64)ts.tv_sec * 1000000000u + (u64)ts.tv_nsec;
 }
 
-/* What the releasing/syncing call passed (best-fit scoring, §1.4). */
+/* What the releasing/syncing call passed, to pick the best fit among entries that share a
+ * handle (as the kernel does). */
 struct san_ref {
 	u64 size;
 	u8 type, dir;
@@ -99,7 +98,6 @@ struct san_hist {
 	dma_addr_t handle;
 	u64 size;
 	phys_addr_t phys;
-	u64 map_seq;
 	u8 type, dir;
 	u32 map_tid, unmap_tid;
 	dmasan_stack_id map_stack, unmap_stack;

@@ -67,8 +67,11 @@ Test(options, malformed_values_keep_the_default, .init = cr_redirect_stderr)
 	cr_assert_not(o->swiotlb_force);
 	cr_assert_eq(o->swiotlb_size, 64ULL << 20);
 	cr_assert_eq(o->dma_minalign, 128);
-	cr_assert(stderr_has("invalid boolean 'maybe' for swiotlb_force"));
-	cr_assert(stderr_has("invalid size '12Q' for swiotlb_size"));
+	cr_assert(stderr_has("libkdma: ERROR: KDMA_OPTIONS: swiotlb_force: 'maybe' is not a boolean "
+			     "(1/0, true/false, yes/no, on/off); using the default (false)\n"));
+	cr_assert(stderr_has("KDMA_OPTIONS: swiotlb_size: '12Q' is not a size (a number with an "
+			     "optional K, M, G or T suffix); using the default (67108864)\n"));
+	cr_assert(stderr_has("KDMA_OPTIONS: dma_minalign: '-1' is not a size"));
 }
 
 Test(options, missing_equals_and_unknown_names, .init = cr_redirect_stderr)
@@ -78,7 +81,8 @@ Test(options, missing_equals_and_unknown_names, .init = cr_redirect_stderr)
 	cr_assert(o->iommu_strict, "later items still parse");
 	cr_assert_not(o->swiotlb_force);
 	cr_assert(stderr_has("expected '=' after 'swiotlb_force'"));
-	cr_assert(stderr_has("unknown option 'no_such_option'"));
+	cr_assert(stderr_has("libkdma: WARNING: KDMA_OPTIONS: unknown option 'no_such_option'; "
+			     "valid options: help, swiotlb_force, swiotlb_size,"));
 }
 
 Test(options, unterminated_quote, .init = cr_redirect_stderr)
@@ -86,7 +90,7 @@ Test(options, unterminated_quote, .init = cr_redirect_stderr)
 	const struct kdma_options *o = load("dma_minalign='64");
 
 	cr_assert_eq(o->dma_minalign, 128);
-	cr_assert(stderr_has("unterminated quote"));
+	cr_assert(stderr_has("KDMA_OPTIONS: dma_minalign: unterminated ' quote"));
 }
 
 Test(options, size_overflow_is_rejected, .init = cr_redirect_stderr)
@@ -94,6 +98,16 @@ Test(options, size_overflow_is_rejected, .init = cr_redirect_stderr)
 	const struct kdma_options *o = load("swiotlb_size=99999999999999T");
 
 	cr_assert_eq(o->swiotlb_size, 64ULL << 20);
+	cr_assert(stderr_has("swiotlb_size: '99999999999999T' is not a size"));
+}
+
+Test(options, a_bad_item_restores_the_default_set_earlier, .init = cr_redirect_stderr)
+{
+	const struct kdma_options *o = load("swiotlb_size=1M:swiotlb_size=1X:swiotlb_areas=4T");
+
+	cr_assert_eq(o->swiotlb_size, 64ULL << 20);
+	cr_assert_eq(o->swiotlb_areas, 4ULL << 40, "T is a binary suffix");
+	cr_assert(stderr_has("swiotlb_size: '1X' is not a size"));
 }
 
 Test(options, help_prints_the_table, .init = cr_redirect_stderr)

@@ -131,7 +131,9 @@ Test(options, unknown_option_warns_and_continues)
 	unlink(path);
 	cr_assert_eq(unknown, 1);
 	cr_assert_eq(o.exitcode, 9);
-	cr_assert(strstr(buf, "WARNING: DMASanitizer: unknown option 'no_such_option'"), "%s", buf);
+	cr_assert(strstr(buf, "WARNING: DMASanitizer: DMASAN_OPTIONS: unknown option 'no_such_option'; "
+			 "valid options: halt_on_error, exitcode,"), "%s", buf);
+	cr_assert(strstr(buf, ", disable, check_<check id>, include, include_if_exists\n"), "%s", buf);
 }
 
 Test(options, include_file)
@@ -155,13 +157,16 @@ Test(options, include_file)
 
 Test(options, malformed_bool_exits_naming_option_and_values)
 {
-	expect_error("halt_on_error=maybe", "halt_on_error", "0|1|true|false");
+	expect_error("halt_on_error=maybe",
+		     "DMASAN_OPTIONS: halt_on_error: 'maybe' is not a boolean",
+		     "(1/0, true/false, yes/no, on/off)");
 }
 
 Test(options, malformed_numbers_and_choices_exit)
 {
 	expect_error("exitcode=12abc", "exitcode", "integer");
-	expect_error("line_size=-5", "line_size", "unsigned");
+	expect_error("line_size=-5", "line_size: '-5' is not a size",
+		     "(a number with an optional K, M, G or T suffix)");
 	expect_error("fail_on=sometimes", "fail_on", "error|warning");
 	expect_error("cpu_access=x", "cpu_access", "auto|asan|valgrind|mprotect|off");
 }

@@ -430,7 +430,7 @@ static int dump_pipe[2];
 static char dump_filter[64];
 static int leak_checks;
 
-static void dump_cb(const char *filter)
+static void dump_cb(const char *filter, const struct device *dev, enum dmasan_dump_reason why)
 {
 	snprintf(dump_filter, sizeof(dump_filter), "%s", filter ? filter : "(all)");
 	if (dump_pipe[1] > 0)
@@ -445,7 +445,7 @@ static void leak_cb(void)
 Test(report, public_api_forwards_to_registered_callbacks)
 {
 	start(NULL);
-	dmasan_set_dump_callback(dump_cb);
+	dmasan_set_dump_reason_callback(dump_cb);
 	dmasan_set_leak_callback(leak_cb);
 	dmasan_dump_mappings("eth*");
 	cr_assert_str_eq(dump_filter, "eth*");
@@ -461,7 +461,7 @@ Test(report, public_api_forwards_to_registered_callbacks)
 Test(report, dump_on_error_dumps_after_each_printed_report)
 {
 	start("dump_on_error=1");
-	dmasan_set_dump_callback(dump_cb);
+	dmasan_set_dump_reason_callback(dump_cb);
 	emit_at(DMASAN_CHECK_DOUBLE_UNMAP);
 	cr_assert_str_eq(dump_filter, "(all)");
 }
@@ -472,7 +472,7 @@ Test(report, dump_signal_dumps_from_a_thread)
 
 	cr_assert_eq(pipe(dump_pipe), 0);
 	start("dump_signal=10"); /* SIGUSR1 */
-	dmasan_set_dump_callback(dump_cb);
+	dmasan_set_dump_reason_callback(dump_cb);
 	raise(SIGUSR1);
 	cr_assert_eq(read(dump_pipe[0], &c, 1), 1); /* blocks until the dump thread ran */
 	cr_assert_str_eq(dump_filter, "(all)");

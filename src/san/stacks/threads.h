@@ -1,0 +1,21 @@
+/* SPDX-License-Identifier: MIT */
+/* The thread registry: report thread ids and every live thread's stack bounds (threads.c). */
+#ifndef DMASAN_SAN_THREADS_H
+#define DMASAN_SAN_THREADS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+/* Thread ids in reports ("T0" is the main thread). */
+unsigned int dmasan_thread_id(void);
+
+/* At start-up: the main thread's stack and the calling thread's. */
+void san_threads_init(void);
+/* The calling thread's stack bounds; once per thread, later calls return at once. */
+void san_thread_register(void);
+/* Whether [lo, hi) overlaps a registered stack, and its bounds. */
+bool san_addr_on_stack(uintptr_t lo, uintptr_t hi, uintptr_t *stack_lo, uintptr_t *stack_hi);
+/* Whether the stack starting at stack_lo is the calling thread's. */
+bool san_stack_is_current(uintptr_t stack_lo);
+
+#endif

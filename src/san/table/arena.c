@@ -1,0 +1,169 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The table's memory, all from mmap (never malloc: the table runs inside malloc's callers and in
+ * fork children): a bump allocator for device records, and the entry allocator, a shared free
+ * list of fixed-size entries in 4096-entry chunks with a per-thread cache in front of it so a
+ * map/unmap pair takes no lock in the steady state. Nothing is returned to the system.
+ */
+#define _GNU_SOURCE
+#include <pthread.h>
+#include <string.h>
+#include <sys/mman.h>
+
+#include "table/table_internal.h"
+
+static void *arena_map(size_t bytes)
+{
+	void *p = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	return p == MAP_FAILED ? NULL : p;
+}
+
+/* ------------------------------------------------------------- bump arena ---- */
+
+static san_lock_t bump_lock;
+static char *bump_cur, *bump_end;
+
+HIDDEN void *san_arena_alloc(size_t size)
+{
+	void *p = NULL;
+
+	size = (size + 63) & ~(size_t)63;
+	san_lock(&bump_lock);
+	if ((size_t)(bump_end - bump_cur) < size) {
+		size_t chunk = size > (1u << 20) ? size : (1u << 20);
+
+		bump_cur = arena_map(chunk);
+		bump_end = bump_cur ? bump_cur + chunk : NULL;
+	}
+	if (bump_cur) {
+		p = bump_cur;
+		bump_cur += size;
+	}
+	san_unlock(&bump_lock);
+	return p;
+}
+
+/* ---------------------------------------------------------- entry allocator ---- */
+
+#define ENTRIES_PER_CHUNK 4096
+#define TCACHE_MAX 64
+#define TCACHE_BATCH 32
+
+static san_lock_t free_lock;
+static struct san_entry *free_head;
+static atomic_ulong n_total, n_live, n_peak, n_min_free = ~0UL;
+
+static __thread struct san_entry *tc_head __attribute__((tls_model("initial-exec")));
+static __thread unsigned int tc_count __attribute__((tls_model("initial-exec")));
+static pthread_key_t tc_key;
+static pthread_once_t tc_once = PTHREAD_ONCE_INIT;
+
+static void tc_flush(unsigned int keep)
+{
+	if (tc_count <= keep)
+		return;
+	san_lock(&free_lock);
+	while (tc_count > keep) {
+		struct san_entry *e = tc_head;
+
+		tc_head = e->hnext;
+		e->hnext = free_head;
+		free_head = e;
+		tc_count--;
+	}
+	san_unlock(&free_lock);
+}
+
+/* A thread's cached free entries go back to the shared list when it exits. */
+static void tc_thread_exit(void *unused)
+{
+	tc_flush(0);
+}
+
+static void tc_key_create(void)
+{
+	pthread_key_create(&tc_key, tc_thread_exit);
+}
+
+static void tc_refill(void)
+{
+	pthread_once(&tc_once, tc_key_create);
+	pthread_setspecific(tc_key, (void *)1);
+	san_lock(&free_lock);
+	if (!free_head) {
+		struct san_entry *chunk = arena_map(ENTRIES_PER_CHUNK * sizeof(*chunk));
+
+		if (chunk) {
+			for (unsigned int i = 0; i < ENTRIES_PER_CHUNK; i++) {
+				chunk[i].hnext = free_head;
+				free_head = &chunk[i];
+			}
+			atomic_fetch_add(&n_total, ENTRIES_PER_CHUNK);
+		}
+	}
+	while (free_head && tc_count < TCACHE_BATCH) {
+		struct san_entry *e = free_head;
+
+		free_head = e->hnext;
+		e->hnext = tc_head;
+		tc_head = e;
+		tc_count++;
+	}
+	san_unlock(&free_lock);
+}
+
+HIDDEN struct san_entry *san_entry_alloc(void)
+{
+	struct san_entry *e;
+	unsigned long live, peak, free_now;
+
+	if (!tc_head)
+		tc_refill();
+	e = tc_head;
+	if (!e)
+		return NULL; /* out of address space: the caller reports nothing for this mapping */
+	tc_head = e->hnext;
+	tc_count--;
+	memset(e, 0, sizeof(*e));
+
+	live = atomic_fetch_add_explicit(&n_live, 1, memory_order_relaxed) + 1;
+	peak = atomic_load_explicit(&n_peak, memory_order_relaxed);
+	while (live > peak &&
+	       !atomic_compare_exchange_weak_explicit(&n_peak, &peak, live, memory_order_relaxed,
+						      memory_order_relaxed))
+		;
+	free_now = atomic_load_explicit(&n_total, memory_order_relaxed) - live;
+	if (free_now < atomic_load_explicit(&n_min_free, memory_order_relaxed))
+		atomic_store_explicit(&n_min_free, free_now, memory_order_relaxed);
+	return e;
+}
+
+HIDDEN void san_entry_free(struct san_entry *e)
+{
+	if (!e)
+		return;
+	e->hnext = tc_head;
+	tc_head = e;
+	tc_count++;
+	atomic_fetch_sub_explicit(&n_live, 1, memory_order_relaxed);
+	if (tc_count > TCACHE_MAX)
+		tc_flush(TCACHE_MAX - TCACHE_BATCH);
+}
+
+HIDDEN void san_entry_counts(unsigned long *total, unsigned long *live, unsigned long *peak,
+			     unsigned long *min_free)
+{
+	*total = atomic_load(&n_total);
+	*live = atomic_load(&n_live);
+	*peak = atomic_load(&n_peak);
+	*min_free = atomic_load(&n_min_free);
+	if (*min_free == ~0UL)
+		*min_free = *total - *live;
+}
+
+HIDDEN void san_arena_atfork_child(void)
+{
+	san_lock_reset_in_child(&free_lock);
+	san_lock_reset_in_child(&bump_lock);
+}

@@ -1,0 +1,140 @@
+// SPDX-License-Identifier: MIT
+/*
+ * A range index: red-black trees (libbsd <bsd/sys/tree.h>) of [start, end) nodes ordered by
+ * start, sharded by the 1 MiB region of the start so threads working on different memory do not
+ * share a lock. A range can only intersect [lo, hi) if it starts at most maxlen (the longest range
+ * ever inserted) before lo, which bounds both the shards and the part of each tree to scan.
+ */
+#include "table/table_internal.h"
+
+static inline int rnode_cmp(const struct san_rnode *a, const struct san_rnode *b)
+{
+	if (a->start != b->start)
+		return a->start < b->start ? -1 : 1;
+	return a < b ? -1 : a > b;
+}
+
+RB_GENERATE_STATIC(san_rtree, san_rnode, link, rnode_cmp)
+
+static struct san_rshard *shard_of(struct san_rindex *ix, u64 start)
+{
+	return &ix->shards[(start >> ix->shift) & ix->mask];
+}
+
+HIDDEN void san_rindex_init(struct san_rindex *ix, struct san_rshard *shards, unsigned int n)
+{
+	ix->mask = n - 1;
+	ix->shift = SAN_REGION_SHIFT;
+	atomic_init(&ix->maxlen, 0);
+	ix->shards = shards;
+	for (unsigned int i = 0; i < n; i++)
+		RB_INIT(&shards[i].root);
+}
+
+HIDDEN void san_rindex_insert(struct san_rindex *ix, struct san_rnode *n)
+{
+	struct san_rshard *s = shard_of(ix, n->start);
+	u64 len = n->end - n->start;
+	unsigned long long ml;
+
+	san_lock(&s->lock);
+	RB_INSERT(san_rtree, &s->root, n);
+	if (len > s->maxlen)
+		s->maxlen = len;
+	san_unlock(&s->lock);
+	ml = atomic_load_explicit(&ix->maxlen, memory_order_relaxed);
+	while (len > ml && !atomic_compare_exchange_weak(&ix->maxlen, &ml, len))
+		;
+}
+
+HIDDEN void san_rindex_remove(struct san_rindex *ix, struct san_rnode *n)
+{
+	struct san_rshard *s = shard_of(ix, n->start);
+
+	san_lock(&s->lock);
+	RB_REMOVE(san_rtree, &s->root, n);
+	san_unlock(&s->lock);
+}
+
+/* First node with start >= x (the order ties on the node address, so every node with that start
+ * comes after every node with a smaller one). */
+static struct san_rnode *rtree_lower_bound(struct san_rtree *t, u64 x)
+{
+	struct san_rnode *n = RB_ROOT(t), *res = NULL;
+
+	while (n) {
+		if (n->start >= x) {
+			res = n;
+			n = RB_LEFT(n, link);
+		} else {
+			n = RB_RIGHT(n, link);
+		}
+	}
+	return res;
+}
+
+/* Visit nodes intersecting [lo, hi) in one shard; true if the visitor asked to stop. */
+static bool rshard_visit(struct san_rshard *s, u64 lo, u64 hi, san_rnode_visit_fn fn, void *arg)
+{
+	bool stop = false;
+	struct san_rnode *n;
+
+	san_lock(&s->lock);
+	n = rtree_lower_bound(&s->root, lo > s->maxlen ? lo - s->maxlen : 0);
+	for (; n && n->start < hi && !stop; n = RB_NEXT(san_rtree, &s->root, n))
+		if (n->end > lo || (n->start == lo && n->end == lo))
+			stop = fn(n, arg);
+	san_unlock(&s->lock);
+	return stop;
+}
+
+HIDDEN void san_rindex_visit(struct san_rindex *ix, u64 lo, u64 hi, san_rnode_visit_fn fn,
+			     void *arg)
+{
+	u64 ml = atomic_load_explicit(&ix->maxlen, memory_order_relaxed);
+	u64 first = lo > ml ? lo - ml : 0;
+	u64 r0 = first >> ix->shift, r1 = (hi ? hi - 1 : 0) >> ix->shift;
+
+	if (hi < lo)
+		return;
+	if (r1 - r0 >= ix->mask) {
+		for (unsigned int i = 0; i <= ix->mask; i++)
+			if (rshard_visit(&ix->shards[i], lo, hi, fn, arg))
+				return;
+		return;
+	}
+	for (u64 r = r0; r <= r1; r++)
+		if (rshard_visit(&ix->shards[r & ix->mask], lo, hi, fn, arg))
+			return;
+}
+
+/* In-order walk of one shard; true if stopped. */
+static bool rshard_walk(struct san_rshard *s, san_rnode_visit_fn fn, void *arg)
+{
+	bool stop = false;
+	struct san_rnode *n;
+
+	san_lock(&s->lock);
+	RB_FOREACH(n, san_rtree, &s->root) {
+		if (fn(n, arg)) {
+			stop = true;
+			break;
+		}
+	}
+	san_unlock(&s->lock);
+	return stop;
+}
+
+HIDDEN bool san_rindex_walk(struct san_rindex *ix, san_rnode_visit_fn fn, void *arg)
+{
+	for (unsigned int i = 0; i <= ix->mask; i++)
+		if (rshard_walk(&ix->shards[i], fn, arg))
+			return true;
+	return false;
+}
+
+HIDDEN void san_rindex_atfork_child(struct san_rindex *ix)
+{
+	for (unsigned int i = 0; i <= ix->mask; i++)
+		san_lock_reset_in_child(&ix->shards[i].lock);
+}

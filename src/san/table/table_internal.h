@@ -1,0 +1,71 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Between the files of the table module (not its interface: that is table.h): the allocators
+ * (arena.c), the sharded range index (rbindex.c), the device records (devices.c) and the history
+ * (history.c), used by the hash and the table operations (table.c).
+ */
+#ifndef DMASAN_SAN_TABLE_INTERNAL_H
+#define DMASAN_SAN_TABLE_INTERNAL_H
+
+#include "table/spinlock.h"
+#include "table/table.h"
+
+#define HIDDEN __attribute__((visibility("hidden")))
+
+/* ---- arena.c: mmap'ed memory that is never returned ---- */
+
+/* Small, rare, never-freed objects (device records), 64-byte aligned; NULL when out of memory. */
+void *san_arena_alloc(size_t size) HIDDEN;
+/* The entry allocator's counters, for san_table_stats(). */
+void san_entry_counts(unsigned long *total, unsigned long *live, unsigned long *peak,
+		      unsigned long *min_free);
+void san_arena_atfork_child(void);
+
+/* ---- rbindex.c: an index of [start, end) ranges, sharded by 1 MiB region, a lock per shard ---- */
+
+RB_HEAD(san_rtree, san_rnode);
+
+struct san_rshard {
+	san_lock_t lock;
+	u64 maxlen; /* longest range ever inserted here: how far back a scan must start */
+	struct san_rtree root;
+} __attribute__((aligned(64)));
+
+struct san_rindex {
+	unsigned int mask;  /* shards - 1 */
+	unsigned int shift; /* log2 of the region size that selects a shard */
+	atomic_ullong maxlen;
+	struct san_rshard *shards;
+};
+
+#define SAN_REGION_SHIFT 20 /* 1 MiB regions */
+#define SAN_RINDEX_INIT(shards, n) { (n) - 1, SAN_REGION_SHIFT, 0, (shards) }
+
+/* Visitors run with the shard lock held; true stops the walk. */
+typedef bool (*san_rnode_visit_fn)(struct san_rnode *n, void *arg);
+
+void san_rindex_init(struct san_rindex *ix, struct san_rshard *shards, unsigned int n);
+void san_rindex_insert(struct san_rindex *ix, struct san_rnode *n);
+void san_rindex_remove(struct san_rindex *ix, struct san_rnode *n);
+/* Nodes intersecting [lo, hi); an empty node at lo counts as intersecting. */
+void san_rindex_visit(struct san_rindex *ix, u64 lo, u64 hi, san_rnode_visit_fn fn, void *arg);
+/* Every node, shard by shard, in order within a shard; true if the visitor stopped the walk. */
+bool san_rindex_walk(struct san_rindex *ix, san_rnode_visit_fn fn, void *arg);
+void san_rindex_atfork_child(struct san_rindex *ix);
+
+/* ---- devices.c: each device's bus-address index ---- */
+
+/* The bus index of dev; created on first sight when create is set (NULL if out of memory).
+ * Records are never freed: a device pointer reused later gets the same (empty) record back. */
+struct san_rindex *san_dev_index(struct device *dev, bool create);
+/* Walk every device's index (see san_rindex_walk); true if stopped. */
+bool san_devices_walk(san_rnode_visit_fn fn, void *arg);
+unsigned long san_device_count(void);
+void san_devices_atfork_child(void);
+
+/* ---- history.c ---- */
+
+unsigned long san_history_count(void); /* entries ever added */
+void san_history_reset(void);
+
+#endif
