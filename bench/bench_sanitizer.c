@@ -6,7 +6,8 @@
  *   stack    dmasan_stack_capture() alone, from the same call depth
  * each measured with 10^3 and then 10^6 other mappings live (so the table's lookups run at
  * both sizes). Links libkdma and the sanitizer statically and switches libkdma's hook table
- * pointer between the two modes. Usage: bench_sanitizer [iterations] (default 200000).
+ * pointer between the two modes. Usage: bench_sanitizer [iterations [live]] (default 200000, and
+ * both live counts; a live count given alone is for profiling one steady state).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -70,7 +71,8 @@ static void populate(struct device *dev, char *arena, long *live, long n)
 int main(int argc, char **argv)
 {
 	long iters = argc > 1 ? atol(argv[1]) : 200000, live = 0;
-	const long sizes[] = { 1000, 1000000 };
+	long sizes[] = { 1000, 1000000 };
+	unsigned int nr_sizes = 2;
 	struct dmasim_config cfg = { .dma_mask = DMA_BIT_MASK(64), .coherent = true,
 				     .bounce = DMASIM_BOUNCE_OFF };
 	const struct kdma_hooks *san;
@@ -85,10 +87,16 @@ int main(int argc, char **argv)
 	buf = kmalloc(4096, GFP_KERNEL);
 	if (!dev || !arena || !buf)
 		return 1;
+	if (argc > 2) {
+		sizes[0] = atol(argv[2]);
+		nr_sizes = 1;
+		if (sizes[0] < 0 || sizes[0] > 1000000)
+			return 1;
+	}
 	printf("stack_depth=%d fast_unwind=%d iterations=%ld\n", dmasan_opts.stack_depth,
 	       dmasan_opts.fast_unwind, iters);
 	printf("%-12s %12s %12s %12s %8s\n", "live", "bare ns", "checked ns", "stack ns", "ratio");
-	for (unsigned int i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
+	for (unsigned int i = 0; i < nr_sizes; i++) {
 		double bare, checked, stack;
 		struct san_table_stats st;
 

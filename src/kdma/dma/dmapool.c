@@ -6,6 +6,10 @@
  * blocks with 0xa9; writes to free blocks are found at allocation, bad/double frees at free, and
  * each finding is a kernel message plus a pool hook event for the sanitizer.
  *
+ * Allocation and free cost no list scan: chunks are found by binary search in two arrays sorted
+ * by CPU and by DMA address, and each chunk keeps one "allocated" bit per block, so a double free
+ * is a bit test rather than a walk of the free list.
+ *
  * Chunks come from the internal, unhooked coherent allocator: the sanitizer sees pool blocks as
  * KDMA_TYPE_POOL through the pool hook, not the chunks as coherent allocations.
  *
@@ -36,14 +40,16 @@ struct dma_block {
 };
 
 struct dma_page {
-	struct dma_page *next;
 	void *vaddr;
 	dma_addr_t dma;
+	unsigned long allocated[]; /* one bit per block, by pool_block_index */
 };
 
 struct dma_pool {
 	pthread_mutex_t lock; /* the kernel's pool spinlock */
-	struct dma_page *pages;
+	struct dma_page **by_vaddr; /* nr_pages chunks sorted by vaddr */
+	struct dma_page **by_dma;   /* the same chunks sorted by dma */
+	size_t pages_cap;
 	struct dma_block *next_block;
 	size_t nr_blocks;
 	size_t nr_active;
@@ -99,17 +105,6 @@ static void pool_open(const void *p, size_t len)
 static void pool_close(const void *p, size_t len)
 {
 	VALGRIND_MAKE_MEM_NOACCESS(p, len);
-}
-
-/* A free block's link, read the way the pool reads free memory. */
-static struct dma_block *pool_free_next(struct dma_block *block)
-{
-	struct dma_block *next;
-
-	pool_open(&block->next_block, sizeof(block->next_block));
-	next = block->next_block;
-	pool_close(&block->next_block, sizeof(block->next_block));
-	return next;
 }
 
 struct dma_pool *dma_pool_create_node(const char *name, struct device *dev, size_t size,
@@ -172,7 +167,6 @@ struct dma_pool *dma_pool_create(const char *name, struct device *dev, size_t si
 
 void dma_pool_destroy(struct dma_pool *pool)
 {
-	struct dma_page *page, *next;
 	bool busy;
 
 	if (!pool)
@@ -191,21 +185,130 @@ void dma_pool_destroy(struct dma_pool *pool)
 	 * Otherwise the chunks go back NOACCESS: their allocator makes what it hands out again
 	 * addressable, and until then a use after destroy is an invalid access. */
 	if (busy)
-		VALGRIND_MOVE_MEMPOOL(pool, pool->pages->vaddr);
+		VALGRIND_MOVE_MEMPOOL(pool, pool->by_vaddr[0]->vaddr);
 	else
 		VALGRIND_DESTROY_MEMPOOL(pool);
-	for (page = pool->pages; page; page = next) {
-		next = page->next;
+	for (size_t i = 0; i < pool->nr_pages; i++) {
+		struct dma_page *page = pool->by_vaddr[i];
+
 		/* Busy: the device may still use the blocks, so the chunks are leaked on purpose. */
 		if (!busy)
 			kdma_free_attrs_nohook(pool->dev, pool->allocation, page->vaddr, page->dma, 0);
 		kdma_free(page);
 	}
+	kdma_free(pool->by_vaddr);
+	kdma_free(pool->by_dma);
 	pthread_mutex_destroy(&pool->lock);
 	kdma_free(pool);
 }
 
-/* Link the blocks of a fresh chunk, in address order, in front of the free list. Called locked. */
+static bool page_vaddr_below(const struct dma_page *page, const void *vaddr)
+{
+	return (const char *)page->vaddr < (const char *)vaddr;
+}
+
+static bool page_dma_below(const struct dma_page *page, dma_addr_t dma)
+{
+	return page->dma < dma;
+}
+
+/* Index of the first chunk of `sorted` not below the key (lower bound). */
+#define PAGES_LOWER_BOUND(sorted, n, below, key)                        \
+	({                                                              \
+		size_t lo_ = 0, hi_ = (n);                              \
+		while (lo_ < hi_) {                                     \
+			size_t mid_ = lo_ + (hi_ - lo_) / 2;            \
+			if (below((sorted)[mid_], key))                 \
+				lo_ = mid_ + 1;                         \
+			else                                            \
+				hi_ = mid_;                             \
+		}                                                       \
+		lo_;                                                    \
+	})
+
+static void pages_insert(struct dma_page **sorted, size_t n, size_t at, struct dma_page *page)
+{
+	memmove(&sorted[at + 1], &sorted[at], (n - at) * sizeof(*sorted));
+	sorted[at] = page;
+}
+
+/* Room for one more chunk in both sorted arrays. Called locked; false when out of memory. */
+static bool pool_pages_reserve(struct dma_pool *pool)
+{
+	struct dma_page **by_vaddr, **by_dma;
+	size_t cap = pool->pages_cap ? pool->pages_cap * 2 : 8;
+
+	if (pool->nr_pages < pool->pages_cap)
+		return true;
+	by_vaddr = kdma_zalloc(cap * sizeof(*by_vaddr));
+	by_dma = kdma_zalloc(cap * sizeof(*by_dma));
+	if (!by_vaddr || !by_dma) {
+		kdma_free(by_vaddr);
+		kdma_free(by_dma);
+		return false;
+	}
+	if (pool->nr_pages) {
+		memcpy(by_vaddr, pool->by_vaddr, pool->nr_pages * sizeof(*by_vaddr));
+		memcpy(by_dma, pool->by_dma, pool->nr_pages * sizeof(*by_dma));
+	}
+	kdma_free(pool->by_vaddr);
+	kdma_free(pool->by_dma);
+	pool->by_vaddr = by_vaddr;
+	pool->by_dma = by_dma;
+	pool->pages_cap = cap;
+	return true;
+}
+
+/* The chunk whose CPU range holds vaddr, or NULL. Called locked. */
+static struct dma_page *pool_find_vaddr(struct dma_pool *pool, const void *vaddr)
+{
+	size_t i = PAGES_LOWER_BOUND(pool->by_vaddr, pool->nr_pages, page_vaddr_below,
+				     (const char *)vaddr + 1);
+	struct dma_page *page = i ? pool->by_vaddr[i - 1] : NULL;
+
+	if (page && (const char *)vaddr < (char *)page->vaddr + pool->allocation)
+		return page;
+	return NULL;
+}
+
+/* The chunk whose DMA range holds dma, or NULL. Called locked. */
+static struct dma_page *pool_find_dma(struct dma_pool *pool, dma_addr_t dma)
+{
+	size_t i = PAGES_LOWER_BOUND(pool->by_dma, pool->nr_pages, page_dma_below, dma + 1);
+	struct dma_page *page = i ? pool->by_dma[i - 1] : NULL;
+
+	if (page && dma - page->dma < pool->allocation)
+		return page;
+	return NULL;
+}
+
+/* The number of a block in its chunk, from its offset (the layout of pool_initialise_page). */
+static size_t pool_block_index(struct dma_pool *pool, size_t offset)
+{
+	return offset / pool->boundary * (pool->boundary / pool->size) +
+	       offset % pool->boundary / pool->size;
+}
+
+static bool block_allocated(struct dma_pool *pool, struct dma_page *page, size_t offset)
+{
+	size_t i = pool_block_index(pool, offset);
+
+	return page->allocated[i / BITS_PER_LONG] & (1UL << (i % BITS_PER_LONG));
+}
+
+static void block_set_allocated(struct dma_pool *pool, struct dma_page *page, size_t offset,
+				bool allocated)
+{
+	size_t i = pool_block_index(pool, offset);
+
+	if (allocated)
+		page->allocated[i / BITS_PER_LONG] |= 1UL << (i % BITS_PER_LONG);
+	else
+		page->allocated[i / BITS_PER_LONG] &= ~(1UL << (i % BITS_PER_LONG));
+}
+
+/* Link the blocks of a fresh chunk, in address order, in front of the free list, and file the
+ * chunk in the sorted arrays (room reserved by the caller). Called locked. */
 static void pool_initialise_page(struct dma_pool *pool, struct dma_page *page)
 {
 	unsigned int next_boundary = pool->boundary, offset = 0;
@@ -232,14 +335,18 @@ static void pool_initialise_page(struct dma_pool *pool, struct dma_page *page)
 	/* the whole chunk is free now: no access but the pool's own */
 	pool_close(page->vaddr, pool->allocation);
 	pool->next_block = first;
-	page->next = pool->pages;
-	pool->pages = page;
+	pages_insert(pool->by_vaddr, pool->nr_pages,
+		     PAGES_LOWER_BOUND(pool->by_vaddr, pool->nr_pages, page_vaddr_below, page->vaddr),
+		     page);
+	pages_insert(pool->by_dma, pool->nr_pages,
+		     PAGES_LOWER_BOUND(pool->by_dma, pool->nr_pages, page_dma_below, page->dma), page);
 	pool->nr_pages++;
 }
 
 static struct dma_page *pool_alloc_page(struct dma_pool *pool, gfp_t gfp)
 {
-	struct dma_page *page = kdma_zalloc(sizeof(*page));
+	size_t bits = pool->allocation / pool->size + 1; /* > the highest pool_block_index */
+	struct dma_page *page = kdma_zalloc(sizeof(*page) + BITS_TO_LONGS(bits) * sizeof(long));
 
 	if (!page)
 		return NULL;
@@ -277,21 +384,10 @@ static bool pool_offset_is_block(struct dma_pool *pool, size_t offset)
 	       in_boundary + pool->size <= pool->boundary;
 }
 
-/* The chunk whose CPU range holds vaddr, or NULL. Called locked. */
-static struct dma_page *pool_find_vaddr(struct dma_pool *pool, const void *vaddr)
+/* A free block's header as dma_pool_free wrote it: a link to another free block of this pool
+ * and the block's own dma. Only a write after free breaks it. */
+static bool pool_header_ok(struct dma_pool *pool, struct dma_page *page, struct dma_block *block)
 {
-	for (struct dma_page *page = pool->pages; page; page = page->next)
-		if ((const char *)vaddr >= (char *)page->vaddr &&
-		    (const char *)vaddr < (char *)page->vaddr + pool->allocation)
-			return page;
-	return NULL;
-}
-
-/* A free block's header as pool_block_push wrote it: a link to another block of this pool and
- * the block's own dma. Only a write after free breaks it. */
-static bool pool_header_ok(struct dma_pool *pool, struct dma_block *block)
-{
-	struct dma_page *page = pool_find_vaddr(pool, block);
 	struct dma_block *next = block->next_block;
 	size_t offset = (size_t)((char *)block - (char *)page->vaddr);
 
@@ -300,7 +396,10 @@ static bool pool_header_ok(struct dma_pool *pool, struct dma_block *block)
 	if (!next)
 		return true;
 	page = pool_find_vaddr(pool, next);
-	return page && pool_offset_is_block(pool, (size_t)((char *)next - (char *)page->vaddr));
+	if (!page)
+		return false;
+	offset = (size_t)((char *)next - (char *)page->vaddr);
+	return pool_offset_is_block(pool, offset) && !block_allocated(pool, page, offset);
 }
 
 /*
@@ -314,14 +413,16 @@ static struct dma_block *pool_block_pop(struct dma_pool *pool, bool *corrupted)
 	struct dma_block *block = pool->next_block;
 
 	if (block) {
-		pool_open(block, pool->size);
-		if (!pool_header_ok(pool, block)) {
-			struct dma_page *page = pool_find_vaddr(pool, block);
+		struct dma_page *page = pool_find_vaddr(pool, block);
+		size_t offset = (size_t)((char *)block - (char *)page->vaddr);
 
+		pool_open(block, pool->size);
+		if (!pool_header_ok(pool, page, block)) {
 			*corrupted = true;
 			block->next_block = NULL;
-			block->dma = page->dma + (size_t)((char *)block - (char *)page->vaddr);
+			block->dma = page->dma + offset;
 		}
+		block_set_allocated(pool, page, offset, true);
 		pool->next_block = block->next_block;
 		pool->nr_active++;
 	}
@@ -370,6 +471,13 @@ void *dma_pool_alloc(struct dma_pool *pool, gfp_t mem_flags, dma_addr_t *handle)
 		if (!page)
 			return NULL;
 		pthread_mutex_lock(&pool->lock);
+		if (!pool_pages_reserve(pool)) {
+			pthread_mutex_unlock(&pool->lock);
+			kdma_free_attrs_nohook(pool->dev, pool->allocation, page->vaddr, page->dma,
+					       0);
+			kdma_free(page);
+			return NULL;
+		}
 		pool_initialise_page(pool, page);
 		block = pool_block_pop(pool, &corrupted);
 	}
@@ -394,17 +502,16 @@ void *dma_pool_zalloc(struct dma_pool *pool, gfp_t mem_flags, dma_addr_t *handle
 /*
  * Why the pair (vaddr, dma) cannot be freed, or KDMA_POOL_FREE if it can. Called locked. Order as
  * the kernel's checks: the chunk holding dma, the CPU address matching it ("bad vaddr", the
- * pre-6.4 check), then a scan of the free list for a double free. A dma inside a chunk that does
- * not start a block is "bad dma" too: pushing it would corrupt the free list.
+ * pre-6.4 check), then the block's allocated bit for a double free (the kernel scans its free
+ * list). A dma inside a chunk that does not start a block is "bad dma" too: pushing it would
+ * corrupt the free list. *pagep: the chunk, when there is one.
  */
-static enum kdma_pool_event pool_block_err(struct dma_pool *pool, void *vaddr, dma_addr_t dma)
+static enum kdma_pool_event pool_block_err(struct dma_pool *pool, void *vaddr, dma_addr_t dma,
+					   struct dma_page **pagep)
 {
-	struct dma_page *page;
+	struct dma_page *page = pool_find_dma(pool, dma);
 	size_t offset;
 
-	for (page = pool->pages; page; page = page->next)
-		if (dma >= page->dma && dma - page->dma < pool->allocation)
-			break;
 	if (!page)
 		return KDMA_POOL_BAD_DMA;
 	offset = dma - page->dma;
@@ -412,9 +519,9 @@ static enum kdma_pool_event pool_block_err(struct dma_pool *pool, void *vaddr, d
 		return KDMA_POOL_BAD_DMA;
 	if ((char *)vaddr != (char *)page->vaddr + offset)
 		return KDMA_POOL_BAD_VADDR;
-	for (struct dma_block *block = pool->next_block; block; block = pool_free_next(block))
-		if (block == vaddr)
-			return KDMA_POOL_ALREADY_FREE;
+	*pagep = page;
+	if (!block_allocated(pool, page, offset))
+		return KDMA_POOL_ALREADY_FREE;
 	return KDMA_POOL_FREE;
 }
 
@@ -435,6 +542,7 @@ static void pool_report_free_err(struct dma_pool *pool, enum kdma_pool_event ev,
 
 void dma_pool_free(struct dma_pool *pool, void *vaddr, dma_addr_t dma)
 {
+	struct dma_page *page = NULL;
 	enum kdma_pool_event ev;
 
 	if (!pool) {
@@ -445,7 +553,7 @@ void dma_pool_free(struct dma_pool *pool, void *vaddr, dma_addr_t dma)
 	 * (rechecking: another thread may have freed the same block meanwhile). The block goes
 	 * back on the list only after the hook, so its next allocation is reported after it. */
 	pthread_mutex_lock(&pool->lock);
-	ev = pool_block_err(pool, vaddr, dma);
+	ev = pool_block_err(pool, vaddr, dma, &page);
 	pthread_mutex_unlock(&pool->lock);
 	if (ev != KDMA_POOL_FREE) {
 		pool_report_free_err(pool, ev, vaddr, dma);
@@ -454,10 +562,11 @@ void dma_pool_free(struct dma_pool *pool, void *vaddr, dma_addr_t dma)
 	pool_hook(pool, KDMA_POOL_FREE, vaddr, dma);
 
 	pthread_mutex_lock(&pool->lock);
-	ev = pool_block_err(pool, vaddr, dma);
+	ev = pool_block_err(pool, vaddr, dma, &page);
 	if (ev == KDMA_POOL_FREE) {
 		struct dma_block *block = vaddr;
 
+		block_set_allocated(pool, page, dma - page->dma, false);
 		memset(block, POOL_POISON_FREED, pool->size);
 		block->dma = dma;
 		block->next_block = pool->next_block;

@@ -240,56 +240,71 @@ static void mp_note_full(void)
 	}
 }
 
+/*
+ * A line's count is the receive mappings owning it; a page's count is the sum of its lines'
+ * counts, so a page stays protected while any line on it is device-owned, however the lines
+ * come back (one at a time, by partial syncs, or by another mapping of the same page). One
+ * mprotect per page whose count leaves or reaches 0.
+ */
 void mp_protect(uintptr_t lo, uintptr_t hi)
 {
-	uintptr_t l, p;
+	uintptr_t l = lo & ~(mp_line_size - 1), p;
 
 	if (hi <= lo)
 		return;
 	pthread_mutex_lock(&mp_lock);
-	for (l = lo & ~(mp_line_size - 1); l < hi; l += mp_line_size) {
-		struct mp_slot *s = mp_find(mp_lines, l, true);
+	for (p = l & ~(PAGE - 1); l < hi; p += PAGE) {
+		struct mp_slot *ps = mp_find(mp_pages, p, true);
+		int lines = 0;
 
-		if (!s) {
-			mp_note_full();
-			goto out;
-		}
-		atomic_fetch_add(&s->count, 1);
-	}
-	for (p = lo & ~(PAGE - 1); p < hi; p += PAGE) {
-		struct mp_slot *s = mp_find(mp_pages, p, true);
-
-		if (!s) {
+		if (!ps) {
 			mp_note_full();
 			break;
 		}
-		if (atomic_fetch_add(&s->count, 1) == 0) {
+		for (; l < hi && l < p + PAGE; l += mp_line_size, lines++) {
+			struct mp_slot *ls = mp_find(mp_lines, l, true);
+
+			if (!ls) {
+				mp_note_full();
+				hi = l; /* stop here: what was counted stays consistent */
+				break;
+			}
+			atomic_fetch_add(&ls->count, 1);
+		}
+		if (lines && atomic_fetch_add(&ps->count, lines) == 0) {
 			atomic_fetch_add(&mp_protected, 1);
-			if (!atomic_load(&s->open)) /* a syscall has it: closed when it returns */
+			if (!atomic_load(&ps->open)) /* a syscall has it: closed when it returns */
 				mprotect((void *)p, PAGE, PROT_NONE); /* ENOMEM (VMA limit): unchecked */
 		}
 	}
-out:
 	pthread_mutex_unlock(&mp_lock);
 }
 
 void mp_unprotect(uintptr_t lo, uintptr_t hi)
 {
-	uintptr_t l, p;
+	uintptr_t l = lo & ~(mp_line_size - 1), p;
 
 	if (hi <= lo)
 		return;
 	pthread_mutex_lock(&mp_lock);
-	for (l = lo & ~(mp_line_size - 1); l < hi; l += mp_line_size) {
-		struct mp_slot *s = mp_find(mp_lines, l, false);
+	for (p = l & ~(PAGE - 1); l < hi; p += PAGE) {
+		struct mp_slot *ps = mp_find(mp_pages, p, false);
+		int lines = 0, left;
 
-		if (s && atomic_load(&s->count) > 0)
-			atomic_fetch_sub(&s->count, 1);
-	}
-	for (p = lo & ~(PAGE - 1); p < hi; p += PAGE) {
-		struct mp_slot *s = mp_find(mp_pages, p, false);
+		for (; l < hi && l < p + PAGE; l += mp_line_size) {
+			struct mp_slot *ls = mp_find(mp_lines, l, false);
 
-		if (s && atomic_load(&s->count) > 0 && atomic_fetch_sub(&s->count, 1) == 1) {
+			if (ls && atomic_load(&ls->count) > 0) {
+				atomic_fetch_sub(&ls->count, 1);
+				lines++;
+			}
+		}
+		if (!ps || !lines)
+			continue;
+		left = atomic_load(&ps->count);
+		if (lines > left)
+			lines = left;
+		if (lines && atomic_fetch_sub(&ps->count, lines) == lines) {
 			atomic_fetch_sub(&mp_protected, 1);
 			mprotect((void *)p, PAGE, PROT_READ | PROT_WRITE);
 		}

@@ -258,6 +258,55 @@ Test(dmapool, bad_frees)
 	dma_pool_destroy(p);
 }
 
+/* Many chunks: every block is found by its chunk (whatever the chunks' address order), a
+ * second free of any of them is "already free", and a dma between two chunks is "bad dma". */
+Test(dmapool, frees_across_many_chunks)
+{
+	enum { N = 40 }; /* 4 blocks of 1 KiB per chunk: 10 chunks */
+	struct dma_pool *p = dma_pool_create("many", dev, 1024, 8, 0);
+	dma_addr_t h[N];
+	void *v[N];
+
+	for (int i = 0; i < N; i++)
+		cr_assert_not_null(v[i] = dma_pool_alloc(p, GFP_KERNEL, &h[i]));
+	cr_expect_eq(stats(p).nr_pages, N / 4);
+	expect_bad_free(p, v[17], h[17] + 4096 * 64, KDMA_POOL_BAD_DMA, "(bad dma)");
+	expect_bad_free(p, v[21], h[22], KDMA_POOL_BAD_VADDR, "(bad vaddr)");
+	for (int i = 0; i < N; i += 2) /* every other block, so each chunk stays in use */
+		dma_pool_free(p, v[i], h[i]);
+	for (int i = N - 2; i >= 0; i -= 2)
+		expect_bad_free(p, v[i], h[i], KDMA_POOL_ALREADY_FREE, "already free");
+	for (int i = 1; i < N; i += 2)
+		dma_pool_free(p, v[i], h[i]);
+	cr_expect_eq(stats(p).nr_active, 0);
+	cr_expect_eq(tl_count('p', KDMA_POOL_FREE), N);
+	dma_pool_destroy(p);
+}
+
+/* A free block's link rewritten to point at a block in use: the allocator must not hand that
+ * block out a second time. */
+Test(dmapool, free_list_link_to_a_block_in_use_is_corrupted)
+{
+	struct dma_pool *p = dma_pool_create("link", dev, 64, 8, 0);
+	dma_addr_t ha, hb, hc, h;
+	char *a = dma_pool_alloc(p, GFP_KERNEL, &ha);
+	char *b = dma_pool_alloc(p, GFP_KERNEL, &hb);
+	char *c = dma_pool_alloc(p, GFP_KERNEL, &hc);
+	struct tl_capture cap;
+	char *out;
+
+	dma_pool_free(p, a, ha); /* a heads the free list */
+	memcpy(a, &b, sizeof(b)); /* write after free: a's link now names b, still in use */
+	tl_capture_begin(&cap);
+	cr_expect_eq(dma_pool_alloc(p, GFP_KERNEL, &h), a);
+	out = tl_capture_end(&cap);
+	cr_expect(strstr(out, "(corrupted)"), "%s", out);
+	cr_expect_neq(dma_pool_alloc(p, GFP_KERNEL, &h), b, "b is not handed out twice");
+	free(out);
+	(void)c;
+	(void)hc;
+}
+
 Test(dmapool, destroy_busy_leaks_chunks)
 {
 	struct dma_pool *p = dma_pool_create("busy", dev, 64, 8, 0);

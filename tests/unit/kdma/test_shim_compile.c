@@ -317,6 +317,28 @@ static void on_kref_release(struct kref *k)
 	kref_released++;
 }
 
+/* Delays last at least what they ask, busy-waiting or sleeping (no upper bound: not a timing
+ * test). */
+Test(shim, delays_last_at_least_their_length)
+{
+	unsigned long long t0 = kdma_monotonic_ns();
+
+	ndelay(500);
+	cr_assert_geq(kdma_monotonic_ns() - t0, 500);
+	t0 = kdma_monotonic_ns();
+	udelay(20);
+	cr_assert_geq(kdma_monotonic_ns() - t0, 20000);
+	t0 = kdma_monotonic_ns();
+	mdelay(1);
+	cr_assert_geq(kdma_monotonic_ns() - t0, 1000000);
+	t0 = kdma_monotonic_ns();
+	fsleep(5);
+	fsleep(30);
+	usleep_range(10, 20);
+	msleep(1);
+	cr_assert_geq(kdma_monotonic_ns() - t0, 5000 + 30000 + 10000 + 1000000);
+}
+
 Test(shim, poll_unaligned_kref)
 {
 	u32 reg = 0x3;
@@ -327,6 +349,8 @@ Test(shim, poll_unaligned_kref)
 	cr_assert_eq(readl_poll_timeout(&reg, val, val & 0x2, 0, 100), 0);
 	cr_assert_eq(val, 3u);
 	cr_assert_eq(readl_poll_timeout(&reg, val, val & 0x8, 1, 50), -ETIMEDOUT);
+	cr_assert_eq(readl_poll_timeout_atomic(&reg, val, val & 0x1, 1, 50), 0);
+	cr_assert_eq(readl_poll_timeout_atomic(&reg, val, val & 0x8, 1, 50), -ETIMEDOUT);
 	cr_assert_eq(get_unaligned_le32(bytes + 1), 0x11223344u);
 	cr_assert_eq(get_unaligned_be16(bytes + 1), 0x4433);
 	put_unaligned_le16(0xbeef, bytes + 5);
