@@ -6,8 +6,9 @@
 #define ERROR SEV_ERROR
 #define WARNING SEV_WARNING
 const struct check_info check_table[] = {
-#define DMASAN_CHECK(E, id_, sev, grp, ksent, what_, fix_) \
-	{ .id = id_, .kernel = ksent, .what = what_, .fix = fix_, .severity = sev, .group = #grp[0] },
+#define DMASAN_CHECK(E, id_, sev, grp, ksent, what_, why_, fix_) \
+	{ .id = id_, .kernel = ksent, .what = what_, .why = why_, .fix = fix_, .severity = sev, \
+	  .group = #grp[0] },
 #include "common/checks.inc"
 #undef DMASAN_CHECK
 };

@@ -17,7 +17,7 @@ enum sev { SEV_ERROR, SEV_WARNING };
 
 /* One row of checks.inc. */
 struct check_info {
-	const char *id, *kernel, *what, *fix;
+	const char *id, *kernel, *what, *why, *fix;
 	enum sev severity;
 	char group;
 };

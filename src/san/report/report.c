@@ -25,8 +25,8 @@
 #define ERROR DMASAN_ERROR
 #define WARNING DMASAN_WARNING
 const struct dmasan_check_info dmasan_checks[DMASAN_CHECK__COUNT] = {
-#define DMASAN_CHECK(E, id_, sev, grp, ksent, what_, fix_) \
-	[DMASAN_CHECK_##E] = { id_, sev, #grp[0], ksent, what_, fix_ },
+#define DMASAN_CHECK(E, id_, sev, grp, ksent, what_, why_, fix_) \
+	[DMASAN_CHECK_##E] = { id_, sev, #grp[0], ksent, what_, why_, fix_ },
 #include "common/checks.inc"
 #undef DMASAN_CHECK
 };
