@@ -181,3 +181,21 @@ w('inputs/run1/ring_test.5001.jsonl',
 w('inputs/baseline/nic_test.4000.jsonl',
   [run(4000, NIC), size_mismatch(0x7f5500000000, 0x55aa00000000, 0x7f54ff000000, line_shift=-7),
    {"type": "summary", "errors": 1, "warnings": 0, "suppressed": 0}])
+
+# Our own mapping types in the kernel's dump format: noncontiguous, pool and page entries.
+def bare(typ, handle, size, phys, d, maperr):
+    return {"type": typ, "handle": handle, "size": size, "phys_addr": phys, "direction": d,
+            "map_error": maperr, "owner_ranges": [], "age": 3, "thread": 1, "stack": []}
+
+
+w('inputs/noncontiguous.jsonl',
+  [run(7001, '/home/ci/build/tests/cam_test', ""),
+   {"type": "dump", "dump_id": 1, "reason": "request", "time": "2026-11-21T05:10:01Z",
+    "device": "0000:00:0a.0", "driver": "uvc",
+    "entries": [bare("noncontiguous", "0x00000000fef00000", 65536, "0x0000000022000000",
+                     "DMA_FROM_DEVICE", "not_applicable"),
+                bare("pool", "0x00000000fef80000", 64, "0x0000000022100000", "DMA_BIDIRECTIONAL",
+                     "not_applicable"),
+                bare("page", "0x00000000fef90000", 4096, "0x0000000022200000", "DMA_TO_DEVICE",
+                     "checked")],
+    "totals": {"entries": 3, "bytes": 69696}}])

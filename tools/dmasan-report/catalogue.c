@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 /* The check catalogue (src/common/checks.inc) as data for the writers. */
 #include <string.h>
+#include "common/names.h"
 #include "report.h"
 
 #define ERROR SEV_ERROR
@@ -26,5 +27,5 @@ const struct check_info *check_find(const char *id)
 
 const char *sev_name(enum sev s)
 {
-	return s == SEV_ERROR ? "error" : "warning";
+	return dmasan_severity_name(s == SEV_ERROR ? 0 : 1);
 }

@@ -5,6 +5,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include "common/names.h"
 #include "report.h"
 
 #define NCOLS 10
@@ -41,26 +42,12 @@ static json_object *obj_of(json_object *o, const char *k, enum json_type t)
 	return o && json_object_object_get_ex(o, k, &v) && json_object_is_type(v, t) ? v : NULL;
 }
 
+/* Our type identifier as kernel/dma/debug.c names it; an identifier we do not know as is. */
 static const char *kernel_type(const char *t)
 {
-	if (!t)
-		return "single";
-	if (!strcmp(t, "page"))
-		return "single";
-	if (!strcmp(t, "sg"))
-		return "scatter-gather";
-	if (!strcmp(t, "pool"))
-		return "coherent";
-	return t;
-}
+	int type = dmasan_type_from_name(t);
 
-static const char *kernel_maperr(const char *m)
-{
-	if (m && !strcmp(m, "checked"))
-		return "dma map error checked";
-	if (m && !strcmp(m, "not_checked"))
-		return "dma map error not checked";
-	return "dma map error check not applicable";
+	return type >= 0 || !t ? dmasan_type_kernel(type) : t;
 }
 
 /* debugfs: "<driver> <dev> <type> idx <bucket> P=%pa D=%llx L=%llx cln=%pa <DIR> <maperr>" */
@@ -80,7 +67,8 @@ static void dump_kernel(FILE *o, json_object *rec)
 		fprintf(o, "%s %s %s idx %llu P=0x%016llx D=%llx L=%llx cln=0x%016llx %s %s\n",
 			drv ? drv : "?", dev ? dev : "?", kernel_type(str_of(e, "type")),
 			(handle >> 13) & 0x3fff, phys, handle, num_of(e, "size"), phys >> 6,
-			d ? d : "DMA_NONE", kernel_maperr(str_of(e, "map_error")));
+			d ? d : "DMA_NONE",
+			dmasan_maperr_kernel(dmasan_maperr_from_name(str_of(e, "map_error"))));
 	}
 }
 

@@ -5,6 +5,7 @@
  * frames, a blank line after each stack, HINT: and SUMMARY: lines.
  */
 #include <string.h>
+#include "common/names.h"
 #include "common/suppress.h"
 #include "report.h"
 
@@ -91,7 +92,7 @@ void write_text_finding(FILE *o, const struct finding *f)
 
 	fputs("=================================================================\n", o);
 	fprintf(o, "==%ld==%s: DMASanitizer: %s", f->procs[0].pid < 0 ? 0 : f->procs[0].pid,
-		f->severity == SEV_ERROR ? "ERROR" : "WARNING", f->check);
+		dmasan_severity_title(f->severity == SEV_ERROR ? 0 : 1), f->check);
 	if (f->headline) {
 		fprintf(o, " %s", f->headline);
 	} else if (f->device) {

@@ -16,6 +16,7 @@
 #include <string.h>
 #include <unistd.h>
 #include "rt/services.h"
+#include "common/names.h"
 #include "common/suppress.h"
 #include "report/log.h"
 #include "rt/options.h"
@@ -32,6 +33,8 @@ const struct dmasan_check_info dmasan_checks[DMASAN_CHECK__COUNT] = {
 };
 #undef ERROR
 #undef WARNING
+
+_Static_assert(DMASAN_ERROR == 0 && DMASAN_WARNING == 1, "names.c's severity order");
 
 #define DEDUP_SLOTS 8192
 #define MAX_SYM_FRAMES (DMASAN_MAX_FRAMES * 2)
@@ -355,7 +358,7 @@ static void text_report(const struct dmasan_report *r, const struct dmasan_frame
 
 	dmasan_buf_puts(&b, "=================================================================\n");
 	dmasan_buf_printf(&b, "==%d==%s: DMASanitizer: %s", pid,
-			  ci->severity == DMASAN_ERROR ? "ERROR" : "WARNING", ci->id);
+			  dmasan_severity_title(ci->severity), ci->id);
 	put_headline(&b, r, false);
 	dmasan_buf_printf(&b, " thread T%u\n", dmasan_thread_id());
 
@@ -424,7 +427,7 @@ static void json_report(const struct dmasan_report *r, unsigned int seq, dmasan_
 	if (b.fd < 0)
 		return;
 	dmasan_buf_printf(&b, "{\"type\":\"violation\",\"id\":%u,\"check\":\"%s\",\"severity\":\"%s\",\"device\":",
-			  seq, ci->id, ci->severity == DMASAN_ERROR ? "error" : "warning");
+			  seq, ci->id, dmasan_severity_name(ci->severity));
 	if (r->dev) {
 		const char *drv = dev_driver_string(r->dev);
 		const char *name = dev_name(r->dev);
