@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "common/names.h"
+#include "common/render.h"
 #include "report.h"
 
 #define NCOLS 10
@@ -55,6 +56,8 @@ static void dump_kernel(FILE *o, json_object *rec)
 {
 	json_object *entries = obj_of(rec, "entries", json_type_array);
 	const char *dev = str_of(rec, "device"), *drv = str_of(rec, "driver");
+	char storage[4096];
+	struct dmasan_buf b = DMASAN_BUF_FILE(o, storage);
 
 	for (size_t i = 0; entries && i < json_object_array_length(entries); i++) {
 		json_object *e = json_object_array_get_idx(entries, i);
@@ -63,13 +66,13 @@ static void dump_kernel(FILE *o, json_object *rec)
 
 		if (!json_object_is_type(e, json_type_object))
 			continue;
-		/* hash_fn(): 8 KiB buckets of bus address space; cln: 64-byte L1 lines (x86-64) */
-		fprintf(o, "%s %s %s idx %llu P=0x%016llx D=%llx L=%llx cln=0x%016llx %s %s\n",
-			drv ? drv : "?", dev ? dev : "?", kernel_type(str_of(e, "type")),
-			(handle >> 13) & 0x3fff, phys, handle, num_of(e, "size"), phys >> 6,
-			d ? d : "DMA_NONE",
-			dmasan_maperr_kernel(dmasan_maperr_from_name(str_of(e, "map_error"))));
+		dmasan_render_kernel_dump_line(&b, drv ? drv : "?", dev ? dev : "?",
+					       kernel_type(str_of(e, "type")), handle, phys,
+					       num_of(e, "size"), d ? d : "DMA_NONE",
+					       dmasan_maperr_kernel(dmasan_maperr_from_name(
+						       str_of(e, "map_error"))));
 	}
+	dmasan_buf_flush(&b);
 }
 
 static void owners(char *buf, size_t n, json_object *e)

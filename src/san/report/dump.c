@@ -20,6 +20,7 @@
 #include <linux/device.h>
 
 #include "common/names.h"
+#include "common/render.h"
 #include "report/dump.h"
 #include "rt/guard.h"
 #include "report/log.h"
@@ -165,7 +166,7 @@ struct out {
 static bool out_open(struct out *o, int fd, size_t bound)
 {
 	o->map_len = (bound + 4095) & ~(size_t)4095;
-	o->b = (struct dmasan_buf){ -1, 0, bound, map_zero(o->map_len) };
+	o->b = (struct dmasan_buf){ -1, 0, bound, map_zero(o->map_len), NULL };
 	if (!o->b.data)
 		return false;
 	o->b.fd = fd;
@@ -356,20 +357,16 @@ static void group_table(struct dmasan_buf *b, const struct device_group *g)
 		munmap(seen.slot, seen.map_len);
 }
 
-/* kernel/dma/debug.c dump_show(): hash_fn() buckets of 8 KiB, cacheline = phys >> 6 (x86-64). */
+/* kernel/dma/debug.c dump_show() */
 static void group_kernel(struct dmasan_buf *b, const struct device_group *g)
 {
 	for (size_t i = 0; i < g->n; i++) {
 		const struct san_entry *e = &g->rows[i].e;
-		u64 h = san_handle(e), phys = e->phys.start;
 
-		dmasan_buf_printf(b, "%s %s %s idx %llu P=0x%016llx D=%llx L=%llx cln=0x%016llx %s %s\n",
-				  g->rows[i].driver, g->rows[i].name,
-				  dmasan_type_kernel(e->type),
-				  (unsigned long long)((h >> 13) & 0x3fff), (unsigned long long)phys,
-				  (unsigned long long)h, (unsigned long long)san_size(e),
-				  (unsigned long long)(phys >> 6), dir_name(e),
-				  dmasan_maperr_kernel(e->map_err));
+		dmasan_render_kernel_dump_line(b, g->rows[i].driver, g->rows[i].name,
+					       dmasan_type_kernel(e->type), san_handle(e),
+					       e->phys.start, san_size(e), dir_name(e),
+					       dmasan_maperr_kernel(e->map_err));
 	}
 }
 

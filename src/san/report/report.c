@@ -17,6 +17,7 @@
 #include <unistd.h>
 #include "rt/services.h"
 #include "common/names.h"
+#include "common/render.h"
 #include "common/suppress.h"
 #include "report/log.h"
 #include "rt/options.h"
@@ -192,49 +193,6 @@ static unsigned int symbolize_stack(dmasan_stack_id id, struct dmasan_frame *out
 	return n;
 }
 
-/* The frame SUMMARY and suppression hints name: the first user frame, else the first one. */
-static const struct dmasan_frame *key_frame(const struct dmasan_frame *f, unsigned int n)
-{
-	for (unsigned int i = 0; i < n; i++)
-		if (f[i].internal == DMASAN_FRAME_USER)
-			return &f[i];
-	for (unsigned int i = 0; i < n; i++)
-		if (f[i].internal != DMASAN_FRAME_SANITIZER)
-			return &f[i];
-	return n ? &f[0] : NULL;
-}
-
-/* "file:line:col" or "(module+0xoff)", as AddressSanitizer's %L. */
-static void put_location(struct dmasan_buf *b, const struct dmasan_frame *f)
-{
-	if (f->file) {
-		dmasan_buf_puts(b, f->file);
-		if (f->line)
-			dmasan_buf_printf(b, ":%d", f->line);
-		if (f->line && f->column)
-			dmasan_buf_printf(b, ":%d", f->column);
-	} else if (f->module) {
-		dmasan_buf_printf(b, "(%s+0x%lx)", f->module, (unsigned long)f->module_offset);
-	} else {
-		dmasan_buf_puts(b, "(<unknown module>)");
-	}
-}
-
-static void text_stack(struct dmasan_buf *b, const struct dmasan_frame *f, unsigned int n)
-{
-	if (!n)
-		dmasan_buf_puts(b, "    <empty stack>\n");
-	for (unsigned int i = 0; i < n; i++) {
-		dmasan_buf_printf(b, "    #%u 0x%lx", i, (unsigned long)f[i].pc);
-		if (f[i].function)
-			dmasan_buf_printf(b, " in %s", f[i].function);
-		dmasan_buf_putc(b, ' ');
-		put_location(b, &f[i]);
-		dmasan_buf_putc(b, '\n');
-	}
-	dmasan_buf_putc(b, '\n');
-}
-
 static void json_stack(struct dmasan_buf *b, const struct dmasan_frame *f, unsigned int n)
 {
 	static const char *const kinds[] = { NULL, "sanitizer", "kdma", "startup" };
@@ -275,9 +233,31 @@ unsigned int dmasan_report_symbolize(dmasan_stack_id id, struct dmasan_frame *ou
 	return symbolize_stack(id, out, max);
 }
 
+_Static_assert(DMASAN_FRAME_USER == (int)DMASAN_ORIGIN_USER &&
+	       DMASAN_FRAME_SANITIZER == (int)DMASAN_ORIGIN_SANITIZER &&
+	       DMASAN_FRAME_KDMA == (int)DMASAN_ORIGIN_KDMA &&
+	       DMASAN_FRAME_STARTUP == (int)DMASAN_ORIGIN_STARTUP, "frame origins agree");
+
+/* Symbolised frames as the renderer's neutral frames (strings shared, not copied). */
+static struct dmasan_rstack to_rstack(const struct dmasan_frame *f, unsigned int n,
+				      struct dmasan_rframe *out)
+{
+	for (unsigned int i = 0; i < n; i++)
+		out[i] = (struct dmasan_rframe){
+			.pc = f[i].pc, .function = f[i].function, .file = f[i].file,
+			.module = f[i].module, .line = f[i].line, .column = f[i].column,
+			.module_offset = f[i].module_offset, .has_offset = f[i].module != NULL,
+			.origin = (enum dmasan_origin)f[i].internal,
+		};
+	return (struct dmasan_rstack){ out, n };
+}
+
 void dmasan_report_text_stack(struct dmasan_buf *b, const struct dmasan_frame *f, unsigned int n)
 {
-	text_stack(b, f, n);
+	struct dmasan_rframe rf[MAX_SYM_FRAMES];
+	struct dmasan_rstack s = to_rstack(f, n < MAX_SYM_FRAMES ? n : MAX_SYM_FRAMES, rf);
+
+	dmasan_render_text_stack(b, &s);
 }
 
 void dmasan_report_json_stack(struct dmasan_buf *b, const struct dmasan_frame *f, unsigned int n)
@@ -322,97 +302,70 @@ static void put_fact_value(struct dmasan_buf *b, const struct dmasan_fact *f, bo
 	}
 }
 
-/* What follows the check id in the headline: " on dma 0x... (device foo)" or " on device foo". */
-static void put_headline(struct dmasan_buf *b, const struct dmasan_report *r, bool json)
+/* What follows the check id in the headline: "on dma 0x... (device foo)", "on device foo", or
+ * NULL (process-wide findings). */
+static const char *headline_of(const struct dmasan_report *r, char *tmp, size_t size)
 {
-	char tmp[256];
-	const char *h = tmp;
-
 	if (r->headline_extra)
-		snprintf(tmp, sizeof(tmp), "%s", r->headline_extra);
+		snprintf(tmp, size, "%s", r->headline_extra);
 	else if (r->dev)
-		snprintf(tmp, sizeof(tmp), "on device %s", dev_name(r->dev));
+		snprintf(tmp, size, "on device %s", dev_name(r->dev));
 	else
-		return;
-	if (json) {
-		dmasan_buf_json_str(b, h);
-	} else {
-		dmasan_buf_putc(b, ' ');
-		dmasan_buf_puts(b, h);
-	}
+		return NULL;
+	return tmp;
 }
 
-static void put_check_option(struct dmasan_buf *b, enum dmasan_check c)
+/* The sentence and its facts, as the text report and the JSON "message" show them. */
+static void put_message(struct dmasan_buf *b, const struct dmasan_report *r)
 {
-	dmasan_buf_puts(b, "check_");
-	for (const char *p = dmasan_checks[c].id; *p; p++)
-		dmasan_buf_putc(b, *p == '-' ? '_' : *p);
+	dmasan_buf_puts(b, sentence_of(r));
+	for (unsigned int i = 0; i < r->nfacts; i++) {
+		dmasan_buf_printf(b, " [%s=", r->facts[i].key);
+		put_fact_value(b, &r->facts[i], false);
+		dmasan_buf_putc(b, ']');
+	}
 }
 
 static void text_report(const struct dmasan_report *r, const struct dmasan_frame *f, unsigned int n)
 {
-	const struct dmasan_check_info *ci = &dmasan_checks[r->check];
+	/* under report_lock, like sym: each related stack gets as many frames as before */
+	static struct dmasan_rframe rframes[MAX_SYM_FRAMES];
+	static struct dmasan_frame rel_sym[DMASAN_MAX_RELATED][MAX_SYM_FRAMES];
+	static struct dmasan_rframe rel_rframes[DMASAN_MAX_RELATED][MAX_SYM_FRAMES];
+	static struct dmasan_rrelated related[DMASAN_MAX_RELATED];
+	static char message[4096], headline[256];
+	struct dmasan_buf mb = DMASAN_BUF_INIT(-1, message);
 	struct dmasan_buf b = DMASAN_BUF_INIT(dmasan_log_fd(), text_storage);
-	const struct dmasan_frame *key = key_frame(f, n);
-	int pid = (int)getpid();
+	struct dmasan_rreport rr = {
+		.pid = (long)getpid(),
+		.severity = dmasan_checks[r->check].severity,
+		.check = dmasan_checks[r->check].id,
+		.tid = (long)dmasan_thread_id(),
+		.count = r->count,
+		.stack = to_rstack(f, n, rframes),
+		.related = related,
+		.fix = dmasan_checks[r->check].fix,
+		.dedup_token_length = dmasan_opts.dedup_token_length,
+		.gen_suppressions = dmasan_opts.gen_suppressions,
+		.print_summary = dmasan_opts.print_summary,
+	};
 
-	dmasan_buf_puts(&b, "=================================================================\n");
-	dmasan_buf_printf(&b, "==%d==%s: DMASanitizer: %s", pid,
-			  dmasan_severity_title(ci->severity), ci->id);
-	put_headline(&b, r, false);
-	dmasan_buf_printf(&b, " thread T%u\n", dmasan_thread_id());
-
-	dmasan_buf_puts(&b, sentence_of(r));
-	for (unsigned int i = 0; i < r->nfacts; i++) {
-		dmasan_buf_printf(&b, " [%s=", r->facts[i].key);
-		put_fact_value(&b, &r->facts[i], false);
-		dmasan_buf_putc(&b, ']');
-	}
-	if (r->count > 1)
-		dmasan_buf_printf(&b, " [count=%u]", r->count);
-	dmasan_buf_putc(&b, '\n');
-	text_stack(&b, f, n);
-
+	put_message(&mb, r);
+	message[mb.len < sizeof(message) ? mb.len : sizeof(message) - 1] = '\0';
+	rr.message = message;
+	rr.headline = headline_of(r, headline, sizeof(headline));
 	for (unsigned int i = 0; i < r->nrelated; i++) {
 		unsigned int k;
 
 		if (!r->related[i].stack)
 			continue;
-		k = symbolize_stack(r->related[i].stack, sym + n, MAX_SYM_FRAMES - n);
-		dmasan_buf_printf(&b, "%s thread T%u here:\n", r->related[i].title,
-				  r->related[i].tid);
-		text_stack(&b, sym + n, k);
+		k = symbolize_stack(r->related[i].stack, rel_sym[i], MAX_SYM_FRAMES - n);
+		related[rr.nrelated++] = (struct dmasan_rrelated){
+			.title = r->related[i].title, .tid = (long)r->related[i].tid,
+			.stack = to_rstack(rel_sym[i], k, rel_rframes[i]),
+		};
 	}
-
-	if (dmasan_opts.dedup_token_length > 0) {
-		unsigned int shown = 0;
-
-		dmasan_buf_puts(&b, "DEDUP_TOKEN: ");
-		for (unsigned int i = 0; i < n && shown < (unsigned int)dmasan_opts.dedup_token_length; i++) {
-			if (!f[i].function)
-				continue;
-			dmasan_buf_printf(&b, "%s%s", shown++ ? "--" : "", f[i].function);
-		}
-		dmasan_buf_putc(&b, '\n');
-	}
-	dmasan_buf_printf(&b, "HINT: %s\n", ci->fix);
-	dmasan_buf_printf(&b, "HINT: to suppress, add '%s:%s' to the suppressions file; to disable the check: DMASAN_OPTIONS=",
-			  ci->id, key && key->function ? key->function : "<function>");
-	put_check_option(&b, r->check);
-	dmasan_buf_puts(&b, "=0\n");
-	if (dmasan_opts.gen_suppressions)
-		dmasan_buf_printf(&b, "Suppression for this report:\n%s:%s\n", ci->id,
-				  key && key->function ? key->function : "*");
-	if (dmasan_opts.print_summary) {
-		dmasan_buf_printf(&b, "SUMMARY: DMASanitizer: %s", ci->id);
-		if (key) {
-			dmasan_buf_putc(&b, ' ');
-			put_location(&b, key);
-			if (key->function)
-				dmasan_buf_printf(&b, " in %s", key->function);
-		}
-		dmasan_buf_putc(&b, '\n');
-	}
+	dmasan_render_text(&b, &rr);
 	dmasan_buf_flush(&b);
 }
 
@@ -423,6 +376,7 @@ static void json_report(const struct dmasan_report *r, unsigned int seq, dmasan_
 {
 	const struct dmasan_check_info *ci = &dmasan_checks[r->check];
 	struct dmasan_buf b = DMASAN_BUF_INIT(dmasan_json_fd(), json_storage);
+	char headline[256];
 
 	if (b.fd < 0)
 		return;
@@ -442,9 +396,9 @@ static void json_report(const struct dmasan_report *r, unsigned int seq, dmasan_
 	}
 	dmasan_buf_printf(&b, ",\"tid\":%u,\"stack_id\":%u,\"count\":%u,", dmasan_thread_id(), stack,
 			  r->count);
-	if (r->headline_extra || r->dev) {
+	if (headline_of(r, headline, sizeof(headline))) {
 		dmasan_buf_puts(&b, "\"headline\":\"");
-		put_headline(&b, r, true);
+		dmasan_buf_json_str(&b, headline);
 		dmasan_buf_puts(&b, "\",");
 	}
 	dmasan_buf_puts(&b, "\"message\":\"");
