@@ -5,6 +5,7 @@
 # expected outputs (the golden tests fail until expected/ is updated with --update, see
 # run_golden.cmake).
 import json
+import os
 
 K = '/usr/local/lib/libkdma.so.0'
 NIC = '/home/ci/build/tests/nic_test'
@@ -23,6 +24,15 @@ def fr(pc, fn, file=None, line=None, mod=None, col=None):
         d["column"] = col
     if mod:
         d["module"] = mod
+    # the runtime marks its own, libkdma's and the C library's start-up frames
+    base = os.path.basename(mod or "")
+    if base.startswith("libdmasan"):
+        d.update(internal=True, origin="sanitizer")
+    elif base.startswith("libkdma"):
+        d.update(internal=True, origin="kdma")
+    elif base.startswith(("libc.so", "libc-", "ld-linux")) or fn in (
+            "_start", "__libc_start_main", "__libc_start_call_main", "__libc_start_main_impl"):
+        d.update(internal=True, origin="startup")
     return d
 
 
