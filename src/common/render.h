@@ -68,6 +68,11 @@ void dmasan_render_text_stack(struct dmasan_buf *b, const struct dmasan_rstack *
  * not the sanitizer's, else the first; NULL for an empty stack. */
 const struct dmasan_rframe *dmasan_render_key_frame(const struct dmasan_rstack *s);
 
+/* A stack as the JSON frame array of docs/report-format.md ("pc", "function", "file", "line",
+ * "column", "module", "module_offset", and "internal"/"origin" for frames that are not the
+ * driver's). */
+void dmasan_render_json_stack(struct dmasan_buf *b, const struct dmasan_rstack *s);
+
 /* One entry of the kernel's debugfs dma-api/dump ("<driver> <dev> <type> idx <bucket> P=%pa
  * D=%llx L=%llx cln=%pa <DIR> <maperr>"), type, dir and maperr already the kernel's names. */
 void dmasan_render_kernel_dump_line(struct dmasan_buf *b, const char *driver, const char *device,

@@ -55,40 +55,6 @@ unsigned int dmasan_report_symbolize(dmasan_stack_id id, struct dmasan_frame *ou
 	return n;
 }
 
-void dmasan_report_json_stack(struct dmasan_buf *b, const struct dmasan_frame *f, unsigned int n)
-{
-	static const char *const kinds[] = { NULL, "sanitizer", "kdma", "startup" };
-
-	dmasan_buf_putc(b, '[');
-	for (unsigned int i = 0; i < n; i++) {
-		dmasan_buf_printf(b, "%s{\"pc\":\"0x%lx\"", i ? "," : "", (unsigned long)f[i].pc);
-		if (f[i].function) {
-			dmasan_buf_puts(b, ",\"function\":\"");
-			dmasan_buf_json_str(b, f[i].function);
-			dmasan_buf_putc(b, '"');
-		}
-		if (f[i].file) {
-			dmasan_buf_puts(b, ",\"file\":\"");
-			dmasan_buf_json_str(b, f[i].file);
-			dmasan_buf_putc(b, '"');
-		}
-		if (f[i].line)
-			dmasan_buf_printf(b, ",\"line\":%d", f[i].line);
-		if (f[i].column)
-			dmasan_buf_printf(b, ",\"column\":%d", f[i].column);
-		if (f[i].module) {
-			dmasan_buf_puts(b, ",\"module\":\"");
-			dmasan_buf_json_str(b, f[i].module);
-			dmasan_buf_printf(b, "\",\"module_offset\":\"0x%lx\"",
-					  (unsigned long)f[i].module_offset);
-		}
-		if (f[i].internal > 0 && f[i].internal < 4)
-			dmasan_buf_printf(b, ",\"internal\":true,\"origin\":\"%s\"",
-					  kinds[f[i].internal]);
-		dmasan_buf_putc(b, '}');
-	}
-	dmasan_buf_putc(b, ']');
-}
 
 _Static_assert(DMASAN_FRAME_USER == (int)DMASAN_ORIGIN_USER &&
 	       DMASAN_FRAME_SANITIZER == (int)DMASAN_ORIGIN_SANITIZER &&
@@ -115,4 +81,12 @@ void dmasan_report_text_stack(struct dmasan_buf *b, const struct dmasan_frame *f
 	struct dmasan_rstack s = san_report_rstack(f, n < MAX_SYM_FRAMES ? n : MAX_SYM_FRAMES, rf);
 
 	dmasan_render_text_stack(b, &s);
+}
+
+void dmasan_report_json_stack(struct dmasan_buf *b, const struct dmasan_frame *f, unsigned int n)
+{
+	struct dmasan_rframe rf[MAX_SYM_FRAMES];
+	struct dmasan_rstack s = san_report_rstack(f, n < MAX_SYM_FRAMES ? n : MAX_SYM_FRAMES, rf);
+
+	dmasan_render_json_stack(b, &s);
 }
