@@ -9,7 +9,9 @@ log_path (text) and json_path, once symbolised and once with symbolize=0 (module
 frames), renders the JSON Lines with `dmasan-report --fail-on never` and compares each report
 block byte for byte: from the "=====" rule to the report's own "SUMMARY: DMASanitizer: <id>"
 line. Normalised, because only the tool prints them: its "NOTE: seen N times in M processes"
-lines (aggregated counts). Lines outside report blocks differ by design and are not compared
+lines (aggregated counts). A run in which neither side has a report (a program whose finding
+depends on timing) compares nothing; the test fails unless there are at least as many reports
+compared as runs. Lines outside report blocks differ by design and are not compared
 (the runtime's start-up notes and exit summary, the tool's totals).
 """
 import glob
@@ -55,16 +57,16 @@ def run_one(prog, src, lib, tool, work, opts):
                    cwd=d, timeout=120)
     logs = glob.glob(d + "/log.*")
     jsons = glob.glob(d + "/report.*.jsonl")
-    if len(logs) != 1 or len(jsons) != 1:
-        return name, "expected one log and one JSON file, found %s %s" % (logs, jsons)
-    runtime = blocks(open(logs[0], encoding="utf-8", errors="replace").read())
+    if len(logs) > 1 or len(jsons) != 1:  # the log is created by the first report only
+        return name, "expected one JSON file and at most one log, found %s %s" % (logs, jsons)
+    runtime = blocks(open(logs[0], encoding="utf-8", errors="replace").read()) if logs else []
     p = subprocess.run([tool, "--fail-on", "never", jsons[0]], stdout=subprocess.PIPE,
                        stderr=subprocess.PIPE, text=True, errors="replace", timeout=120)
     if p.returncode != 0:
         return name, "dmasan-report failed: " + p.stderr
     tool_blocks = blocks(p.stdout)
-    if not runtime:
-        return name, "the runtime printed no report"
+    if not runtime and not tool_blocks:
+        return name, 0  # a timing-dependent program that reported nothing this time
     if runtime != tool_blocks:
         for i, (a, b) in enumerate(zip(runtime, tool_blocks)):
             if a != b:
@@ -75,7 +77,7 @@ def run_one(prog, src, lib, tool, work, opts):
                               (i + 1, j + 1, al[j] if j < len(al) else None,
                                bl[j] if j < len(bl) else None))
         return name, "%d runtime reports, %d from the tool" % (len(runtime), len(tool_blocks))
-    return name, None
+    return name, len(runtime)
 
 
 def main():
@@ -88,15 +90,20 @@ def main():
     if len(progs) < 10:
         print("found only %d e2e programs in %s" % (len(progs), e2edir), file=sys.stderr)
         return 1
-    bad, compared = 0, 0
+    bad, runs, reports = 0, 0, 0
     for prog, c in progs:
         for opts in ("", "symbolize=0"):
-            name, err = run_one(prog, c, lib, tool, work, opts)
-            compared += 1
-            if err:
+            name, res = run_one(prog, c, lib, tool, work, opts)
+            runs += 1
+            if isinstance(res, str):
                 bad += 1
-                print("%s: %s" % (name, err), file=sys.stderr)
-    print("%d runs compared, %d differ" % (compared, bad))
+                print("%s: %s" % (name, res), file=sys.stderr)
+            else:
+                reports += res
+    print("%d runs, %d reports compared, %d runs differ" % (runs, reports, bad))
+    if reports < runs:  # nearly every program reports at least once: the comparison ran
+        print("too few reports compared", file=sys.stderr)
+        return 1
     return 1 if bad else 0
 
 
