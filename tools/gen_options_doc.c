@@ -108,7 +108,7 @@ static void dmasan_section(void)
 	     "`=0` disables it. `disable=id1,id2` disables several at once (ids with `-` or `_`; "
 	     "an unknown id is an error that lists the valid ones).\n\n"
 	     "| option | check | severity |\n|---|---|---|\n");
-#define DMASAN_CHECK(E, id, sev, grp, ksent, what, fix)                     \
+#define DMASAN_CHECK(E, id, sev, grp, ksent, what, why, fix)                \
 	do {                                                                  \
 		emit("| `check_");                                            \
 		for (const char *c = id; *c; c++)                             \

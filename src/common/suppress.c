@@ -11,7 +11,7 @@
 #include <string.h>
 
 static const char *const supp_check_ids[] = {
-#define DMASAN_CHECK(E, id, sev, grp, ksent, what, fix) id,
+#define DMASAN_CHECK(E, id, sev, grp, ksent, what, why, fix) id,
 #include "checks.inc"
 #undef DMASAN_CHECK
 };

@@ -13,57 +13,13 @@ import re
 import subprocess
 import sys
 
-WHY = {
-    "invalid-unmap": "DMA_MAPPING_ERROR is not an address: a failed map left nothing to release, and the IOMMU or bounce layer may release something else in its place.",
-    "unknown-unmap": "the DMA layer releases IOVA space, bounce slots or cache lines that belong to another mapping, or to nobody.",
-    "double-unmap": "the second unmap releases resources that may already belong to a new mapping (IOVA reuse, bounce slots): memory corruption that shows up far away.",
-    "unmap-size-mismatch": "IOMMU and SWIOTLB release exactly what you pass: a shorter size leaks IOVA space or bounce slots, a longer one frees a neighbour's, and the cache maintenance covers the wrong range.",
-    "unmap-wrong-function": "each kind is released by different code (coherent memory is freed, streaming mappings are unmapped and synced); the wrong one leaks or corrupts.",
-    "free-cpu-addr-mismatch": "the allocator finds the pages from the CPU address; another address frees the wrong pages or crashes.",
-    "unmap-sg-nents-mismatch": "dma_unmap_sg walks the CPU entries; the mapped count is smaller when an IOMMU merged segments, so the tail is never unmapped (and never synced back).",
-    "unmap-direction-mismatch": "the direction decides the cache maintenance and the bounce copy at unmap: with the wrong one received data is lost or stale data is written back.",
-    "unchecked-map-error": "a map can fail (IOMMU or bounce space exhausted, unreachable memory); the device is then programmed with DMA_MAPPING_ERROR and writes to a wild address.",
-    "invalid-direction": "the kernel stops with BUG_ON; the direction decides every cache and bounce operation.",
-    "zero-length-map": "a zero-length mapping has no defined address range; implementations differ (some fail, some map a page), and it usually hides a logic error.",
-    "map-from-stack": "stacks can be vmapped (not physically contiguous, not translatable) and share cache lines with live locals, which cache invalidation then destroys.",
-    "map-from-readonly": "text and rodata may not be DMA-able (read-only, possibly not in the linear map), and a FROM_DEVICE or BIDIRECTIONAL mapping would let the device overwrite code or constants.",
-    "map-from-vmalloc": "vmalloc memory is only virtually contiguous; a physical address of its first page does not describe the rest of the buffer.",
-    "map-invalid-area": "the device would transfer to or from memory that does not exist or belongs to someone else.",
-    "map-resource-ram": "dma_map_resource skips the CPU cache maintenance that RAM needs; RAM must go through dma_map_page/single.",
-    "overlapping-mapping": "two device-writable mappings of the same memory make the cache maintenance of one destroy the data of the other (an invalidation throws away what the device or CPU just wrote).",
-    "sg-segment-too-long": "the hardware (or its descriptor format) cannot express the length: the transfer is truncated or the descriptor overflows.",
-    "sg-segment-boundary": "the DMA engine cannot cross the boundary in one descriptor: it wraps around inside the window and transfers to the wrong address.",
-    "sync-unknown": "the sync cannot be carried out (no mapping), so the CPU or the device sees stale data; with an IOMMU the address may already belong to another mapping.",
-    "sync-out-of-range": "the cache maintenance or bounce copy touches memory outside the mapping: data of neighbours is invalidated or copied over.",
-    "sync-direction-mismatch": "the direction selects the cache operation and the bounce copy; a different one copies in the wrong direction or not at all.",
-    "sync-sg-nents-mismatch": "the sync walks the CPU entries; with the mapped count, the tail of a merged list is never synced.",
-    "cpu-write-device-owned": "on a non-coherent platform the device never sees the store (it sits in the CPU cache), or the cache write-back later tears what the device wrote; through SWIOTLB the store is simply lost at the next copy.",
-    "cpu-read-device-owned": "until dma_sync_*_for_cpu the CPU may hold stale cache lines (non-coherent) or the data is still in the bounce slot (SWIOTLB): the driver parses old bytes, by luck right on x86.",
-    "device-access-cpu-owned": "after sync_for_cpu the CPU may have dirty lines for the buffer; without sync_for_device they are written back over what the device writes, or the bounce slot is never refreshed.",
-    "device-direction-violation": "the direction decides the cache maintenance, the bounce copies and the IOMMU permissions: a device writing a TO_DEVICE buffer faults behind an IOMMU and is discarded by the invalidation elsewhere.",
-    "device-access-unmapped": "the device reads or writes memory it was never given: with an IOMMU it faults, without one it corrupts whatever lives there.",
-    "device-use-after-unmap": "the memory may already belong to someone else; in lazy IOMMU mode the stale IOTLB entry lets the write through, exactly the window attackers use.",
-    "device-access-out-of-bounds": "bytes past the mapping are not covered by its cache maintenance, bounce slot or IOMMU mapping: they are lost, fault, or corrupt a neighbour.",
-    "unaligned-mapping": "cache maintenance works on whole lines: a receive buffer sharing its first or last line with other data loses that data at invalidation, or has its DMA data torn by a write-back.",
-    "shared-cacheline-write": "the line is invalidated when the device's data is handed to the CPU, so the CPU's update of the neighbouring field is discarded (or it is written back over the received data).",
-    "uninit-to-device": "the device (and anyone behind it: firmware, the network, the other end of a link) receives whatever the allocator left in memory, an information leak.",
-    "mapping-leak": "IOVA space, bounce slots and pinned memory leak; after enough unbind/bind cycles mappings fail.",
-    "map-overflow": "the device cannot reach the buffer and there is no bounce buffer: every such map fails on the real platform.",
-    "swiotlb-full": "the bounce pool is exhausted, so mappings fail; drivers that do not handle DMA_MAPPING_ERROR then crash or corrupt memory.",
-    "freed-while-mapped": "the device may still write into memory that now belongs to another allocation, and the unmap later does cache maintenance and bounce copies on it.",
-    "coherent-freed-wrongly": "coherent memory comes from a different allocator (remapped, uncached or from a pool); kfree/free corrupts the heap and leaks the DMA memory.",
-    "pool-destroy-busy": "the blocks still allocated may still be in use by the device; the kernel leaks the pool's chunks rather than free memory under DMA.",
-    "pool-bad-free": "the pool would put a block on its free list that it does not own, or under the wrong DMA address: two users get the same block later.",
-    "pool-double-free": "the block is on the free list twice and will be handed to two users at once.",
-    "pool-corruption": "someone wrote to a free block (a use after dma_pool_free); the next owner and the device see corrupted data.",
-}
-
 
 def catalogue(srcdir):
     text = open(os.path.join(srcdir, "src/common/checks.inc"), encoding="utf-8").read()
-    pat = re.compile(r'DMASAN_CHECK\((\w+),\s*"([^"]+)",\s*(\w+),\s*(\w),\s*"((?:[^"\\]|\\.)*)",'
-                     r'\s*"((?:[^"\\]|\\.)*)",\s*"((?:[^"\\]|\\.)*)"\)', re.S)
-    return [dict(id=m[0], sev=m[1].lower(), group=m[2], kernel=m[3], what=m[4], fix=m[5])
+    s = r'\s*"((?:[^"\\]|\\.)*)"'
+    pat = re.compile(r'DMASAN_CHECK\((\w+),\s*"([^"]+)",\s*(\w+),\s*(\w),' + s + ',' + s + ',' + s +
+                     ',' + s + r'\)', re.S)
+    return [dict(id=m[0], sev=m[1].lower(), group=m[2], kernel=m[3], what=m[4], why=m[5], fix=m[6])
             for m in (x.groups()[1:] for x in pat.finditer(text))]
 
 
@@ -126,7 +82,7 @@ def main():
         for c in (c for c in checks if c["group"] == g):
             out += ['<a id="%s"></a>' % c["id"], "### %s (%s)" % (c["id"], c["sev"]), ""]
             out += ["**What it means.** " + c["what"].replace('\\"', '"') + ".", ""]
-            out += ["**Why it is a bug.** " + WHY.get(c["id"], "") , ""]
+            out += ["**Why it is a bug.** " + c["why"].replace('\\"', '"') + ".", ""]
             kern = ("The kernel's CONFIG_DMA_API_DEBUG says: \"%s\"." % c["kernel"]) if c["kernel"] \
                 else ("None: the kernel's DMA debug layer checks bookkeeping only; the ownership "
                       "layer is described in [ownership.md](ownership.md)." if g == "C"

@@ -5,6 +5,7 @@
 # expected outputs (the golden tests fail until expected/ is updated with --update, see
 # run_golden.cmake).
 import json
+import os
 
 K = '/usr/local/lib/libkdma.so.0'
 NIC = '/home/ci/build/tests/nic_test'
@@ -23,6 +24,15 @@ def fr(pc, fn, file=None, line=None, mod=None, col=None):
         d["column"] = col
     if mod:
         d["module"] = mod
+    # the runtime marks its own, libkdma's and the C library's start-up frames
+    base = os.path.basename(mod or "")
+    if base.startswith("libdmasan"):
+        d.update(internal=True, origin="sanitizer")
+    elif base.startswith("libkdma"):
+        d.update(internal=True, origin="kdma")
+    elif base.startswith(("libc.so", "libc-", "ld-linux")) or fn in (
+            "_start", "__libc_start_main", "__libc_start_call_main", "__libc_start_main_impl"):
+        d.update(internal=True, origin="startup")
     return d
 
 
@@ -181,3 +191,21 @@ w('inputs/run1/ring_test.5001.jsonl',
 w('inputs/baseline/nic_test.4000.jsonl',
   [run(4000, NIC), size_mismatch(0x7f5500000000, 0x55aa00000000, 0x7f54ff000000, line_shift=-7),
    {"type": "summary", "errors": 1, "warnings": 0, "suppressed": 0}])
+
+# Our own mapping types in the kernel's dump format: noncontiguous, pool and page entries.
+def bare(typ, handle, size, phys, d, maperr):
+    return {"type": typ, "handle": handle, "size": size, "phys_addr": phys, "direction": d,
+            "map_error": maperr, "owner_ranges": [], "age": 3, "thread": 1, "stack": []}
+
+
+w('inputs/noncontiguous.jsonl',
+  [run(7001, '/home/ci/build/tests/cam_test', ""),
+   {"type": "dump", "dump_id": 1, "reason": "request", "time": "2026-11-21T05:10:01Z",
+    "device": "0000:00:0a.0", "driver": "uvc",
+    "entries": [bare("noncontiguous", "0x00000000fef00000", 65536, "0x0000000022000000",
+                     "DMA_FROM_DEVICE", "not_applicable"),
+                bare("pool", "0x00000000fef80000", 64, "0x0000000022100000", "DMA_BIDIRECTIONAL",
+                     "not_applicable"),
+                bare("page", "0x00000000fef90000", 4096, "0x0000000022200000", "DMA_TO_DEVICE",
+                     "checked")],
+    "totals": {"entries": 3, "bytes": 69696}}])

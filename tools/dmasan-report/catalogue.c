@@ -1,13 +1,15 @@
 // SPDX-License-Identifier: MIT
 /* The check catalogue (src/common/checks.inc) as data for the writers. */
 #include <string.h>
+#include "common/names.h"
 #include "report.h"
 
 #define ERROR SEV_ERROR
 #define WARNING SEV_WARNING
 const struct check_info check_table[] = {
-#define DMASAN_CHECK(E, id_, sev, grp, ksent, what_, fix_) \
-	{ .id = id_, .kernel = ksent, .what = what_, .fix = fix_, .severity = sev, .group = #grp[0] },
+#define DMASAN_CHECK(E, id_, sev, grp, ksent, what_, why_, fix_) \
+	{ .id = id_, .kernel = ksent, .what = what_, .why = why_, .fix = fix_, .severity = sev, \
+	  .group = #grp[0] },
 #include "common/checks.inc"
 #undef DMASAN_CHECK
 };
@@ -25,5 +27,5 @@ const struct check_info *check_find(const char *id)
 
 const char *sev_name(enum sev s)
 {
-	return s == SEV_ERROR ? "error" : "warning";
+	return dmasan_severity_name(s == SEV_ERROR ? 0 : 1);
 }

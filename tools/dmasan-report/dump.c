@@ -5,6 +5,8 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include "common/names.h"
+#include "common/render.h"
 #include "report.h"
 
 #define NCOLS 10
@@ -41,26 +43,12 @@ static json_object *obj_of(json_object *o, const char *k, enum json_type t)
 	return o && json_object_object_get_ex(o, k, &v) && json_object_is_type(v, t) ? v : NULL;
 }
 
+/* Our type identifier as kernel/dma/debug.c names it; an identifier we do not know as is. */
 static const char *kernel_type(const char *t)
 {
-	if (!t)
-		return "single";
-	if (!strcmp(t, "page"))
-		return "single";
-	if (!strcmp(t, "sg"))
-		return "scatter-gather";
-	if (!strcmp(t, "pool"))
-		return "coherent";
-	return t;
-}
+	int type = dmasan_type_from_name(t);
 
-static const char *kernel_maperr(const char *m)
-{
-	if (m && !strcmp(m, "checked"))
-		return "dma map error checked";
-	if (m && !strcmp(m, "not_checked"))
-		return "dma map error not checked";
-	return "dma map error check not applicable";
+	return type >= 0 || !t ? dmasan_type_kernel(type) : t;
 }
 
 /* debugfs: "<driver> <dev> <type> idx <bucket> P=%pa D=%llx L=%llx cln=%pa <DIR> <maperr>" */
@@ -68,6 +56,8 @@ static void dump_kernel(FILE *o, json_object *rec)
 {
 	json_object *entries = obj_of(rec, "entries", json_type_array);
 	const char *dev = str_of(rec, "device"), *drv = str_of(rec, "driver");
+	char storage[4096];
+	struct dmasan_buf b = DMASAN_BUF_FILE(o, storage);
 
 	for (size_t i = 0; entries && i < json_object_array_length(entries); i++) {
 		json_object *e = json_object_array_get_idx(entries, i);
@@ -76,12 +66,13 @@ static void dump_kernel(FILE *o, json_object *rec)
 
 		if (!json_object_is_type(e, json_type_object))
 			continue;
-		/* hash_fn(): 8 KiB buckets of bus address space; cln: 64-byte L1 lines (x86-64) */
-		fprintf(o, "%s %s %s idx %llu P=0x%016llx D=%llx L=%llx cln=0x%016llx %s %s\n",
-			drv ? drv : "?", dev ? dev : "?", kernel_type(str_of(e, "type")),
-			(handle >> 13) & 0x3fff, phys, handle, num_of(e, "size"), phys >> 6,
-			d ? d : "DMA_NONE", kernel_maperr(str_of(e, "map_error")));
+		dmasan_render_kernel_dump_line(&b, drv ? drv : "?", dev ? dev : "?",
+					       kernel_type(str_of(e, "type")), handle, phys,
+					       num_of(e, "size"), d ? d : "DMA_NONE",
+					       dmasan_maperr_kernel(dmasan_maperr_from_name(
+						       str_of(e, "map_error"))));
 	}
+	dmasan_buf_flush(&b);
 }
 
 static void owners(char *buf, size_t n, json_object *e)

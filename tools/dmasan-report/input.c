@@ -11,6 +11,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <uthash.h>
+#include "common/render.h"
 #include "report.h"
 
 #define MAX_FRAMES 1024        /* the runtime captures at most 64; more is a corrupt record */
@@ -85,6 +86,19 @@ static bool frame_is_internal(const struct frame *f)
 	return false;
 }
 
+/* The runtime's "origin" of a frame it marked internal ("internal" absent: the driver's code, as
+ * the runtime saw it; the module-name guess above is for fingerprints and SARIF only). */
+static int frame_origin(const char *origin, bool marked_internal)
+{
+	if (!marked_internal)
+		return DMASAN_ORIGIN_USER;
+	if (origin && !strcmp(origin, "sanitizer"))
+		return DMASAN_ORIGIN_SANITIZER;
+	if (origin && !strcmp(origin, "startup"))
+		return DMASAN_ORIGIN_STARTUP;
+	return DMASAN_ORIGIN_KDMA;
+}
+
 /* An array of at most MAX_FRAMES elements; else *err is set to the matching message. */
 static bool bounded_array(json_object *arr, size_t *n, const char *not_array, const char *too_long,
 			  const char **err)
@@ -136,10 +150,16 @@ static bool parse_stack(json_object *arr, struct stack *st, const char **err)
 		f->column = (int)get_int(fo, "column", 0);
 		if (f->line < 0)
 			f->line = 0;
-		if (json_object_object_get_ex(fo, "internal", &iv))
+		f->has_offset = get_str(fo, "module_offset") != NULL;
+		if (f->has_offset)
+			f->module_offset = strtoull(get_str(fo, "module_offset"), NULL, 0);
+		if (json_object_object_get_ex(fo, "internal", &iv)) {
 			f->internal = json_object_get_boolean(iv);
-		else
+			f->origin = frame_origin(get_str(fo, "origin"), f->internal);
+		} else {
 			f->internal = frame_is_internal(f);
+			f->origin = DMASAN_ORIGIN_USER;
+		}
 	}
 	st->n = n;
 	return true;
@@ -229,6 +249,7 @@ static bool parse_related(json_object *arr, struct finding *f, const char **err)
 		r->what = get_str(ro, "what");
 		r->title = get_str(ro, "title");
 		r->tid = get_int(ro, "tid", -1);
+		r->no_stack = get_int(ro, "stack_id", -1) == 0;
 		json_object_object_get_ex(ro, "stack", &st);
 		if (!parse_stack(st, &r->stack, err))
 			return false;

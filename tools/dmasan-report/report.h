@@ -17,7 +17,7 @@ enum sev { SEV_ERROR, SEV_WARNING };
 
 /* One row of checks.inc. */
 struct check_info {
-	const char *id, *kernel, *what, *fix;
+	const char *id, *kernel, *what, *why, *fix;
 	enum sev severity;
 	char group;
 };
@@ -30,7 +30,10 @@ const char *sev_name(enum sev s); /* "error" / "warning" */
 struct frame {
 	const char *pc, *function, *file, *module;
 	int line, column;
+	unsigned long long module_offset;
+	bool has_offset;
 	bool internal;
+	int origin; /* enum dmasan_origin (common/render.h) */
 };
 struct stack {
 	struct frame *frames;
@@ -39,6 +42,7 @@ struct stack {
 struct related {
 	const char *what, *title;
 	long tid; /* -1: unknown */
+	bool no_stack; /* "stack_id":0: the runtime had none and its text report leaves it out */
 	struct stack stack;
 };
 struct proc {

@@ -201,9 +201,11 @@ static json_object *sarif_rule(const char *id, const struct check_info *ci, enum
 	help = json_object_new_object();
 	m = open_memstream(&buf, &len);
 	if (m) {
-		fprintf(m, "%s: %s.\nHow to fix: %s.\nSuppress with '%s:<function>' in a suppressions file, "
-			   "disable with DMASAN_OPTIONS=check_", id, ci ? ci->what : id,
-			ci ? ci->fix : "see the documentation", id);
+		fprintf(m, "%s: %s.\n", id, ci ? ci->what : id);
+		if (ci)
+			fprintf(m, "Why it is a bug: %s.\n", ci->why);
+		fprintf(m, "How to fix: %s.\nSuppress with '%s:<function>' in a suppressions file, "
+			   "disable with DMASAN_OPTIONS=check_", ci ? ci->fix : "see the documentation", id);
 		for (const char *c = id; *c; c++)
 			fputc(*c == '-' ? '_' : *c, m);
 		fputs("=0.", m);
@@ -211,9 +213,11 @@ static json_object *sarif_rule(const char *id, const struct check_info *ci, enum
 		add(help, "text", jstr(buf));
 		free(buf);
 	}
-	add(help, "markdown", jprintf("**%s**: %s.\n\n**How to fix:** %s.\n\n[Documentation](%s/checks.md#%s)",
-				      id, ci ? ci->what : id, ci ? ci->fix : "see the documentation",
-				      docs_url, id));
+	add(help, "markdown", jprintf("**%s**: %s.\n\n%s%s%s**How to fix:** %s.\n\n"
+				      "[Documentation](%s/checks.md#%s)",
+				      id, ci ? ci->what : id, ci ? "**Why it is a bug:** " : "",
+				      ci ? ci->why : "", ci ? ".\n\n" : "",
+				      ci ? ci->fix : "see the documentation", docs_url, id));
 	add(r, "help", help);
 	add(r, "helpUri", jprintf("%s/checks.md#%s", docs_url, id));
 	cfg = json_object_new_object();

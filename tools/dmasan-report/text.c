@@ -1,42 +1,14 @@
 // SPDX-License-Identifier: MIT
 /*
- * The text report: the AddressSanitizer layout (conventions-and-style.md §4.4) so existing parsers
- * and CI greps work: "==PID==ERROR: DMASanitizer: <check>", "    #N 0xPC in fn file:line:col"
- * frames, a blank line after each stack, HINT: and SUMMARY: lines.
+ * The text report: each finding rendered by the runtime's own renderer (common/render.h), so the
+ * text is the one the program printed, then the tool's totals line.
  */
+#include <stdlib.h>
 #include <string.h>
+#include "common/buf.h"
+#include "common/render.h"
 #include "common/suppress.h"
 #include "report.h"
-
-/* " file:line:col" (ASan's %L), else " (module)", else " (unknown)" if unknown is not NULL. */
-static void write_file_line(FILE *o, const struct frame *fr, const char *unknown)
-{
-	if (fr->file) {
-		fprintf(o, " %s", strip_prefix(fr->file));
-		if (fr->line > 0)
-			fprintf(o, ":%d", fr->line);
-		if (fr->line > 0 && fr->column > 0)
-			fprintf(o, ":%d", fr->column);
-	} else if (fr->module || unknown) {
-		fprintf(o, " (%s)", fr->module ? fr->module : unknown);
-	}
-}
-
-static void write_frames(FILE *o, const struct stack *st)
-{
-	if (!st->n)
-		fputs("    <empty stack>\n", o);
-	for (unsigned int i = 0; i < st->n; i++) {
-		const struct frame *fr = &st->frames[i];
-
-		fprintf(o, "    #%u %s", i, fr->pc ? fr->pc : "0x0");
-		if (fr->function)
-			fprintf(o, " in %s", fr->function);
-		write_file_line(o, fr, "<unknown module>");
-		fputc('\n', o);
-	}
-	fputc('\n', o);
-}
 
 static const char *related_title(const struct related *r)
 {
@@ -56,80 +28,105 @@ static const char *related_title(const struct related *r)
 	return r->what ? r->what : "related";
 }
 
-/* "file:line:col in fn" of the first user frame, for SUMMARY: */
-static void write_location(FILE *o, const struct finding *f)
+/* The record's frames as the renderer's (paths with --strip-path-prefix applied). */
+static struct dmasan_rstack to_rstack(const struct stack *st, struct dmasan_rframe *out)
 {
-	const struct frame *fr = stack_located_frame(&f->stack);
+	for (unsigned int i = 0; i < st->n; i++) {
+		const struct frame *fr = &st->frames[i];
 
-	if (!fr)
-		fr = stack_user_frame(&f->stack);
-	if (!fr)
-		return;
-	write_file_line(o, fr, NULL);
-	if (fr->function)
-		fprintf(o, " in %s", fr->function);
+		out[i] = (struct dmasan_rframe){
+			.pc = fr->pc ? strtoull(fr->pc, NULL, 16) : 0, .function = fr->function,
+			.file = fr->file ? strip_prefix(fr->file) : NULL, .module = fr->module,
+			.line = fr->line, .column = fr->column, .module_offset = fr->module_offset,
+			.has_offset = fr->has_offset, .origin = (enum dmasan_origin)fr->origin,
+		};
+	}
+	return (struct dmasan_rstack){ out, st->n };
 }
 
-static void write_occurrences(FILE *o, const struct finding *f)
+/* The tool's own lines: where else the finding was seen, and the baseline. */
+static void put_notes(struct dmasan_buf *b, const struct finding *f)
 {
 	const unsigned int max = 8;
 
-	if (f->count <= 1 && f->nprocs <= 1)
-		return;
-	fprintf(o, "NOTE: seen %lu times in %u process%s:", f->count, f->nprocs,
-		f->nprocs == 1 ? "" : "es");
-	for (unsigned int i = 0; i < f->nprocs && i < max; i++)
-		fprintf(o, "%s %s (pid %ld)", i ? "," : "", f->procs[i].exe ? f->procs[i].exe : "?",
-			f->procs[i].pid);
-	fputs(f->nprocs > max ? ", ...\n" : "\n", o);
+	if (f->count > 1 || f->nprocs > 1) {
+		dmasan_buf_printf(b, "NOTE: seen %lu times in %u process%s:", f->count, f->nprocs,
+				  f->nprocs == 1 ? "" : "es");
+		for (unsigned int i = 0; i < f->nprocs && i < max; i++)
+			dmasan_buf_printf(b, "%s %s (pid %ld)", i ? "," : "",
+					  f->procs[i].exe ? f->procs[i].exe : "?", f->procs[i].pid);
+		dmasan_buf_puts(b, f->nprocs > max ? ", ...\n" : "\n");
+	}
+	if (f->in_baseline)
+		dmasan_buf_puts(b, "NOTE: this finding is in the baseline; it does not fail the gate\n");
 }
 
+static long long record_int(json_object *rec, const char *key, long long dflt)
+{
+	json_object *v;
+
+	if (!json_object_object_get_ex(rec, key, &v) || !json_object_is_type(v, json_type_int))
+		return dflt;
+	return json_object_get_int64(v);
+}
+
+/* The same text the runtime printed for this record, from the shared renderer. The runtime's
+ * options that shape the text (dedup_token_length, gen_suppressions, print_summary) are taken at
+ * their defaults. */
 void write_text_finding(FILE *o, const struct finding *f)
 {
-	const struct frame *user = stack_user_frame(&f->stack);
-	char id[64];
+	const struct check_info *ci = check_find(f->check);
+	unsigned int nframes = f->stack.n, nrel = 0;
+	struct dmasan_rframe *frames;
+	struct dmasan_rrelated *rel = calloc(f->nrelated + 1, sizeof(*rel));
+	char headline[512], notes[2048], storage[8192];
+	struct dmasan_buf nb = DMASAN_BUF_INIT(-1, notes), b = DMASAN_BUF_FILE(o, storage);
+	struct dmasan_rreport r = {
+		.pid = f->procs[0].pid < 0 ? 0 : f->procs[0].pid,
+		.severity = f->severity == SEV_ERROR ? 0 : 1,
+		.check = f->check,
+		.headline = f->headline,
+		.tid = f->tid,
+		.message = f->message,
+		.count = (unsigned long)record_int(f->rec, "count", 1),
+		.fix = ci ? ci->fix : NULL,
+		.print_summary = true,
+	};
 
-	fputs("=================================================================\n", o);
-	fprintf(o, "==%ld==%s: DMASanitizer: %s", f->procs[0].pid < 0 ? 0 : f->procs[0].pid,
-		f->severity == SEV_ERROR ? "ERROR" : "WARNING", f->check);
-	if (f->headline) {
-		fprintf(o, " %s", f->headline);
-	} else if (f->device) {
-		fprintf(o, " on device %s", f->device);
-		if (f->driver && *f->driver)
-			fprintf(o, " (driver %s)", f->driver);
+	for (unsigned int i = 0; i < f->nrelated; i++)
+		nframes += f->related[i].stack.n;
+	frames = calloc(nframes + 1, sizeof(*frames));
+	if (!frames || !rel) {
+		free(frames);
+		free(rel);
+		return;
 	}
-	if (f->tid >= 0)
-		fprintf(o, " thread T%ld", f->tid);
-	fprintf(o, "\n%s\n", f->message);
-	write_frames(o, &f->stack);
+	r.stack = to_rstack(&f->stack, frames);
+	nframes = f->stack.n;
 	for (unsigned int i = 0; i < f->nrelated; i++) {
-		const struct related *r = &f->related[i];
+		const struct related *x = &f->related[i];
 
-		if (r->tid >= 0)
-			fprintf(o, "%s thread T%ld here:\n", related_title(r), r->tid);
-		else
-			fprintf(o, "%s an unknown thread here:\n", related_title(r));
-		write_frames(o, &r->stack);
+		if (x->no_stack)
+			continue;
+		rel[nrel++] = (struct dmasan_rrelated){ related_title(x), x->tid,
+							to_rstack(&x->stack, frames + nframes) };
+		nframes += x->stack.n;
 	}
-	write_occurrences(o, f);
-	if (f->in_baseline)
-		fputs("NOTE: this finding is in the baseline; it does not fail the gate\n", o);
-	snprintf(id, sizeof(id), "%s", f->check);
-	for (char *c = id; *c; c++)
-		if (*c == '-')
-			*c = '_';
-	fputs("HINT: to suppress, add '", o);
-	if (user && (user->function || user->file || user->module))
-		fprintf(o, "%s:%s", f->check, user->function ? user->function
-					      : user->file ? strip_prefix(user->file)
-							   : base_name(user->module));
-	else
-		fprintf(o, "%s:<function>", f->check);
-	fprintf(o, "' to the suppressions file; to disable: DMASAN_OPTIONS=check_%s=0\n", id);
-	fprintf(o, "SUMMARY: DMASanitizer: %s", f->check);
-	write_location(o, f);
-	fputc('\n', o);
+	r.related = rel;
+	r.nrelated = nrel;
+	if (!r.headline && f->device) {
+		snprintf(headline, sizeof(headline), "on device %s%s%s%s", f->device,
+			 f->driver && *f->driver ? " (driver " : "", f->driver ? f->driver : "",
+			 f->driver && *f->driver ? ")" : "");
+		r.headline = headline;
+	}
+	put_notes(&nb, f);
+	notes[nb.len < sizeof(notes) ? nb.len : sizeof(notes) - 1] = '\0';
+	r.notes = notes;
+	dmasan_render_text(&b, &r);
+	dmasan_buf_flush(&b);
+	free(frames);
+	free(rel);
 }
 
 void write_text(FILE *o, const struct input *in, const struct out_opts *opt)

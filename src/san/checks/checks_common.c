@@ -1,13 +1,11 @@
 // SPDX-License-Identifier: MIT
 /* Names, facts and history stacks shared by the reports of every check. */
 #include "checks/checks.h"
+#include "common/names.h"
 
 SAN_HIDDEN const char *san_dir_name(int dir)
 {
-	static const char *const names[] = { "DMA_BIDIRECTIONAL", "DMA_TO_DEVICE",
-					     "DMA_FROM_DEVICE", "DMA_NONE" };
-
-	return dir >= 0 && dir <= 3 ? names[dir] : "invalid";
+	return dmasan_dir_name(dir);
 }
 
 SAN_HIDDEN bool san_dir_valid(int dir)
@@ -18,18 +16,7 @@ SAN_HIDDEN bool san_dir_valid(int dir)
 /* The kernel says "phy" for single, page and resource since 6.18; we keep them apart. */
 SAN_HIDDEN const char *san_type_name(int type)
 {
-	static const char *const names[KDMA_TYPE__COUNT] = {
-		[KDMA_TYPE_SINGLE] = "single",
-		[KDMA_TYPE_PAGE] = "page",
-		[KDMA_TYPE_SG] = "scatter-gather",
-		[KDMA_TYPE_RESOURCE] = "resource",
-		[KDMA_TYPE_COHERENT] = "coherent",
-		[KDMA_TYPE_NONCOHERENT] = "noncoherent",
-		[KDMA_TYPE_NONCONTIGUOUS] = "noncontiguous",
-		[KDMA_TYPE_POOL] = "pool",
-	};
-
-	return type >= 0 && type < KDMA_TYPE__COUNT ? names[type] : "unknown";
+	return dmasan_type_label(type);
 }
 
 SAN_HIDDEN bool san_is_allocation(int type)

@@ -23,6 +23,7 @@
 #include <linux/dma-mapping.h>
 #include <linux/scatterlist.h>
 
+#include "common/names.h"
 #include "ownership/cpu_access.h"
 #include "rt/options.h"
 #include "ownership/ownership_hooks.h"
@@ -76,10 +77,7 @@ static bool dir_receives(u8 dir)
 
 static const char *dir_name(u8 dir)
 {
-	static const char *const names[] = { "DMA_BIDIRECTIONAL", "DMA_TO_DEVICE",
-					     "DMA_FROM_DEVICE", "DMA_NONE" };
-
-	return dir < 4 ? names[dir] : "invalid";
+	return dmasan_dir_name(dir);
 }
 
 /* ------------------------------------------------------------------ lifetime ---- */

@@ -19,6 +19,8 @@
 #include <dmasan/sim.h>
 #include <linux/device.h>
 
+#include "common/names.h"
+#include "common/render.h"
 #include "report/dump.h"
 #include "rt/guard.h"
 #include "report/log.h"
@@ -47,36 +49,19 @@ static pthread_mutex_t dump_lock = PTHREAD_MUTEX_INITIALIZER;
 static unsigned int dump_seq;
 static __thread bool in_dump;
 
-static const char *const type_names[KDMA_TYPE__COUNT] = {
-	"single", "page", "sg", "resource", "coherent", "noncoherent", "noncontiguous", "pool",
-};
-/* kernel/dma/debug.c type2name (noncontiguous allocations are debugged as sg lists there) */
-static const char *const kernel_type_names[KDMA_TYPE__COUNT] = {
-	"single", "single", "scatter-gather", "resource", "coherent", "noncoherent",
-	"scatter-gather", "coherent",
-};
-static const char *const dir_names[] = {
-	"DMA_BIDIRECTIONAL", "DMA_TO_DEVICE", "DMA_FROM_DEVICE", "DMA_NONE",
-};
-static const char *const maperr_names[] = { "not_applicable", "not_checked", "checked" };
-static const char *const kernel_maperr[] = {
-	"dma map error check not applicable", "dma map error not checked", "dma map error checked",
-};
+_Static_assert(DMASAN_NTYPES == KDMA_TYPE__COUNT, "names.c has a name for every mapping type");
+_Static_assert(DMASAN_NMAPERR == SAN_MAPERR_CHECKED + 1, "names.c has every map-error state");
+
 static const char *const reason_names[] = { "request", "signal", "exit", "error" };
 
 static const char *type_name(const struct san_entry *e)
 {
-	return e->type < KDMA_TYPE__COUNT ? type_names[e->type] : "unknown";
+	return dmasan_type_name(e->type);
 }
 
 static const char *dir_name(const struct san_entry *e)
 {
-	return e->dir < 4 ? dir_names[e->dir] : "DMA_NONE";
-}
-
-static unsigned int maperr_of(const struct san_entry *e)
-{
-	return e->map_err <= SAN_MAPERR_CHECKED ? e->map_err : SAN_MAPERR_NA;
+	return dmasan_dir_name(e->dir);
 }
 
 /* The CPU address of the start: the driver's pointer, else the memory behind it (phys == virt in
@@ -180,7 +165,7 @@ struct out {
 static bool out_open(struct out *o, int fd, size_t bound)
 {
 	o->map_len = (bound + 4095) & ~(size_t)4095;
-	o->b = (struct dmasan_buf){ -1, 0, bound, map_zero(o->map_len) };
+	o->b = (struct dmasan_buf){ -1, 0, bound, map_zero(o->map_len), NULL };
 	if (!o->b.data)
 		return false;
 	o->b.fd = fd;
@@ -264,7 +249,7 @@ static void put_totals_text(struct dmasan_buf *b, const struct device_group *g)
 	for (unsigned int t = 0; t < KDMA_TYPE__COUNT; t++) {
 		if (!g->by_type[t])
 			continue;
-		dmasan_buf_printf(b, "%s%s %lu", sep, type_names[t], g->by_type[t]);
+		dmasan_buf_printf(b, "%s%s %lu", sep, dmasan_type_name((int)t), g->by_type[t]);
 		sep = ", ";
 	}
 	dmasan_buf_puts(b, *sep == ',' ? ")\n" : "\n");
@@ -353,7 +338,7 @@ static void group_table(struct dmasan_buf *b, const struct device_group *g)
 		dmasan_buf_printf(b, "  %-13s 0x%016llx %8llu %-17s %-14s 0x%016llx 0x%016llx %6llu %7.1fs T%-5u %s\n",
 				  type_name(e), (unsigned long long)san_handle(e),
 				  (unsigned long long)san_size(e), dir_name(e),
-				  maperr_names[maperr_of(e)], (unsigned long long)cpu_of(e),
+				  dmasan_maperr_name(e->map_err), (unsigned long long)cpu_of(e),
 				  (unsigned long long)e->phys.start, (unsigned long long)e->seq,
 				  age_us(g, e) / 1e6, e->tid, r->owners[0] ? r->owners : "-");
 		first = seen_before(&seen, e);
@@ -371,20 +356,16 @@ static void group_table(struct dmasan_buf *b, const struct device_group *g)
 		munmap(seen.slot, seen.map_len);
 }
 
-/* kernel/dma/debug.c dump_show(): hash_fn() buckets of 8 KiB, cacheline = phys >> 6 (x86-64). */
+/* kernel/dma/debug.c dump_show() */
 static void group_kernel(struct dmasan_buf *b, const struct device_group *g)
 {
 	for (size_t i = 0; i < g->n; i++) {
 		const struct san_entry *e = &g->rows[i].e;
-		u64 h = san_handle(e), phys = e->phys.start;
 
-		dmasan_buf_printf(b, "%s %s %s idx %llu P=0x%016llx D=%llx L=%llx cln=0x%016llx %s %s\n",
-				  g->rows[i].driver, g->rows[i].name,
-				  e->type < KDMA_TYPE__COUNT ? kernel_type_names[e->type] : "single",
-				  (unsigned long long)((h >> 13) & 0x3fff), (unsigned long long)phys,
-				  (unsigned long long)h, (unsigned long long)san_size(e),
-				  (unsigned long long)(phys >> 6), dir_name(e),
-				  kernel_maperr[maperr_of(e)]);
+		dmasan_render_kernel_dump_line(b, g->rows[i].driver, g->rows[i].name,
+					       dmasan_type_kernel(e->type), san_handle(e),
+					       e->phys.start, san_size(e), dir_name(e),
+					       dmasan_maperr_kernel(e->map_err));
 	}
 }
 
@@ -422,7 +403,7 @@ static void put_json_entry(struct dmasan_buf *b, const struct device_group *g,
 	if (cpu_of(e))
 		dmasan_buf_printf(b, "\"cpu_addr\":\"0x%016llx\",", (unsigned long long)cpu_of(e));
 	dmasan_buf_printf(b, "\"phys_addr\":\"0x%016llx\",\"direction\":\"%s\",\"map_error\":\"%s\",",
-			  (unsigned long long)e->phys.start, dir_name(e), maperr_names[maperr_of(e)]);
+			  (unsigned long long)e->phys.start, dir_name(e), dmasan_maperr_name(e->map_err));
 	if (e->flags & (SAN_E_BOUNCED | SAN_E_IOMMU))
 		dmasan_buf_printf(b, "\"bounced\":%s,\"iommu\":%s,",
 				  e->flags & SAN_E_BOUNCED ? "true" : "false",
@@ -471,7 +452,7 @@ static void group_json(struct dmasan_buf *b, const struct device_group *g, const
 	for (unsigned int t = 0; t < KDMA_TYPE__COUNT; t++) {
 		if (!g->by_type[t])
 			continue;
-		dmasan_buf_printf(b, "%s\"%s\":%lu", first ? "" : ",", type_names[t], g->by_type[t]);
+		dmasan_buf_printf(b, "%s\"%s\":%lu", first ? "" : ",", dmasan_type_name((int)t), g->by_type[t]);
 		first = false;
 	}
 	dmasan_buf_puts(b, "}}");

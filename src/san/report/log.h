@@ -7,32 +7,8 @@
 #ifndef DMASAN_SAN_LOG_H
 #define DMASAN_SAN_LOG_H
 
-#include <stdarg.h>
 #include <stdbool.h>
-#include <stddef.h>
-
-/* A fixed-size output buffer bound to a file descriptor; flushed when full and on demand. */
-struct dmasan_buf {
-	int fd;
-	size_t len;
-	size_t cap;
-	char *data;
-};
-
-#define DMASAN_BUF_INIT(fd_, storage) { (fd_), 0, sizeof(storage), (storage) }
-
-void dmasan_buf_printf(struct dmasan_buf *b, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-void dmasan_buf_vprintf(struct dmasan_buf *b, const char *fmt, va_list ap)
-	__attribute__((format(printf, 2, 0)));
-void dmasan_buf_puts(struct dmasan_buf *b, const char *s);
-void dmasan_buf_putc(struct dmasan_buf *b, char c);
-/* s as the inside of a JSON string (quotes not included). */
-void dmasan_buf_json_str(struct dmasan_buf *b, const char *s);
-void dmasan_buf_flush(struct dmasan_buf *b);
-
-/* Write all of len bytes to fd (retrying on EINTR and short writes). */
-void dmasan_write_all(int fd, const char *p, size_t len);
+#include "common/buf.h"
 
 /* Forget the open log and JSON files (a forked child: its own files, under its pid). The files
  * named by log_path and json_path are opened on first use; a file that cannot be opened gives a

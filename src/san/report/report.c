@@ -1,60 +1,20 @@
-/* SPDX-License-Identifier: MIT */
+// SPDX-License-Identifier: MIT
 /*
- * Reports: filtering (per-check enables, device_filter, suppressions), deduplication by
- * (check, stack), the AddressSanitizer-shaped text report, the JSON Lines record (checks.md,
- * schema 1), counting, max_reports and halt_on_error. One report at a time under report_lock;
- * everything is formatted into static buffers and written with write(2).
+ * Reports (report.h): a check builds a struct dmasan_report on its stack and emits it; emit
+ * filters, deduplicates, counts, renders and honours max_reports and halt_on_error. The
+ * concerns live in catalogue.c, filters.c, frames.c, render.c, dedup.c and summary.c.
  */
-#define _GNU_SOURCE
-#include <dlfcn.h>
-#include <fnmatch.h>
-#include <linux/device.h>
-#include <pthread.h>
-#include <signal.h>
-#include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
-#include "rt/services.h"
-#include "common/suppress.h"
-#include "report/log.h"
+#include "report/report_impl.h"
 #include "rt/options.h"
-#include "report/report.h"
 #include "rt/runtime.h"
 
-#define ERROR DMASAN_ERROR
-#define WARNING DMASAN_WARNING
-const struct dmasan_check_info dmasan_checks[DMASAN_CHECK__COUNT] = {
-#define DMASAN_CHECK(E, id_, sev, grp, ksent, what_, fix_) \
-	[DMASAN_CHECK_##E] = { id_, sev, #grp[0], ksent, what_, fix_ },
-#include "common/checks.inc"
-#undef DMASAN_CHECK
-};
-#undef ERROR
-#undef WARNING
-
-#define DEDUP_SLOTS 8192
-#define MAX_SYM_FRAMES (DMASAN_MAX_FRAMES * 2)
-
-struct dedup_entry {
-	dmasan_stack_id stack; /* 0: empty slot */
-	unsigned short check;
-	bool suppressed;
-	unsigned int seq;      /* the violation record's "id" */
-	unsigned long occurrences;
-};
-
-static pthread_mutex_t report_lock = PTHREAD_MUTEX_INITIALIZER;
+/* This thread is emitting a report: findings raised meanwhile (the symboliser frees) are dropped. */
 static __thread bool in_report;
-static unsigned long n_errors, n_warnings, n_suppressed, n_unique, n_printed;
-static struct dedup_entry dedup[DEDUP_SLOTS];
-static struct dmasan_supp *supp;
 
-/* Scratch under report_lock: symbolised frames and the two output buffers. */
-static struct dmasan_frame sym[MAX_SYM_FRAMES];
-static char text_storage[16384], json_storage[16384];
-
-/* ------------------------------------------------------------------ building a report */
+/* Scratch under san_report_lock. */
+struct dmasan_frame san_report_sym[MAX_SYM_FRAMES];
+char san_text_storage[16384], san_json_storage[16384];
 
 void dmasan_report_init(struct dmasan_report *r, enum dmasan_check check, struct device *dev)
 {
@@ -93,466 +53,6 @@ void dmasan_report_related(struct dmasan_report *r, const char *what, const char
 		r->related[r->nrelated++] = (struct dmasan_related){ what, title, stack, tid };
 }
 
-/* ------------------------------------------------------------------ filters */
-
-bool dmasan_check_enabled(enum dmasan_check c)
-{
-	if (__builtin_expect(!dmasan_runtime_initialized(), 0))
-		dmasan_runtime_init();
-	return (unsigned int)c < DMASAN_CHECK__COUNT && dmasan_opts.check[c];
-}
-
-bool dmasan_device_selected(const struct device *dev)
-{
-	const char *f = dmasan_opts.device_filter;
-	const char *name, *drv;
-
-	if (!f || !*f)
-		return true;
-	if (!dev)
-		return false;
-	name = dev_name(dev);
-	if (name && !fnmatch(f, name, 0))
-		return true;
-	drv = dev_driver_string(dev);
-	return drv && !fnmatch(f, drv, 0);
-}
-
-static void supp_load(void)
-{
-	char err[1024];
-
-	if (!dmasan_opts.suppressions || !*dmasan_opts.suppressions)
-		return;
-	supp = dmasan_supp_load(dmasan_opts.suppressions, err, sizeof(err));
-	if (!supp) {
-		dmasan_err_printf("ERROR: DMASanitizer: failed to parse suppressions (suppressions=%s): %s\n",
-				  dmasan_opts.suppressions, err);
-		_exit(1);
-	}
-}
-
-static bool supp_match(enum dmasan_check c, const struct dmasan_frame *f, unsigned int n)
-{
-	struct dmasan_supp_frame sf[MAX_SYM_FRAMES];
-
-	if (!supp)
-		return false;
-	for (unsigned int i = 0; i < n; i++)
-		sf[i] = (struct dmasan_supp_frame){ f[i].function, f[i].file, f[i].module };
-	return dmasan_supp_match(supp, dmasan_checks[c].id, sf, n) >= 0;
-}
-
-/* ------------------------------------------------------------------ stacks */
-
-/* Symbolise a stack into out (inlined frames expanded), dropping the sanitizer's own frames at
- * the top and, of the libkdma frames under them, all but the outermost: the API function the
- * driver called stays as frame #0, like an interceptor frame in AddressSanitizer reports.
- * Returns the number of frames. */
-static unsigned int symbolize_stack(dmasan_stack_id id, struct dmasan_frame *out, unsigned int max)
-{
-	const uintptr_t *pcs;
-	unsigned int npcs = dmasan_stack_get(id, &pcs), n = 0;
-	bool top = true;
-
-	for (unsigned int i = 0; i < npcs && n < max; i++) {
-		struct dmasan_frame f[DMASAN_MAX_INLINE];
-		unsigned int k;
-
-		if (dmasan_opts.symbolize) {
-			k = dmasan_symbolize_inline(pcs[i], f, DMASAN_MAX_INLINE);
-		} else { /* module+offset only */
-			Dl_info dli;
-
-			memset(f, 0, sizeof(f[0]));
-			f[0].pc = pcs[i] - 1;
-			if (dladdr((void *)f[0].pc, &dli)) {
-				f[0].module = dli.dli_fname;
-				f[0].module_offset = f[0].pc - (uintptr_t)dli.dli_fbase;
-			}
-			k = 1;
-		}
-		if (top && f[k - 1].internal == DMASAN_FRAME_SANITIZER && i + 1 < npcs)
-			continue;
-		top = false;
-		for (unsigned int j = 0; j < k && n < max; j++)
-			out[n++] = f[j];
-	}
-	unsigned int kdma = 0;
-
-	while (kdma < n && out[kdma].internal == DMASAN_FRAME_KDMA)
-		kdma++;
-	if (kdma > 1) {
-		memmove(out, out + kdma - 1, (n - kdma + 1) * sizeof(*out));
-		n -= kdma - 1;
-	}
-	return n;
-}
-
-/* The frame SUMMARY and suppression hints name: the first user frame, else the first one. */
-static const struct dmasan_frame *key_frame(const struct dmasan_frame *f, unsigned int n)
-{
-	for (unsigned int i = 0; i < n; i++)
-		if (f[i].internal == DMASAN_FRAME_USER)
-			return &f[i];
-	for (unsigned int i = 0; i < n; i++)
-		if (f[i].internal != DMASAN_FRAME_SANITIZER)
-			return &f[i];
-	return n ? &f[0] : NULL;
-}
-
-/* "file:line:col" or "(module+0xoff)", as AddressSanitizer's %L. */
-static void put_location(struct dmasan_buf *b, const struct dmasan_frame *f)
-{
-	if (f->file) {
-		dmasan_buf_puts(b, f->file);
-		if (f->line)
-			dmasan_buf_printf(b, ":%d", f->line);
-		if (f->line && f->column)
-			dmasan_buf_printf(b, ":%d", f->column);
-	} else if (f->module) {
-		dmasan_buf_printf(b, "(%s+0x%lx)", f->module, (unsigned long)f->module_offset);
-	} else {
-		dmasan_buf_puts(b, "(<unknown module>)");
-	}
-}
-
-static void text_stack(struct dmasan_buf *b, const struct dmasan_frame *f, unsigned int n)
-{
-	if (!n)
-		dmasan_buf_puts(b, "    <empty stack>\n");
-	for (unsigned int i = 0; i < n; i++) {
-		dmasan_buf_printf(b, "    #%u 0x%lx", i, (unsigned long)f[i].pc);
-		if (f[i].function)
-			dmasan_buf_printf(b, " in %s", f[i].function);
-		dmasan_buf_putc(b, ' ');
-		put_location(b, &f[i]);
-		dmasan_buf_putc(b, '\n');
-	}
-	dmasan_buf_putc(b, '\n');
-}
-
-static void json_stack(struct dmasan_buf *b, const struct dmasan_frame *f, unsigned int n)
-{
-	static const char *const kinds[] = { NULL, "sanitizer", "kdma", "startup" };
-
-	dmasan_buf_putc(b, '[');
-	for (unsigned int i = 0; i < n; i++) {
-		dmasan_buf_printf(b, "%s{\"pc\":\"0x%lx\"", i ? "," : "", (unsigned long)f[i].pc);
-		if (f[i].function) {
-			dmasan_buf_puts(b, ",\"function\":\"");
-			dmasan_buf_json_str(b, f[i].function);
-			dmasan_buf_putc(b, '"');
-		}
-		if (f[i].file) {
-			dmasan_buf_puts(b, ",\"file\":\"");
-			dmasan_buf_json_str(b, f[i].file);
-			dmasan_buf_putc(b, '"');
-		}
-		if (f[i].line)
-			dmasan_buf_printf(b, ",\"line\":%d", f[i].line);
-		if (f[i].column)
-			dmasan_buf_printf(b, ",\"column\":%d", f[i].column);
-		if (f[i].module) {
-			dmasan_buf_puts(b, ",\"module\":\"");
-			dmasan_buf_json_str(b, f[i].module);
-			dmasan_buf_printf(b, "\",\"module_offset\":\"0x%lx\"",
-					  (unsigned long)f[i].module_offset);
-		}
-		if (f[i].internal > 0 && f[i].internal < 4)
-			dmasan_buf_printf(b, ",\"internal\":true,\"origin\":\"%s\"",
-					  kinds[f[i].internal]);
-		dmasan_buf_putc(b, '}');
-	}
-	dmasan_buf_putc(b, ']');
-}
-
-unsigned int dmasan_report_symbolize(dmasan_stack_id id, struct dmasan_frame *out, unsigned int max)
-{
-	return symbolize_stack(id, out, max);
-}
-
-void dmasan_report_text_stack(struct dmasan_buf *b, const struct dmasan_frame *f, unsigned int n)
-{
-	text_stack(b, f, n);
-}
-
-void dmasan_report_json_stack(struct dmasan_buf *b, const struct dmasan_frame *f, unsigned int n)
-{
-	json_stack(b, f, n);
-}
-
-/* ------------------------------------------------------------------ the text report */
-
-static const char *sentence_of(const struct dmasan_report *r)
-{
-	const struct dmasan_check_info *ci = &dmasan_checks[r->check];
-
-	if (r->sentence)
-		return r->sentence;
-	return ci->kernel[0] ? ci->kernel : ci->what;
-}
-
-static void put_fact_value(struct dmasan_buf *b, const struct dmasan_fact *f, bool json)
-{
-	switch (f->kind) {
-	case DMASAN_FACT_HEX:
-		dmasan_buf_printf(b, json ? "\"0x%016llx\"" : "0x%016llx", (unsigned long long)f->num);
-		break;
-	case DMASAN_FACT_U64:
-		dmasan_buf_printf(b, "%llu", (unsigned long long)f->num);
-		break;
-	case DMASAN_FACT_STR:
-		if (json) {
-			dmasan_buf_putc(b, '"');
-			dmasan_buf_json_str(b, f->str);
-			dmasan_buf_putc(b, '"');
-		} else { /* one line per report line: control characters shown escaped */
-			for (const char *c = f->str; *c; c++) {
-				if ((unsigned char)*c < 0x20)
-					dmasan_buf_printf(b, "\\x%02x", (unsigned char)*c);
-				else
-					dmasan_buf_putc(b, *c);
-			}
-		}
-		break;
-	}
-}
-
-/* What follows the check id in the headline: " on dma 0x... (device foo)" or " on device foo". */
-static void put_headline(struct dmasan_buf *b, const struct dmasan_report *r, bool json)
-{
-	char tmp[256];
-	const char *h = tmp;
-
-	if (r->headline_extra)
-		snprintf(tmp, sizeof(tmp), "%s", r->headline_extra);
-	else if (r->dev)
-		snprintf(tmp, sizeof(tmp), "on device %s", dev_name(r->dev));
-	else
-		return;
-	if (json) {
-		dmasan_buf_json_str(b, h);
-	} else {
-		dmasan_buf_putc(b, ' ');
-		dmasan_buf_puts(b, h);
-	}
-}
-
-static void put_check_option(struct dmasan_buf *b, enum dmasan_check c)
-{
-	dmasan_buf_puts(b, "check_");
-	for (const char *p = dmasan_checks[c].id; *p; p++)
-		dmasan_buf_putc(b, *p == '-' ? '_' : *p);
-}
-
-static void text_report(const struct dmasan_report *r, const struct dmasan_frame *f, unsigned int n)
-{
-	const struct dmasan_check_info *ci = &dmasan_checks[r->check];
-	struct dmasan_buf b = DMASAN_BUF_INIT(dmasan_log_fd(), text_storage);
-	const struct dmasan_frame *key = key_frame(f, n);
-	int pid = (int)getpid();
-
-	dmasan_buf_puts(&b, "=================================================================\n");
-	dmasan_buf_printf(&b, "==%d==%s: DMASanitizer: %s", pid,
-			  ci->severity == DMASAN_ERROR ? "ERROR" : "WARNING", ci->id);
-	put_headline(&b, r, false);
-	dmasan_buf_printf(&b, " thread T%u\n", dmasan_thread_id());
-
-	dmasan_buf_puts(&b, sentence_of(r));
-	for (unsigned int i = 0; i < r->nfacts; i++) {
-		dmasan_buf_printf(&b, " [%s=", r->facts[i].key);
-		put_fact_value(&b, &r->facts[i], false);
-		dmasan_buf_putc(&b, ']');
-	}
-	if (r->count > 1)
-		dmasan_buf_printf(&b, " [count=%u]", r->count);
-	dmasan_buf_putc(&b, '\n');
-	text_stack(&b, f, n);
-
-	for (unsigned int i = 0; i < r->nrelated; i++) {
-		unsigned int k;
-
-		if (!r->related[i].stack)
-			continue;
-		k = symbolize_stack(r->related[i].stack, sym + n, MAX_SYM_FRAMES - n);
-		dmasan_buf_printf(&b, "%s thread T%u here:\n", r->related[i].title,
-				  r->related[i].tid);
-		text_stack(&b, sym + n, k);
-	}
-
-	if (dmasan_opts.dedup_token_length > 0) {
-		unsigned int shown = 0;
-
-		dmasan_buf_puts(&b, "DEDUP_TOKEN: ");
-		for (unsigned int i = 0; i < n && shown < (unsigned int)dmasan_opts.dedup_token_length; i++) {
-			if (!f[i].function)
-				continue;
-			dmasan_buf_printf(&b, "%s%s", shown++ ? "--" : "", f[i].function);
-		}
-		dmasan_buf_putc(&b, '\n');
-	}
-	dmasan_buf_printf(&b, "HINT: %s\n", ci->fix);
-	dmasan_buf_printf(&b, "HINT: to suppress, add '%s:%s' to the suppressions file; to disable the check: DMASAN_OPTIONS=",
-			  ci->id, key && key->function ? key->function : "<function>");
-	put_check_option(&b, r->check);
-	dmasan_buf_puts(&b, "=0\n");
-	if (dmasan_opts.gen_suppressions)
-		dmasan_buf_printf(&b, "Suppression for this report:\n%s:%s\n", ci->id,
-				  key && key->function ? key->function : "*");
-	if (dmasan_opts.print_summary) {
-		dmasan_buf_printf(&b, "SUMMARY: DMASanitizer: %s", ci->id);
-		if (key) {
-			dmasan_buf_putc(&b, ' ');
-			put_location(&b, key);
-			if (key->function)
-				dmasan_buf_printf(&b, " in %s", key->function);
-		}
-		dmasan_buf_putc(&b, '\n');
-	}
-	dmasan_buf_flush(&b);
-}
-
-/* ------------------------------------------------------------------ JSON Lines */
-
-static void json_report(const struct dmasan_report *r, unsigned int seq, dmasan_stack_id stack,
-			const struct dmasan_frame *f, unsigned int n)
-{
-	const struct dmasan_check_info *ci = &dmasan_checks[r->check];
-	struct dmasan_buf b = DMASAN_BUF_INIT(dmasan_json_fd(), json_storage);
-
-	if (b.fd < 0)
-		return;
-	dmasan_buf_printf(&b, "{\"type\":\"violation\",\"id\":%u,\"check\":\"%s\",\"severity\":\"%s\",\"device\":",
-			  seq, ci->id, ci->severity == DMASAN_ERROR ? "error" : "warning");
-	if (r->dev) {
-		const char *drv = dev_driver_string(r->dev);
-		const char *name = dev_name(r->dev);
-
-		dmasan_buf_putc(&b, '"');
-		dmasan_buf_json_str(&b, name ? name : "");
-		dmasan_buf_puts(&b, "\",\"driver\":\"");
-		dmasan_buf_json_str(&b, drv ? drv : "");
-		dmasan_buf_putc(&b, '"');
-	} else {
-		dmasan_buf_puts(&b, "null");
-	}
-	dmasan_buf_printf(&b, ",\"tid\":%u,\"stack_id\":%u,\"count\":%u,", dmasan_thread_id(), stack,
-			  r->count);
-	if (r->headline_extra || r->dev) {
-		dmasan_buf_puts(&b, "\"headline\":\"");
-		put_headline(&b, r, true);
-		dmasan_buf_puts(&b, "\",");
-	}
-	dmasan_buf_puts(&b, "\"message\":\"");
-	dmasan_buf_json_str(&b, sentence_of(r));
-	for (unsigned int i = 0; i < r->nfacts; i++) {
-		char tmp[128];
-		struct dmasan_buf t = DMASAN_BUF_INIT(-1, tmp);
-
-		/* the text form of the fact, escaped (values may hold quotes) */
-		dmasan_buf_printf(&t, " [%s=", r->facts[i].key);
-		put_fact_value(&t, &r->facts[i], false);
-		dmasan_buf_putc(&t, ']');
-		tmp[t.len < sizeof(tmp) ? t.len : sizeof(tmp) - 1] = 0;
-		dmasan_buf_json_str(&b, tmp);
-	}
-	dmasan_buf_puts(&b, "\",\"stack\":");
-	json_stack(&b, f, n);
-	dmasan_buf_puts(&b, ",\"related\":[");
-	for (unsigned int i = 0, first = 1; i < r->nrelated; i++) {
-		unsigned int k = symbolize_stack(r->related[i].stack, sym + n, MAX_SYM_FRAMES - n);
-
-		dmasan_buf_printf(&b, "%s{\"what\":\"%s\",\"title\":\"", first ? "" : ",",
-				  r->related[i].what ? r->related[i].what : "");
-		dmasan_buf_json_str(&b, r->related[i].title ? r->related[i].title : "");
-		dmasan_buf_printf(&b, "\",\"tid\":%u,\"stack_id\":%u,\"stack\":", r->related[i].tid,
-				  r->related[i].stack);
-		json_stack(&b, sym + n, k);
-		dmasan_buf_putc(&b, '}');
-		first = 0;
-	}
-	dmasan_buf_puts(&b, "],\"facts\":{");
-	for (unsigned int i = 0; i < r->nfacts; i++) {
-		dmasan_buf_puts(&b, i ? ",\"" : "\"");
-		for (const char *k = r->facts[i].key; *k; k++)
-			dmasan_buf_putc(&b, *k == ' ' || *k == '-' ? '_' : *k);
-		dmasan_buf_puts(&b, "\":");
-		put_fact_value(&b, &r->facts[i], true);
-	}
-	dmasan_buf_puts(&b, "}}\n");
-	dmasan_buf_flush(&b);
-}
-
-void dmasan_report_write_run(void)
-{
-	char storage[1024]; /* not json_storage: this runs when any writer first opens the file */
-	struct dmasan_buf b = DMASAN_BUF_INIT(dmasan_json_fd(), storage);
-	char exe[4096];
-	ssize_t len = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-
-	if (b.fd < 0)
-		return;
-	exe[len > 0 ? len : 0] = 0;
-	dmasan_buf_printf(&b, "{\"type\":\"run\",\"dmasan\":1,\"pid\":%d,\"ppid\":%d,\"exe\":\"",
-			  (int)getpid(), (int)getppid());
-	dmasan_buf_json_str(&b, exe);
-	dmasan_buf_puts(&b, "\",\"options\":\"");
-	dmasan_buf_json_str(&b, dmasan_options_string());
-	dmasan_buf_puts(&b, "\"}\n");
-	dmasan_buf_flush(&b);
-}
-
-/* ------------------------------------------------------------------ emit */
-
-static bool counts_toward_exit(enum dmasan_check c)
-{
-	return dmasan_checks[c].severity == DMASAN_ERROR ||
-	       dmasan_opts.fail_on == DMASAN_FAIL_ON_WARNING;
-}
-
-static void count(enum dmasan_check c)
-{
-	if (dmasan_checks[c].severity == DMASAN_ERROR)
-		__atomic_add_fetch(&n_errors, 1, __ATOMIC_RELAXED);
-	else
-		__atomic_add_fetch(&n_warnings, 1, __ATOMIC_RELAXED);
-}
-
-/* The slot for (check, stack): found (*is_new false), claimed (*is_new true), or NULL when the
- * table is full or there is no stack to key on. */
-static struct dedup_entry *dedup_slot(enum dmasan_check c, dmasan_stack_id stack, bool *is_new)
-{
-	unsigned int h = (stack * 2654435761u) ^ (unsigned int)c;
-
-	*is_new = true;
-	if (!stack)
-		return NULL;
-	for (unsigned int i = 0; i < DEDUP_SLOTS; i++) {
-		struct dedup_entry *e = &dedup[(h + i) % DEDUP_SLOTS];
-
-		if (!e->stack) {
-			e->stack = stack;
-			e->check = (unsigned short)c;
-			return e;
-		}
-		if (e->stack == stack && e->check == c) {
-			*is_new = false;
-			return e;
-		}
-	}
-	return NULL;
-}
-
-static _Noreturn void halt(void)
-{
-	dmasan_report_finish();
-	dmasan_log_printf("ABORTING\n");
-	if (dmasan_opts.abort_on_error)
-		abort();
-	_exit(dmasan_opts.exitcode);
-}
-
 bool dmasan_report_emit(struct dmasan_report *r)
 {
 	struct dedup_entry *e;
@@ -568,216 +68,50 @@ bool dmasan_report_emit(struct dmasan_report *r)
 		r->stack = dmasan_stack_capture(1);
 
 	in_report = true;
-	pthread_mutex_lock(&report_lock);
-	e = dedup_slot(r->check, r->stack, &is_new);
+	pthread_mutex_lock(&san_report_lock);
+	e = san_dedup_slot(r->check, r->stack, &is_new);
 	if (!is_new) {
 		e->occurrences++;
 		if (e->suppressed) { /* count the hit on the rule too (symbols are cached) */
-			n = symbolize_stack(r->stack, sym, MAX_SYM_FRAMES / 2);
-			supp_match(r->check, sym, n);
-			n_suppressed++;
+			n = dmasan_report_symbolize(r->stack, san_report_sym, MAX_SYM_FRAMES / 2);
+			san_supp_match(r->check, san_report_sym, n);
+			san_n_suppressed++;
 		} else {
-			count(r->check);
+			san_count(r->check);
 		}
-		pthread_mutex_unlock(&report_lock);
+		pthread_mutex_unlock(&san_report_lock);
 		in_report = false;
 		return !e->suppressed;
 	}
-	n = symbolize_stack(r->stack, sym, MAX_SYM_FRAMES / 2);
-	if (supp_match(r->check, sym, n)) {
+	n = dmasan_report_symbolize(r->stack, san_report_sym, MAX_SYM_FRAMES / 2);
+	if (san_supp_match(r->check, san_report_sym, n)) {
 		if (e) {
 			e->suppressed = true;
 			e->occurrences = 1;
 		}
-		n_suppressed++;
-		pthread_mutex_unlock(&report_lock);
+		san_n_suppressed++;
+		pthread_mutex_unlock(&san_report_lock);
 		in_report = false;
 		return false;
 	}
-	seq = (unsigned int)++n_unique;
+	seq = (unsigned int)++san_n_unique;
 	if (e) {
 		e->seq = seq;
 		e->occurrences = 1;
 	}
-	count(r->check);
-	if (!dmasan_opts.max_reports || n_printed < (unsigned long)dmasan_opts.max_reports) {
-		n_printed++;
+	san_count(r->check);
+	if (!dmasan_opts.max_reports || san_n_printed < (unsigned long)dmasan_opts.max_reports) {
+		san_n_printed++;
 		printed = true;
-		text_report(r, sym, n);
+		san_text_report(r, san_report_sym, n);
 	}
-	json_report(r, seq, r->stack, sym, n);
-	pthread_mutex_unlock(&report_lock);
+	san_json_report(r, seq, r->stack, san_report_sym, n);
+	pthread_mutex_unlock(&san_report_lock);
 	in_report = false;
 
 	if (printed && dmasan_opts.dump_on_error)
 		dmasan_runtime_dump_why(NULL, r->dev, DMASAN_DUMP_ERROR);
-	if (dmasan_opts.halt_on_error && counts_toward_exit(r->check))
-		halt();
+	if (dmasan_opts.halt_on_error && san_counts_toward_exit(r->check))
+		san_halt();
 	return true;
-}
-
-/* ------------------------------------------------------------------ counters, exit */
-
-void dmasan_report_counts(unsigned long *errors, unsigned long *warnings, unsigned long *suppressed)
-{
-	if (errors)
-		*errors = __atomic_load_n(&n_errors, __ATOMIC_RELAXED);
-	if (warnings)
-		*warnings = __atomic_load_n(&n_warnings, __ATOMIC_RELAXED);
-	if (suppressed)
-		*suppressed = __atomic_load_n(&n_suppressed, __ATOMIC_RELAXED);
-}
-
-void dmasan_report_unique(unsigned long *unique, unsigned long *printed)
-{
-	pthread_mutex_lock(&report_lock);
-	if (unique)
-		*unique = n_unique;
-	if (printed)
-		*printed = n_printed;
-	pthread_mutex_unlock(&report_lock);
-}
-
-static unsigned long unused_suppressions(void)
-{
-	unsigned long hits, unused = 0;
-
-	for (unsigned int i = 0; supp && i < dmasan_supp_count(supp); i++)
-		if (dmasan_supp_rule(supp, i, &hits) && !hits)
-			unused++;
-	return unused;
-}
-
-bool dmasan_report_failed(void)
-{
-	unsigned long e, w;
-
-	dmasan_report_counts(&e, &w, NULL);
-	if (e || (w && dmasan_opts.fail_on == DMASAN_FAIL_ON_WARNING))
-		return true;
-	return dmasan_opts.print_suppressions >= 2 && unused_suppressions();
-}
-
-static void text_suppressions(void)
-{
-	struct dmasan_buf b = DMASAN_BUF_INIT(-1, text_storage);
-	unsigned long hits;
-	const char *rule;
-	bool any_used = false;
-
-	if (!supp || !dmasan_opts.print_suppressions || !dmasan_supp_count(supp))
-		return;
-	b.fd = dmasan_log_fd(); /* opened only when there is something to say */
-	for (unsigned int i = 0; (rule = dmasan_supp_rule(supp, i, &hits)); i++) {
-		if (!hits)
-			continue;
-		if (!any_used)
-			dmasan_buf_puts(&b, "-----------------------------------------------------\n"
-					    "Suppressions used:\n  count template\n");
-		any_used = true;
-		dmasan_buf_printf(&b, "%7lu %s\n", hits, rule);
-	}
-	if (any_used)
-		dmasan_buf_puts(&b, "-----------------------------------------------------\n");
-	if (unused_suppressions()) {
-		dmasan_buf_printf(&b, "==%d==%s: DMASanitizer: suppressions that matched nothing:\n",
-				  (int)getpid(), dmasan_opts.print_suppressions >= 2 ? "ERROR" : "WARNING");
-		for (unsigned int i = 0; (rule = dmasan_supp_rule(supp, i, &hits)); i++)
-			if (!hits)
-				dmasan_buf_printf(&b, "  %s\n", rule);
-	}
-	dmasan_buf_flush(&b);
-}
-
-/* A process that reported nothing still gets its run and summary records when it is a DMA
- * program (libkdma attached), but the shell and the tools around it leave no file. */
-static bool kdma_loaded(void)
-{
-	return san_kdma != NULL;
-}
-
-static void json_summary(void)
-{
-	struct dmasan_buf b = DMASAN_BUF_INIT(-1, json_storage);
-	unsigned long hits;
-	const char *rule;
-	bool first = true;
-
-	if (!dmasan_json_opened() && !kdma_loaded())
-		return;
-	b.fd = dmasan_json_fd();
-	if (b.fd < 0)
-		return;
-	dmasan_buf_printf(&b, "{\"type\":\"summary\",\"errors\":%lu,\"warnings\":%lu,\"suppressed\":%lu,\"unique\":%lu,\"printed\":%lu,\"reports\":[",
-			  n_errors, n_warnings, n_suppressed, n_unique, n_printed);
-	for (unsigned int i = 0; i < DEDUP_SLOTS; i++) {
-		if (!dedup[i].stack || dedup[i].suppressed || !dedup[i].seq)
-			continue;
-		dmasan_buf_printf(&b, "%s{\"id\":%u,\"occurrences\":%lu}", first ? "" : ",",
-				  dedup[i].seq, dedup[i].occurrences);
-		first = false;
-	}
-	dmasan_buf_puts(&b, "],\"suppressions\":[");
-	for (unsigned int i = 0; supp && (rule = dmasan_supp_rule(supp, i, &hits)); i++) {
-		dmasan_buf_puts(&b, i ? ",{\"rule\":\"" : "{\"rule\":\"");
-		dmasan_buf_json_str(&b, rule);
-		dmasan_buf_printf(&b, "\",\"hits\":%lu}", hits);
-	}
-	dmasan_buf_puts(&b, "],\"unused_suppressions\":[");
-	first = true;
-	for (unsigned int i = 0; supp && (rule = dmasan_supp_rule(supp, i, &hits)); i++) {
-		if (hits)
-			continue;
-		dmasan_buf_puts(&b, first ? "\"" : ",\"");
-		dmasan_buf_json_str(&b, rule);
-		dmasan_buf_putc(&b, '"');
-		first = false;
-	}
-	dmasan_buf_puts(&b, "]}\n");
-	dmasan_buf_flush(&b);
-}
-
-void dmasan_report_finish(void)
-{
-	static bool finished;
-
-	pthread_mutex_lock(&report_lock);
-	if (finished) {
-		pthread_mutex_unlock(&report_lock);
-		return;
-	}
-	finished = true;
-	text_suppressions();
-	if (dmasan_opts.print_summary && (n_errors || n_warnings)) {
-		struct dmasan_buf b = DMASAN_BUF_INIT(dmasan_log_fd(), text_storage);
-
-		dmasan_buf_printf(&b, "SUMMARY: DMASanitizer: %lu error%s, %lu warning%s (%lu unique), %lu suppressed\n",
-				  n_errors, n_errors == 1 ? "" : "s", n_warnings,
-				  n_warnings == 1 ? "" : "s", n_unique, n_suppressed);
-		dmasan_buf_flush(&b);
-	}
-	json_summary();
-	pthread_mutex_unlock(&report_lock);
-}
-
-void dmasan_report_setup(void)
-{
-	supp_load();
-}
-
-void dmasan_report_fork_prepare(void)
-{
-	pthread_mutex_lock(&report_lock);
-}
-
-void dmasan_report_fork_parent(void)
-{
-	pthread_mutex_unlock(&report_lock);
-}
-
-void dmasan_report_fork_child(void)
-{
-	n_errors = n_warnings = n_suppressed = n_unique = n_printed = 0;
-	memset(dedup, 0, sizeof(dedup));
-	pthread_mutex_unlock(&report_lock);
 }

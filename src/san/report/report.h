@@ -14,7 +14,7 @@
 struct device;
 
 enum dmasan_check {
-#define DMASAN_CHECK(E, id, sev, grp, ksent, what, fix) DMASAN_CHECK_##E,
+#define DMASAN_CHECK(E, id, sev, grp, ksent, what, why, fix) DMASAN_CHECK_##E,
 #include "common/checks.inc"
 #undef DMASAN_CHECK
 	DMASAN_CHECK__COUNT
@@ -28,6 +28,7 @@ struct dmasan_check_info {
 	char group;                /* 'A', 'B' or 'C' */
 	const char *kernel;        /* kernel sentence, "" if none */
 	const char *what;
+	const char *why;           /* why it is a bug */
 	const char *fix;
 };
 extern const struct dmasan_check_info dmasan_checks[DMASAN_CHECK__COUNT];
