@@ -5,7 +5,6 @@
  * moves between the two only at map, sync and unmap exactly as in the kernel (kernel-dma.md §3.5)
  * and a missing sync shows as stale bytes. The pool is created on first use.
  */
-#define _GNU_SOURCE
 #include <sched.h>
 #include <string.h>
 #include <unistd.h>
