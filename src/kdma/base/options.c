@@ -17,7 +17,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "internal.h"
+#include "base/base.h"
 
 #define KDMA_OPTIONS_ENV "KDMA_OPTIONS"
 

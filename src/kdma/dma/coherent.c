@@ -16,7 +16,7 @@
 #include <linux/mm.h>
 
 #include "base/vg.h"
-#include "internal.h"
+#include "dma/dma.h"
 
 #define BITS_PER_LONG_ (8 * sizeof(unsigned long))
 

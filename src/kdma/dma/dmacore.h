@@ -5,7 +5,9 @@
 
 #include <linux/mm.h>
 
-#include "internal.h"
+#include "dma/dma.h"
+#include "iommu/iommu.h"
+#include "mm/mm.h"
 
 static inline u64 kdma_min_not_zero(u64 a, u64 b)
 {

@@ -23,7 +23,7 @@
 #include <linux/mm.h>
 
 #include "base/vg.h"
-#include "internal.h"
+#include "dma/dma.h"
 
 #define POOL_POISON_FREED 0xa7     /* !inuse */
 #define POOL_POISON_ALLOCATED 0xa9 /* !initted */

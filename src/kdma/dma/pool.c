@@ -17,7 +17,7 @@
 #include <linux/mm.h>
 
 #include "base/vg.h"
-#include "internal.h"
+#include "dma/dma.h"
 
 #define SZ_128K_ (128UL << 10)
 #define SZ_1G_ (1UL << 30)

@@ -8,7 +8,7 @@
 
 #include <linux/math.h>
 
-#include "internal.h"
+#include "dma/dma.h"
 
 #define INVALID_PHYS_ADDR (~(phys_addr_t)0)
 

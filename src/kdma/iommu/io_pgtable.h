@@ -9,7 +9,7 @@
 #ifndef DMASAN_KDMA_IO_PGTABLE_H
 #define DMASAN_KDMA_IO_PGTABLE_H
 
-#include "internal.h"
+#include "base/base.h"
 
 /* Protection bits, with the kernel's values (include/linux/iommu.h). */
 #define IOMMU_READ (1 << 0)

@@ -7,7 +7,8 @@
 #ifndef DMASAN_KDMA_IOMMU_PRIV_H
 #define DMASAN_KDMA_IOMMU_PRIV_H
 
-#include "internal.h"
+#include "iommu/iommu.h"
+#include "mm/mm.h"
 #include "iommu/io_pgtable.h"
 #include "iommu/iova.h"
 

@@ -12,6 +12,7 @@
  */
 #include <errno.h>
 
+#include "dma/dma.h"
 #include "iommu/iommu_priv.h"
 
 #ifndef SG_DMA_SWIOTLB

@@ -10,7 +10,7 @@
 
 #include <stdbool.h>
 
-#include "internal.h"
+#include "base/base.h"
 
 #define IOVA_SHIFT 12
 #define IOVA_GRANULE (1UL << IOVA_SHIFT)

@@ -5,7 +5,7 @@
 
 #include <linux/mm.h>
 
-#include "internal.h"
+#include "mm/mm.h"
 
 /* struct page sections: 2^16 pages (256 MiB) each, covering 48-bit addresses. */
 #define KDMA_SECTION_SHIFT 16
