@@ -104,8 +104,6 @@ struct kdma_swiotlb_stats {
 	phys_addr_t start, end;     /* default pool [start, end) */
 };
 void kdma_swiotlb_stats(struct kdma_swiotlb_stats *st);
-/* Write 0 to io_tlb_used_hiwater: the high-water mark restarts from the current use. */
-void kdma_swiotlb_reset_hiwater(void);
 
 /* ---------------------------------------------------- coherent pools (coherent.c, pool.c) -- */
 
@@ -126,7 +124,7 @@ struct page *dma_alloc_from_pool(struct device *dev, size_t size, void **cpu_add
 				 bool (*phys_addr_ok)(struct device *, phys_addr_t, size_t));
 bool dma_free_from_pool(struct device *dev, void *start, size_t size);
 
-/* (issue 5 additions) A device's reserved coherent region (dmasim_config.reserved_mem_size, DT
+/* A device's reserved coherent region (dmasim_config.reserved_mem_size, DT
  * shared-dma-pool): allocated below 4 GiB, declared with dma_declare_coherent_memory semantics,
  * handles = phys_to_dma of the region; freed by kdma_release_dev_coherent. 0 or -errno. */
 int kdma_dev_reserve_coherent(struct device *dev, size_t size);
