@@ -17,7 +17,7 @@
 #include <linux/slab.h>
 #include <dmasan/sim.h>
 
-#include "kdma/internal.h"
+#include "kdma/base/base.h"
 #include "san/rt/options.h"
 #include "san/stacks/stack.h"
 #include "san/table/table.h"

@@ -88,7 +88,7 @@ enum kdma_access_result {
 struct kdma_hooks {
 	size_t size; /* sizeof(struct kdma_hooks) of the provider; members past it are absent */
 
-	/* --- the kernel's debug_dma_* points, same placement as kernel-dma.md §1.7 --- */
+	/* --- the kernel's debug_dma_* points (kernel/dma/debug.c), placed as in mapping.c --- */
 
 	/* dma_map_single/dma_map_page/dma_map_phys/dma_map_resource, after the map (also on failure,
 	 * with KDMA_MAP_FAILED and the reason). cpu_addr is the driver's pointer (NULL for resource

@@ -2,7 +2,7 @@
 /* Coherent and non-coherent allocations on the direct path: kernel-dma.md §2.2 and §2.6. */
 #include <errno.h>
 
-#include "kdma/internal.h"
+#include "kdma/dma/dma.h"
 #include "conf.h"
 
 static bool all_zero(const void *p, size_t n)

@@ -3,7 +3,7 @@
  * bouncing, arch cache maintenance, attrs, need_sync, scatterlists). */
 #include <errno.h>
 
-#include "kdma/internal.h"
+#include "kdma/dma/dma.h"
 #include "conf.h"
 
 static const u64 gib4 = 1ULL << 32;

@@ -3,7 +3,7 @@
  * Path 3: custom operations installed with set_dma_ops are honoured. */
 #include <errno.h>
 
-#include "kdma/internal.h"
+#include "kdma/dma/dma.h"
 #include "conf.h"
 
 #define FAKE_BUS_BASE 0x40000000000ULL

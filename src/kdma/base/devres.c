@@ -11,7 +11,7 @@
 #include <linux/cache.h>
 #include <linux/slab.h>
 
-#include "internal.h"
+#include "base/base.h"
 
 struct devres_node {
 	struct devres_node *next;

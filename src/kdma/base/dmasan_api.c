@@ -8,7 +8,7 @@
 
 #include <dmasan/dmasan.h>
 
-#include "internal.h"
+#include "base/base.h"
 
 bool dmasan_is_active(void)
 {

@@ -10,7 +10,8 @@
 #include <linux/scatterlist.h>
 #include <dmasan/sim.h>
 
-#include "internal.h"
+#include "base/base.h"
+#include "mm/mm.h"
 
 const struct kdma_hooks *kdma_hooks_table;
 atomic_bool kdma_hooks_ready;

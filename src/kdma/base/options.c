@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "common/options_parse.h"
-#include "internal.h"
+#include "base/base.h"
 
 #define KDMA_OPTIONS_ENV "KDMA_OPTIONS"
 

@@ -9,7 +9,7 @@
 
 #include <linux/pci.h>
 
-#include "internal.h"
+#include "base/base.h"
 
 void kdma_pci_dev_init(struct pci_dev *pdev, unsigned short vendor, unsigned short device)
 {

@@ -11,7 +11,7 @@
 
 #include <linux/bug.h>
 
-#include "internal.h"
+#include "base/base.h"
 
 /* Drop the KERN_<LEVEL> prefixes ("\001" + one character) the kernel strips before printing. */
 static void printk_strip_level(char *s)

@@ -12,7 +12,7 @@
 #include <linux/list.h>
 #include <linux/workqueue.h>
 
-#include "internal.h"
+#include "mm/mm.h"
 
 struct workqueue_struct {
 	char name[32];

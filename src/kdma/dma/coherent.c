@@ -12,11 +12,11 @@
  */
 #include <errno.h>
 #include <string.h>
-#include <valgrind/memcheck.h>
 
 #include <linux/mm.h>
 
-#include "internal.h"
+#include "base/vg.h"
+#include "dma/dma.h"
 
 #define BITS_PER_LONG_ (8 * sizeof(unsigned long))
 
@@ -145,7 +145,7 @@ void dma_release_coherent_memory(struct device *dev)
 	mem = __atomic_exchange_n(&dev->dma_mem, NULL, __ATOMIC_ACQ_REL);
 	/* a declared region goes back to its declarer addressable, whatever was freed in it */
 	if (mem && !mem->owned)
-		VALGRIND_MAKE_MEM_DEFINED(mem->virt_base, (size_t)mem->size << PAGE_SHIFT);
+		vg_mark_defined(mem->virt_base, (size_t)mem->size << PAGE_SHIFT);
 	dma_free_coherent_memory(mem);
 }
 
@@ -231,7 +231,7 @@ static void *__dma_alloc_from_coherent(struct device *dev, struct dma_coherent_m
 		return NULL;
 	*dma_handle = dma_get_device_base(dev, mem) + ((dma_addr_t)pageno << PAGE_SHIFT);
 	ret = (char *)mem->virt_base + ((size_t)pageno << PAGE_SHIFT);
-	VALGRIND_MAKE_MEM_UNDEFINED(ret, (size_t)size);
+	vg_mark_undefined(ret, (size_t)size);
 	memset(ret, 0, (size_t)size);
 	return ret;
 }

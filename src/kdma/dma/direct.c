@@ -76,7 +76,7 @@ bool kdma_dma_coherent_ok(struct device *dev, phys_addr_t phys, size_t size)
 
 /* kmalloc_size_roundup() for the small sizes the heuristic looks at: the kmalloc caches are
  * powers of two plus 96 and 192 bytes. */
-static size_t kmalloc_size_roundup(size_t size)
+static size_t kmalloc_small_roundup(size_t size)
 {
 	size_t c = 8;
 
@@ -95,7 +95,7 @@ bool kdma_kmalloc_needs_bounce(struct device *dev, size_t size, enum dma_data_di
 
 	if (!kdma_opts()->kmalloc_bounce || dev->dma_coherent || dir == DMA_TO_DEVICE || !align)
 		return false;
-	return !(size >= 2 * align || kmalloc_size_roundup(size) % align == 0);
+	return !(size >= 2 * align || kmalloc_small_roundup(size) % align == 0);
 }
 
 /* ------------------------------------------------------------------ streaming maps ---- */

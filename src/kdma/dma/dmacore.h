@@ -5,7 +5,9 @@
 
 #include <linux/mm.h>
 
-#include "internal.h"
+#include "dma/dma.h"
+#include "iommu/iommu.h"
+#include "mm/mm.h"
 
 static inline u64 kdma_min_not_zero(u64 a, u64 b)
 {
@@ -66,10 +68,10 @@ static inline bool kdma_api_dev_ok(const struct device *dev, const char *fn)
 
 /* Hook-free internals shared by the mapping files. */
 struct page *kdma_dma_alloc_pages(struct device *dev, size_t size, dma_addr_t *dma_handle,
-				  enum dma_data_direction dir, gfp_t gfp) KDMA_HIDDEN;
+				  enum dma_data_direction dir, gfp_t gfp);
 void kdma_dma_free_pages(struct device *dev, size_t size, struct page *page, dma_addr_t dma_handle,
-			 enum dma_data_direction dir) KDMA_HIDDEN;
+			 enum dma_data_direction dir);
 /* dma_setup_need_sync for a new device (mapping_limits.c). */
-void kdma_setup_need_sync(struct device *dev) KDMA_HIDDEN;
+void kdma_setup_need_sync(struct device *dev);
 
 #endif

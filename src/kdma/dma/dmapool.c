@@ -22,12 +22,12 @@
 #include <limits.h>
 #include <stdio.h>
 #include <string.h>
-#include <valgrind/memcheck.h>
 
 #include <linux/dmapool.h>
 #include <linux/mm.h>
 
-#include "internal.h"
+#include "base/vg.h"
+#include "dma/dma.h"
 
 #define POOL_POISON_FREED 0xa7     /* !inuse */
 #define POOL_POISON_ALLOCATED 0xa9 /* !initted */
@@ -99,12 +99,12 @@ static void pool_hook(struct dma_pool *pool, enum kdma_pool_event ev, const void
  */
 static void pool_open(const void *p, size_t len)
 {
-	VALGRIND_MAKE_MEM_DEFINED(p, len);
+	vg_mark_defined(p, len);
 }
 
 static void pool_close(const void *p, size_t len)
 {
-	VALGRIND_MAKE_MEM_NOACCESS(p, len);
+	vg_mark_noaccess(p, len);
 }
 
 struct dma_pool *dma_pool_create_node(const char *name, struct device *dev, size_t size,
@@ -146,7 +146,7 @@ struct dma_pool *dma_pool_create_node(const char *name, struct device *dev, size
 	pthread_mutex_lock(&pools_lock);
 	pool_list_add(&pool->pools, &dev->dma_pools);
 	pthread_mutex_unlock(&pools_lock);
-	VALGRIND_CREATE_MEMPOOL(pool, 0, 0);
+	vg_mempool_create(pool);
 	pool_hook(pool, KDMA_POOL_CREATE, NULL, 0);
 	return pool;
 }
@@ -185,9 +185,9 @@ void dma_pool_destroy(struct dma_pool *pool)
 	 * Otherwise the chunks go back NOACCESS: their allocator makes what it hands out again
 	 * addressable, and until then a use after destroy is an invalid access. */
 	if (busy)
-		VALGRIND_MOVE_MEMPOOL(pool, pool->by_vaddr[0]->vaddr);
+		vg_mempool_move(pool, pool->by_vaddr[0]->vaddr);
 	else
-		VALGRIND_DESTROY_MEMPOOL(pool);
+		vg_mempool_destroy(pool);
 	for (size_t i = 0; i < pool->nr_pages; i++) {
 		struct dma_page *page = pool->by_vaddr[i];
 
@@ -356,7 +356,7 @@ static struct dma_page *pool_alloc_page(struct dma_pool *pool, gfp_t gfp)
 		return NULL;
 	}
 	/* ours from here on, whatever state its last user left it in */
-	VALGRIND_MAKE_MEM_UNDEFINED(page->vaddr, pool->allocation);
+	vg_mark_undefined(page->vaddr, pool->allocation);
 	memset(page->vaddr, POOL_POISON_FREED, pool->allocation);
 	return page;
 }
@@ -486,7 +486,7 @@ void *dma_pool_alloc(struct dma_pool *pool, gfp_t mem_flags, dma_addr_t *handle)
 	dma = block->dma;
 	pool_check_block(pool, block, mem_flags, corrupted);
 	/* a memcheck chunk from here: undefined (the 0xa9 poison is not the driver's data) */
-	VALGRIND_MEMPOOL_ALLOC(pool, block, pool->size);
+	vg_mempool_chunk_alloc(pool, block, pool->size);
 	if (mem_flags & __GFP_ZERO)
 		memset(block, 0, pool->size);
 	*handle = dma;
@@ -573,7 +573,7 @@ void dma_pool_free(struct dma_pool *pool, void *vaddr, dma_addr_t dma)
 		pool->next_block = block;
 		pool->nr_active--;
 		/* before the unlock: the next pop must find it closed */
-		VALGRIND_MEMPOOL_FREE(pool, block);
+		vg_mempool_chunk_free(pool, block);
 	}
 	pthread_mutex_unlock(&pool->lock);
 	if (ev != KDMA_POOL_FREE)

@@ -10,7 +10,7 @@
 #include <linux/dmapool.h>
 #include <linux/mm.h>
 
-#include "internal.h"
+#include "dma/dma.h"
 
 struct dma_devres {
 	size_t size;

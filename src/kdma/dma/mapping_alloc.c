@@ -6,8 +6,8 @@
  * the device's dma_map_ops.
  */
 #include <errno.h>
-#include <valgrind/memcheck.h>
 
+#include "base/vg.h"
 #include "dma/dmacore.h"
 
 /* ------------------------------------------------------------------ coherent ---- */
@@ -103,12 +103,12 @@ void *dma_alloc_attrs(struct device *dev, size_t size, dma_addr_t *dma_handle, g
 	/* Per-device coherent memory: final, and not seen by the debug hooks (kernel behaviour). */
 	if (dma_alloc_from_dev_coherent(dev, size, dma_handle, &cpu_addr)) {
 		if (cpu_addr)
-			VALGRIND_MALLOCLIKE_BLOCK(cpu_addr, size, 0, 1);
+			vg_heap_block_alloc(cpu_addr, size, true);
 		return cpu_addr;
 	}
 	cpu_addr = alloc_attrs_dispatch(dev, size, dma_handle, flag, attrs);
 	if (cpu_addr && coherent_described(dev, attrs))
-		VALGRIND_MALLOCLIKE_BLOCK(cpu_addr, size, 0, 1);
+		vg_heap_block_alloc(cpu_addr, size, true);
 	KDMA_HOOK(alloc, dev, KDMA_TYPE_COHERENT, size, cpu_addr,
 		  cpu_addr ? *dma_handle : DMA_MAPPING_ERROR, DMA_BIDIRECTIONAL, attrs);
 	return cpu_addr;
@@ -128,7 +128,7 @@ void dma_free_attrs(struct device *dev, size_t size, void *cpu_addr, dma_addr_t 
 	/* after the hook (the sanitizer may still look at the buffer), before the memory can be
 	 * handed out again */
 	if (in_region || coherent_described(dev, attrs))
-		VALGRIND_FREELIKE_BLOCK(cpu_addr, 0);
+		vg_heap_block_free(cpu_addr);
 	if (!dma_release_from_dev_coherent(dev, get_order(size), cpu_addr))
 		free_attrs_dispatch(dev, size, cpu_addr, dma_handle, attrs);
 }

@@ -13,11 +13,11 @@
 #include <errno.h>
 #include <string.h>
 #include <unistd.h>
-#include <valgrind/memcheck.h>
 
 #include <linux/mm.h>
 
-#include "internal.h"
+#include "base/vg.h"
+#include "dma/dma.h"
 
 #define SZ_128K_ (128UL << 10)
 #define SZ_1G_ (1UL << 30)
@@ -261,7 +261,7 @@ static struct page *__dma_alloc_from_pool(struct device *dev, size_t size,
 		return NULL;
 	if (low)
 		schedule_atomic_pool_work();
-	VALGRIND_MAKE_MEM_UNDEFINED(addr, size);
+	vg_mark_undefined(addr, size);
 	memset(addr, 0, size);
 	*cpu_addr = addr;
 	return virt_to_page(addr);

@@ -2,10 +2,9 @@
 /*
  * SWIOTLB (kernel/dma/swiotlb.c): bounce buffering that really copies. A mapping gets slots in a
  * pool below 4 GiB; the device (sim.c) reads and writes the slots, never the original, so data
- * moves between the two only at map, sync and unmap exactly as in the kernel (kernel-dma.md §3.5)
- * and a missing sync shows as stale bytes. The pool is created on first use.
+ * moves between the two only at map, sync and unmap exactly as in the kernel, and a missing
+ * sync shows as stale bytes. The pool is created on first use.
  */
-#define _GNU_SOURCE
 #include <sched.h>
 #include <string.h>
 #include <unistd.h>
@@ -364,7 +363,7 @@ dma_addr_t swiotlb_map(struct device *dev, phys_addr_t phys, size_t size,
 	return dma_addr;
 }
 
-/* Syncs copy according to the sync call's dir, not the mapping's (kernel-dma.md §3.5). */
+/* Syncs copy according to the sync call's dir, not the mapping's, as the kernel's do. */
 void swiotlb_sync_single_for_device(struct device *dev, phys_addr_t tlb_addr, size_t size,
 				    enum dma_data_direction dir)
 {
@@ -421,9 +420,4 @@ void kdma_swiotlb_stats(struct kdma_swiotlb_stats *st)
 		for (unsigned int a = 0; a < pool->nareas; a++)
 			st->area_used[a] += swiotlb_pool_area_used(pool, a);
 	}
-}
-
-void kdma_swiotlb_reset_hiwater(void)
-{
-	atomic_store(&io_tlb_mem.hiwater, atomic_load(&io_tlb_mem.used));
 }

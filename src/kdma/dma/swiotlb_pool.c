@@ -5,7 +5,6 @@
  * 128-slot segment in slots[].list so that no allocation crosses a segment; each area is a whole
  * number of segments with its own lock and next-fit index.
  */
-#define _GNU_SOURCE
 #include <sys/mman.h>
 
 #include <linux/align.h>

@@ -8,7 +8,7 @@
 
 #include <linux/math.h>
 
-#include "internal.h"
+#include "dma/dma.h"
 
 #define INVALID_PHYS_ADDR (~(phys_addr_t)0)
 
@@ -46,7 +46,7 @@ struct io_tlb_pool {
 
 /* A pool of nslabs slots (a multiple of IO_TLB_SEGSIZE * nareas) at addresses below 4 GiB, or
  * NULL when no such memory can be had. Pools are never freed: lookups stay lock-free. */
-struct io_tlb_pool *swiotlb_pool_create(unsigned long nslabs, unsigned int nareas) KDMA_HIDDEN;
+struct io_tlb_pool *swiotlb_pool_create(unsigned long nslabs, unsigned int nareas);
 
 /* Allocate slots for alloc_size bytes in one area of pool, following swiotlb_search_pool_area,
  * and record the mapping of orig_addr in them. `offset` is the start offset inside the allocation
@@ -54,16 +54,16 @@ struct io_tlb_pool *swiotlb_pool_create(unsigned long nslabs, unsigned int narea
  * Returns the index of the first real (non-padding) slot, or -1. */
 long swiotlb_pool_search_area(struct device *dev, struct io_tlb_pool *pool, unsigned int area,
 			      phys_addr_t orig_addr, size_t alloc_size, unsigned int alloc_align_mask,
-			      unsigned int offset) KDMA_HIDDEN;
+			      unsigned int offset);
 
 /* Snapshot of slot `index` taken under its area lock. */
-struct io_tlb_slot swiotlb_pool_slot(struct io_tlb_pool *pool, unsigned long index) KDMA_HIDDEN;
+struct io_tlb_slot swiotlb_pool_slot(struct io_tlb_pool *pool, unsigned long index);
 
 /* Give back the allocation whose first real slot is `index`. Returns the number of slots
  * released, 0 when `index` is not the head of a live allocation (nothing is changed then). */
-unsigned long swiotlb_pool_release(struct io_tlb_pool *pool, unsigned long index) KDMA_HIDDEN;
+unsigned long swiotlb_pool_release(struct io_tlb_pool *pool, unsigned long index);
 
 /* Slots in use in area `area` (under its lock). */
-unsigned long swiotlb_pool_area_used(struct io_tlb_pool *pool, unsigned int area) KDMA_HIDDEN;
+unsigned long swiotlb_pool_area_used(struct io_tlb_pool *pool, unsigned int area);
 
 #endif

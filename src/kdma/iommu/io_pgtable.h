@@ -9,7 +9,7 @@
 #ifndef DMASAN_KDMA_IO_PGTABLE_H
 #define DMASAN_KDMA_IO_PGTABLE_H
 
-#include "internal.h"
+#include "base/base.h"
 
 /* Protection bits, with the kernel's values (include/linux/iommu.h). */
 #define IOMMU_READ (1 << 0)
@@ -40,21 +40,21 @@ static inline int io_pte_prot(io_pte_t pte)
 
 struct io_pgtable;
 
-struct io_pgtable *io_pgtable_alloc(void) KDMA_HIDDEN;
-void io_pgtable_free(struct io_pgtable *pt) KDMA_HIDDEN;
+struct io_pgtable *io_pgtable_alloc(void);
+void io_pgtable_free(struct io_pgtable *pt);
 /* Map pgcount 4 KiB pages from iova to paddr (both page-aligned). 0, -EEXIST (a page is already
  * mapped: nothing stays mapped), -ERANGE (beyond the 48-bit IOVA space), -EINVAL, -ENOMEM. */
 int io_pgtable_map_pages(struct io_pgtable *pt, unsigned long iova, phys_addr_t paddr,
-			 size_t pgcount, int prot) KDMA_HIDDEN;
+			 size_t pgcount, int prot);
 /* Unmap up to pgcount pages; stops at the first page that was not mapped. Returns bytes unmapped. */
-size_t io_pgtable_unmap_pages(struct io_pgtable *pt, unsigned long iova, size_t pgcount) KDMA_HIDDEN;
+size_t io_pgtable_unmap_pages(struct io_pgtable *pt, unsigned long iova, size_t pgcount);
 /* The leaf entry for iova (0 if not mapped). */
-io_pte_t io_pgtable_lookup(struct io_pgtable *pt, unsigned long iova) KDMA_HIDDEN;
+io_pte_t io_pgtable_lookup(struct io_pgtable *pt, unsigned long iova);
 /* The physical address iova translates to, or 0 (the kernel's iommu_iova_to_phys). */
-phys_addr_t io_pgtable_iova_to_phys(struct io_pgtable *pt, unsigned long iova) KDMA_HIDDEN;
+phys_addr_t io_pgtable_iova_to_phys(struct io_pgtable *pt, unsigned long iova);
 /* Hook point of iommu_iotlb_sync_map (real drivers flush non-coherent walk caches here). */
-void io_pgtable_iotlb_sync_map(struct io_pgtable *pt, unsigned long iova, size_t size) KDMA_HIDDEN;
+void io_pgtable_iotlb_sync_map(struct io_pgtable *pt, unsigned long iova, size_t size);
 /* Number of mapped leaves (tests). */
-size_t io_pgtable_mapped_pages(struct io_pgtable *pt) KDMA_HIDDEN;
+size_t io_pgtable_mapped_pages(struct io_pgtable *pt);
 
 #endif

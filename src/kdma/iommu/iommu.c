@@ -11,6 +11,7 @@
 
 #include <linux/mm.h>
 
+#include "dma/dma.h"
 #include "iommu/iommu_priv.h"
 
 #define IOMMU_APERTURE_END ((1ULL << IO_PGTABLE_IAS) - 1)

@@ -17,6 +17,7 @@
 #include <linux/gfp.h>
 #include <linux/mm.h>
 
+#include "dma/dma.h"
 #include "iommu/iommu_priv.h"
 
 void *iommu_dma_alloc(struct device *dev, size_t size, dma_addr_t *handle, gfp_t gfp,

@@ -10,7 +10,6 @@
  * later has finished (fq_flush_start_cnt / fq_flush_finish_cnt, as in the kernel).
  * The timer is one process-wide thread serving every lazy domain, started on first use.
  */
-#define _GNU_SOURCE /* sched_getcpu */
 #include <sched.h>
 #include <stdlib.h>
 #include <time.h>

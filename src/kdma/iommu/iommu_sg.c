@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * dma-iommu scatterlists (§4.6 of the reference): the whole list is laid out in one IOVA range,
- * granule-aligned element by element, with padding so that no element crosses the device's
- * segment boundary; then __finalise_sg merges adjacent elements into as few DMA segments as the
- * boundary and max_segment_size allow. The layout pass works in place on the list and is undone
+ * dma-iommu scatterlists (iommu_dma_map_sg in drivers/iommu/dma-iommu.c): the whole list is
+ * laid out in one IOVA range, granule-aligned element by element, with padding so that no
+ * element crosses the device's segment boundary; then __finalise_sg merges adjacent elements
+ * into as few DMA segments as the boundary and max_segment_size allow. The layout pass works in place on the list and is undone
  * by the finalise (or invalidate) pass, exactly as in the kernel, so drivers see the same fields.
  *
  * One deviation: the kernel maps segment-boundary padding to the physical memory following the
@@ -12,6 +12,7 @@
  */
 #include <errno.h>
 
+#include "dma/dma.h"
 #include "iommu/iommu_priv.h"
 
 #ifndef SG_DMA_SWIOTLB

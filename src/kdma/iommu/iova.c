@@ -10,7 +10,6 @@
  * O(log n) instead of the kernel's linear walk back from a cached node. The result is the same
  * top-down placement policy: the highest aligned range below the limit.
  */
-#define _GNU_SOURCE /* sched_getcpu */
 #include <sched.h>
 #include <stdlib.h>
 #include <unistd.h>

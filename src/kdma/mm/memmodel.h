@@ -5,7 +5,7 @@
 
 #include <linux/mm.h>
 
-#include "internal.h"
+#include "mm/mm.h"
 
 /* struct page sections: 2^16 pages (256 MiB) each, covering 48-bit addresses. */
 #define KDMA_SECTION_SHIFT 16
@@ -15,7 +15,7 @@
 
 /* The descriptor of pfn, or NULL when its section was never created (lookups that must not
  * allocate: is_vmalloc_addr, kfree of a wild pointer). */
-struct page *kdma_pfn_to_page_existing(unsigned long pfn) KDMA_HIDDEN;
+struct page *kdma_pfn_to_page_existing(unsigned long pfn);
 
 static inline struct page *kdma_virt_to_page_existing(const void *p)
 {
@@ -27,13 +27,13 @@ static inline struct page *kdma_virt_to_page_existing(const void *p)
 enum kdma_zone { KDMA_ZONE_DMA, KDMA_ZONE_DMA32, KDMA_ZONE_NORMAL };
 
 /* First page of a free block of 2^order pages of zone (set up on first use), or NULL. */
-struct page *kdma_zone_alloc(enum kdma_zone zone, unsigned int order) KDMA_HIDDEN;
+struct page *kdma_zone_alloc(enum kdma_zone zone, unsigned int order);
 /* Returns false when page is not in any zone (the caller frees it elsewhere). */
-bool kdma_zone_free(struct page *page, unsigned int order) KDMA_HIDDEN;
+bool kdma_zone_free(struct page *page, unsigned int order);
 /* The zone an address lies in. */
-enum kdma_zone kdma_zone_of(phys_addr_t phys) KDMA_HIDDEN;
+enum kdma_zone kdma_zone_of(phys_addr_t phys);
 
 /* kfree with the hook's kind (kvfree of kmalloc memory reports KDMA_FREE_KVFREE). slab.c */
-void kdma_kfree_kind(const void *p, enum kdma_free_kind kind) KDMA_HIDDEN;
+void kdma_kfree_kind(const void *p, enum kdma_free_kind kind);
 
 #endif

@@ -8,8 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
-#include <valgrind/memcheck.h>
 
+#include "base/vg.h"
 #include "mm/memmodel.h"
 
 static _Atomic(struct page *) mm_sections[KDMA_NR_SECTIONS];
@@ -144,7 +144,7 @@ struct page *kdma_alloc_pages(gfp_t gfp, unsigned int order)
 		/* memcheck: a freed kmalloc object, coherent buffer or dma_pool chunk was left
 		 * NOACCESS by its allocator; pages handed out are addressable again, and defined as
 		 * fresh anonymous memory always is (a no-op natively) */
-		VALGRIND_MAKE_MEM_DEFINED(mem, bytes);
+		vg_mark_defined(mem, bytes);
 	}
 	if (gfp & __GFP_ZERO)
 		memset(mem, 0, bytes);

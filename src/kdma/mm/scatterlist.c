@@ -11,7 +11,7 @@
 #include <linux/mm.h>
 #include <linux/slab.h>
 
-#include "internal.h"
+#include "base/base.h"
 
 struct scatterlist *sg_next(struct scatterlist *sg)
 {

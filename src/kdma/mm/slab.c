@@ -9,10 +9,10 @@
  */
 #include <stdlib.h>
 #include <string.h>
-#include <valgrind/memcheck.h>
 
 #include <linux/slab.h>
 
+#include "base/vg.h"
 #include "mm/memmodel.h"
 
 #define SLAB_ORDER 3 /* 32 KiB slabs */
@@ -213,7 +213,7 @@ void *kmalloc(size_t size, gfp_t flags)
 	if (size > KMALLOC_MAX_CACHE_SIZE || kdma_kmalloc_page_private) {
 		p = kmalloc_large(size, flags);
 		if (p)
-			VALGRIND_MALLOCLIKE_BLOCK(p, size, 0, !!(flags & __GFP_ZERO));
+			vg_heap_block_alloc(p, size, !!(flags & __GFP_ZERO));
 		return p;
 	}
 	pthread_once(&kcaches_once, kcaches_init);
@@ -221,7 +221,7 @@ void *kmalloc(size_t size, gfp_t flags)
 	/* under memcheck the object is a heap block: undefined unless zeroed, and freed at kfree
 	 * (so uninitialised bytes handed to a device and use after kfree are visible to it) */
 	if (p)
-		VALGRIND_MALLOCLIKE_BLOCK(p, size, 0, !!(flags & __GFP_ZERO));
+		vg_heap_block_alloc(p, size, !!(flags & __GFP_ZERO));
 	if (p && (flags & __GFP_ZERO))
 		memset(p, 0, size);
 	return p;
@@ -335,7 +335,7 @@ static void kfree_kind(const void *p, enum kdma_free_kind kind, const char *fn)
 		return;
 	}
 	KDMA_HOOK(mem_free, p, o.size, kind);
-	VALGRIND_FREELIKE_BLOCK(p, 0);
+	vg_heap_block_free(p);
 	kobj_release(&o);
 }
 

@@ -18,7 +18,7 @@
 #include <linux/dma-mapping.h>
 #include <dmasan/sim.h>
 
-#include "kdma/internal.h"
+#include "kdma/dma/dma.h"
 
 #define TL_MAX_EVENTS 4096
 

@@ -9,7 +9,7 @@
 #include <linux/dma-mapping.h>
 #include <linux/slab.h>
 
-#include "kdma/internal.h"
+#include "kdma/base/base.h"
 
 static bool stderr_has(const char *needle)
 {

@@ -9,7 +9,6 @@
 #include <linux/mm.h>
 #include <linux/vmalloc.h>
 
-#include "kdma/internal.h"
 #include "kdma/mm/memmodel.h"
 
 static void read_stderr(char *out, size_t size)

@@ -6,7 +6,7 @@
 #include <criterion/criterion.h>
 #include <criterion/redirect.h>
 
-#include "kdma/internal.h"
+#include "kdma/base/base.h"
 
 static const struct kdma_options *load(const char *env)
 {

@@ -11,7 +11,7 @@
 #include <linux/slab.h>
 #include <linux/vmalloc.h>
 
-#include "kdma/internal.h"
+#include "kdma/mm/mm.h"
 
 static void read_stderr(char *out, size_t size)
 {

@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "kdma/internal.h"
+#include "kdma/dma/dma.h"
 
 #define KIB 1024UL
 

@@ -13,7 +13,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "kdma/internal.h"
+#include "kdma/base/base.h"
 #include "san/report/dump.h"
 #include "san/rt/options.h"
 #include "san/table/table.h"
