@@ -30,6 +30,7 @@
 
 #include "ownership/cpu_access_mprotect.h"
 #include "report/log.h"
+#include "ownership/ownership_hooks.h"
 #include "report/report.h"
 #include "table/table.h"
 
@@ -240,9 +241,19 @@ static void mp_note_full(void)
 	}
 }
 
+/* The pages of line l's part of [lo, hi): a page counts each owned line on it once, so a page
+ * opens only when the last device-owned line on it comes back, whatever synced the others. */
+static void mp_line_pages(uintptr_t l, uintptr_t lo, uintptr_t hi, uintptr_t *p0, uintptr_t *p1)
+{
+	uintptr_t a = l < lo ? lo : l, b = l + mp_line_size > hi ? hi : l + mp_line_size;
+
+	*p0 = a & ~(PAGE - 1);
+	*p1 = b;
+}
+
 void mp_protect(uintptr_t lo, uintptr_t hi)
 {
-	uintptr_t l, p;
+	uintptr_t l, p, p0, p1;
 
 	if (hi <= lo)
 		return;
@@ -252,21 +263,24 @@ void mp_protect(uintptr_t lo, uintptr_t hi)
 
 		if (!s) {
 			mp_note_full();
-			goto out;
-		}
-		atomic_fetch_add(&s->count, 1);
-	}
-	for (p = lo & ~(PAGE - 1); p < hi; p += PAGE) {
-		struct mp_slot *s = mp_find(mp_pages, p, true);
-
-		if (!s) {
-			mp_note_full();
 			break;
 		}
-		if (atomic_fetch_add(&s->count, 1) == 0) {
-			atomic_fetch_add(&mp_protected, 1);
-			if (!atomic_load(&s->open)) /* a syscall has it: closed when it returns */
-				mprotect((void *)p, PAGE, PROT_NONE); /* ENOMEM (VMA limit): unchecked */
+		atomic_fetch_add(&s->count, 1);
+		mp_line_pages(l, lo, hi, &p0, &p1);
+		for (p = p0; p < p1; p += PAGE) {
+			struct mp_slot *ps = mp_find(mp_pages, p, true);
+
+			if (!ps) {
+				/* undo the line: a line is owned only where its pages trap */
+				atomic_fetch_sub(&s->count, 1);
+				mp_note_full();
+				goto out;
+			}
+			if (atomic_fetch_add(&ps->count, 1) == 0) {
+				atomic_fetch_add(&mp_protected, 1);
+				if (!atomic_load(&ps->open)) /* a syscall has it: closed when it returns */
+					mprotect((void *)p, PAGE, PROT_NONE); /* ENOMEM: unchecked */
+			}
 		}
 	}
 out:
@@ -275,7 +289,7 @@ out:
 
 void mp_unprotect(uintptr_t lo, uintptr_t hi)
 {
-	uintptr_t l, p;
+	uintptr_t l, p, p0, p1;
 
 	if (hi <= lo)
 		return;
@@ -283,15 +297,18 @@ void mp_unprotect(uintptr_t lo, uintptr_t hi)
 	for (l = lo & ~(mp_line_size - 1); l < hi; l += mp_line_size) {
 		struct mp_slot *s = mp_find(mp_lines, l, false);
 
-		if (s && atomic_load(&s->count) > 0)
-			atomic_fetch_sub(&s->count, 1);
-	}
-	for (p = lo & ~(PAGE - 1); p < hi; p += PAGE) {
-		struct mp_slot *s = mp_find(mp_pages, p, false);
+		if (!s || atomic_load(&s->count) <= 0)
+			continue; /* never protected (the sets were full) */
+		atomic_fetch_sub(&s->count, 1);
+		mp_line_pages(l, lo, hi, &p0, &p1);
+		for (p = p0; p < p1; p += PAGE) {
+			struct mp_slot *ps = mp_find(mp_pages, p, false);
 
-		if (s && atomic_load(&s->count) > 0 && atomic_fetch_sub(&s->count, 1) == 1) {
-			atomic_fetch_sub(&mp_protected, 1);
-			mprotect((void *)p, PAGE, PROT_READ | PROT_WRITE);
+			if (ps && atomic_load(&ps->count) > 0 &&
+			    atomic_fetch_sub(&ps->count, 1) == 1) {
+				atomic_fetch_sub(&mp_protected, 1);
+				mprotect((void *)p, PAGE, PROT_READ | PROT_WRITE);
+			}
 		}
 	}
 	pthread_mutex_unlock(&mp_lock);
@@ -326,6 +343,8 @@ static void mp_emit(uintptr_t addr, bool write, dmasan_stack_id stack,
 		h.copy = *released;
 		h.found = true;
 	}
+	if (!h.found)
+		h.found = san_shadow_entry_of(addr, &h.copy);
 	if (h.found)
 		check = write ? DMASAN_CHECK_CPU_WRITE_DEVICE_OWNED : DMASAN_CHECK_CPU_READ_DEVICE_OWNED;
 	else if (write)

@@ -33,4 +33,21 @@ extern void san_shadow_bounce(struct device *dev, phys_addr_t orig, phys_addr_t 
  * table visitor (takes no lock, allocates nothing). */
 extern size_t san_shadow_describe(const struct san_entry *e, char *buf, size_t len) SAN_WEAK;
 
+/* sg lists: one shadow for the whole list (every input entry's memory), shared by the table
+ * entries of its segments. create → attach to each segment's entry → put the creator's
+ * reference. */
+struct san_shadow;
+struct scatterlist;
+struct san_shadow *san_shadow_sg_create(const struct san_entry *first, struct scatterlist *sg,
+					int nents, int mapped);
+void san_shadow_sg_attach(struct san_entry *e, struct san_shadow *sh);
+void san_shadow_sg_put(struct san_shadow *sh);
+/* The sync_sg hook, before (after=false) and after the copy. */
+void san_shadow_sync_sg(struct device *dev, struct scatterlist *sg, int nelems,
+			enum dma_data_direction dir, bool for_cpu, bool after);
+/* The live sg mapping whose entries hold CPU address addr, as an entry copy (device, handle,
+ * size, map stack and thread): an IOMMU-merged segment's table entry names only its first
+ * entry's memory. For reports of CPU accesses found by address. */
+bool san_shadow_entry_of(uintptr_t addr, struct san_entry *copy);
+
 #endif

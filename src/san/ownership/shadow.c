@@ -5,7 +5,8 @@
  * See docs/ownership.md for the model.
  *
  * A mapping is a list of pieces, each physically contiguous on the CPU side (one for single and
- * page mappings, one per entry for sg lists). Per piece and per line of the line size: owner
+ * page mappings, one per input entry for sg lists, whatever the IOMMU merged: every segment's
+ * table entry shares the list's one shadow). Per piece and per line of the line size: owner
  * (CPU/device) and whether the device wrote it since the last hand-over. What the CPU view must
  * hold while the device owns a line is known exactly: the poison pattern for receive mappings,
  * or a snapshot (kept up to date with the device's own writes) otherwise; any other byte there
@@ -23,6 +24,7 @@
 #include <linux/dma-mapping.h>
 #include <linux/scatterlist.h>
 
+#include "checks/checks.h"
 #include "ownership/cpu_access.h"
 #include "rt/options.h"
 #include "ownership/ownership_hooks.h"
@@ -37,13 +39,14 @@
 #define LS_WROTE 0x2 /* the device wrote it since the last hand-over */
 
 struct shadow_piece {
-	dma_addr_t bus;   /* DMA_MAPPING_ERROR: unknown (sg merged by an IOMMU) */
+	dma_addr_t bus;   /* DMA_MAPPING_ERROR: unknown */
 	uintptr_t cpu;
 	size_t len;
 	uintptr_t lbase;  /* first line's start */
 	size_t nlines;
 	u8 *state;        /* per line: LS_* */
-	u8 *devview;      /* device view of [cpu, cpu + len), or NULL (bounced / not poisoned) */
+	u8 *devview;      /* device view of [cpu, cpu + len), or NULL (not poisoned) */
+	bool slot;        /* the device works on a SWIOTLB slot, not on this memory (nor devview) */
 	u8 *snap;         /* expected CPU view while device-owned, or NULL (poisoned: the byte) */
 	u8 *edges;        /* bytes of the first and last line outside the piece, at hand-over */
 	size_t head_len, tail_len;
@@ -63,6 +66,7 @@ struct san_shadow {
 	size_t line;
 	dmasan_stack_id map_stack, handover_stack;
 	u32 handover_tid;
+	struct san_shadow *sg_next; /* sg shadows: the list san_shadow_find_cpu() searches */
 	unsigned int npieces;
 	struct shadow_piece pieces[];
 };
@@ -101,10 +105,14 @@ static void shadow_free_mem(void *p, size_t n)
 	}
 }
 
+static void sg_list_remove(struct san_shadow *sh);
+
 static void shadow_destroy(struct san_shadow *s)
 {
 	unsigned int i;
 
+	if (s->type == KDMA_TYPE_SG)
+		sg_list_remove(s);
 	for (i = 0; i < s->npieces; i++) {
 		struct shadow_piece *p = &s->pieces[i];
 
@@ -196,7 +204,9 @@ static bool shadow_applies(const struct san_entry *e)
 	case KDMA_TYPE_SINGLE:
 	case KDMA_TYPE_PAGE:
 	case KDMA_TYPE_SG:
-		return e->dir <= DMA_FROM_DEVICE && !(e->attrs & DMA_ATTR_SKIP_CPU_SYNC);
+		/* DMA_ATTR_SKIP_CPU_SYNC (page_pool) skips the cache work, not the hand-over: the
+		 * device owns the buffer until the driver's own sync_for_cpu */
+		return e->dir <= DMA_FROM_DEVICE;
 	default:
 		return false; /* coherent memory is shared: no owner; resources are MMIO */
 	}
@@ -217,8 +227,8 @@ static bool lines_own_object(const struct shadow_piece *p, size_t line)
 	       (uintptr_t)start + size >= p->lbase + p->nlines * line;
 }
 
-static void report_unaligned(struct device *dev, const struct san_entry *e,
-			     const struct shadow_piece *p, size_t line)
+static void report_unaligned(struct device *dev, u8 dir, const struct shadow_piece *p,
+			     size_t line)
 {
 	struct dmasan_report r;
 
@@ -233,7 +243,7 @@ static void report_unaligned(struct device *dev, const struct san_entry *e,
 	dmasan_report_u64(&r, "bytes before in first line", p->head_len);
 	dmasan_report_u64(&r, "bytes after in last line", p->tail_len);
 	dmasan_report_u64(&r, "dma alignment", line);
-	dmasan_report_str(&r, "direction", dir_name(e->dir));
+	dmasan_report_str(&r, "direction", dir_name(dir));
 	dmasan_report_emit(&r);
 }
 
@@ -253,7 +263,8 @@ static bool piece_init(struct san_shadow *s, struct shadow_piece *p, dma_addr_t 
 	p->state = shadow_zalloc(p->nlines);
 	if (!p->state)
 		return false;
-	if (s->poisoned && !s->bounced && !(p->devview = shadow_zalloc(len)))
+	p->slot = s->bounced;
+	if (s->poisoned && !(p->devview = shadow_zalloc(len)))
 		return false;
 	if (!s->poisoned && !(p->snap = shadow_zalloc(len)))
 		return false;
@@ -270,44 +281,68 @@ static bool piece_init(struct san_shadow *s, struct shadow_piece *p, dma_addr_t 
 	return true;
 }
 
-static struct san_shadow *shadow_create(struct san_entry *e)
+/* A shadow of n pieces, not yet set up (piece_init each, then shadow_arm). */
+static struct san_shadow *shadow_new(const struct san_entry *e, unsigned int n)
 {
-	/* The CPU side: the driver's pointer, else phys (== virt). An sg entry pairs output
-	 * segment i with input entry i's memory, as the kernel's debug layer does; when an IOMMU
-	 * merged segments the bus range is longer than that memory and only phys finds it. */
-	uintptr_t cpu = e->cpu_addr ? (uintptr_t)e->cpu_addr : (uintptr_t)e->phys.start;
-	size_t len = e->phys.end > e->phys.start ? e->phys.end - e->phys.start : san_size(e);
-	dma_addr_t bus = len == san_size(e) ? san_handle(e) : DMA_MAPPING_ERROR;
-	size_t line = dmasan_opts.line_size;
-	struct device *dev = e->dev;
-	struct san_shadow *s;
+	struct san_shadow *s = shadow_zalloc(sizeof(*s) + n * sizeof(s->pieces[0]));
 
-	if (!shadow_applies(e) || !cpu || !len || line < 8 || (line & (line - 1)))
-		return NULL;
-	s = shadow_zalloc(sizeof(*s) + sizeof(s->pieces[0]));
 	if (!s)
 		return NULL;
 	pthread_mutex_init(&s->lock, NULL);
 	atomic_init(&s->refs, 1);
-	s->dev = dev;
+	s->dev = e->dev;
 	s->handle = san_handle(e);
 	s->size = san_size(e);
 	s->dir = e->dir;
 	s->type = e->type;
 	s->bounced = e->flags & SAN_E_BOUNCED;
 	s->poisoned = dmasan_opts.poison && dir_receives(e->dir);
-	s->edges = dir_receives(e->dir) && !dev->dma_coherent;
-	s->line = line;
+	s->edges = dir_receives(e->dir) && !e->dev->dma_coherent;
+	s->line = dmasan_opts.line_size;
 	s->map_stack = s->handover_stack = e->map_stack;
 	s->handover_tid = e->tid;
-	s->npieces = 1;
-	if (!piece_init(s, &s->pieces[0], bus, cpu, len)) {
+	s->npieces = n;
+	return s;
+}
+
+static bool line_size_ok(void)
+{
+	size_t line = dmasan_opts.line_size;
+
+	return line >= 8 && !(line & (line - 1));
+}
+
+/* Every piece goes to the device (the map), then the unaligned-mapping warnings, with no lock
+ * held. */
+static void shadow_arm(struct san_shadow *s)
+{
+	unsigned int i;
+
+	cpu_access_quiet_begin();
+	for (i = 0; i < s->npieces; i++)
+		piece_to_device(s, &s->pieces[i], 0, s->pieces[i].nlines, true);
+	cpu_access_quiet_end();
+	for (i = 0; s->edges && i < s->npieces; i++)
+		if (s->pieces[i].head_len + s->pieces[i].tail_len)
+			report_unaligned(s->dev, s->dir, &s->pieces[i], s->line);
+}
+
+static struct san_shadow *shadow_create(struct san_entry *e)
+{
+	/* The CPU side: the driver's pointer, else phys (== virt). */
+	uintptr_t cpu = e->cpu_addr ? (uintptr_t)e->cpu_addr : (uintptr_t)e->phys.start;
+	size_t len = e->phys.end > e->phys.start ? e->phys.end - e->phys.start : san_size(e);
+	struct san_shadow *s;
+
+	if (!shadow_applies(e) || !cpu || !len || !line_size_ok())
+		return NULL;
+	s = shadow_new(e, 1);
+	if (!s)
+		return NULL;
+	if (!piece_init(s, &s->pieces[0], san_handle(e), cpu, len)) {
 		shadow_destroy(s);
 		return NULL;
 	}
-	cpu_access_quiet_begin();
-	piece_to_device(s, &s->pieces[0], 0, s->pieces[0].nlines, true);
-	cpu_access_quiet_end();
 	return s;
 }
 
@@ -316,15 +351,144 @@ void san_shadow_map(struct san_entry *e)
 	struct san_shadow *s;
 
 	cpu_access_drain(NULL);
-	if (e->flags & SAN_E_UNSAFE_AREA)
-		return; /* stack garbage, read-only or unmapped memory: never write to it */
+	if (e->flags & SAN_E_UNSAFE_AREA || e->type == KDMA_TYPE_SG)
+		return; /* unsafe: stack garbage, read-only or unmapped memory: never write to it;
+			 * sg lists: san_shadow_sg_create */
 	s = shadow_create(e);
 	if (!s)
 		return;
 	__atomic_store_n(&e->shadow, s, __ATOMIC_RELEASE);
-	/* warn about shared lines after the state is set up: no lock is held here */
-	if (s->edges && s->pieces[0].head_len + s->pieces[0].tail_len)
-		report_unaligned(e->dev, e, &s->pieces[0], s->line);
+	shadow_arm(s);
+}
+
+/* ------------------------------------------------------------------ sg lists ---- */
+
+static pthread_mutex_t sg_list_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct san_shadow *sg_list; /* live sg shadows */
+
+/* Input entry i's bus address: output segments are walked along the input entries, since an
+ * IOMMU merges only entries that continue each other in IOVA space (the next one starts at its
+ * page's start, the previous one ends on a granule boundary). DMA_MAPPING_ERROR when the
+ * segment lengths do not add up (then only the memory an access reaches finds the entry). */
+struct seg_walk {
+	struct scatterlist *seg;
+	int left;        /* segments not yet walked, the current one included */
+	size_t off;      /* into the current segment */
+};
+
+static dma_addr_t seg_walk_next(struct seg_walk *w, size_t len)
+{
+	dma_addr_t bus;
+
+	if (!w->seg || w->left <= 0 || w->off + len > sg_dma_len(w->seg)) {
+		w->left = 0;
+		return DMA_MAPPING_ERROR;
+	}
+	bus = sg_dma_address(w->seg) + w->off;
+	w->off += len;
+	if (w->off == sg_dma_len(w->seg)) {
+		w->seg = --w->left > 0 ? san_sg_next(w->seg) : NULL;
+		w->off = 0;
+	}
+	return bus;
+}
+
+/* The shadow of dma_map_sg(sg, nents) = mapped: one piece per input entry, so every byte of
+ * every entry is owned, whatever the IOMMU merged or SWIOTLB bounced. `first` is the table entry
+ * of the first segment (device, direction, stacks). NULL when ownership is not tracked. */
+struct san_shadow *san_shadow_sg_create(const struct san_entry *first, struct scatterlist *sg,
+					int nents, int mapped)
+{
+	struct seg_walk w = { sg, mapped, 0 };
+	struct scatterlist *s;
+	struct san_shadow *sh;
+	unsigned int n = 0;
+	int i;
+
+	if (!shadow_applies(first) || (first->flags & SAN_E_UNSAFE_AREA) || !line_size_ok())
+		return NULL;
+	for (i = 0, s = sg; s && i < nents; i++, s = san_sg_next(s))
+		n += san_sg_phys(s) && s->length;
+	if (!n || !(sh = shadow_new(first, n)))
+		return NULL;
+	sh->size = 0;
+	for (i = 0, n = 0, s = sg; s && i < nents && n < sh->npieces; i++, s = san_sg_next(s)) {
+		uintptr_t cpu = (uintptr_t)san_sg_phys(s);
+		dma_addr_t bus = seg_walk_next(&w, s->length);
+
+		if (!cpu || !s->length)
+			continue;
+		if (!piece_init(sh, &sh->pieces[n++], bus, cpu, s->length)) {
+			shadow_destroy(sh);
+			return NULL;
+		}
+		sh->size += s->length;
+	}
+	shadow_arm(sh);
+	pthread_mutex_lock(&sg_list_lock);
+	sh->sg_next = sg_list;
+	sg_list = sh;
+	pthread_mutex_unlock(&sg_list_lock);
+	return sh;
+}
+
+/* A segment's table entry shares the list's shadow. */
+void san_shadow_sg_attach(struct san_entry *e, struct san_shadow *sh)
+{
+	if (!sh)
+		return;
+	shadow_get(sh);
+	__atomic_store_n(&e->shadow, sh, __ATOMIC_RELEASE);
+}
+
+static void sg_list_remove(struct san_shadow *sh)
+{
+	struct san_shadow **pp;
+
+	pthread_mutex_lock(&sg_list_lock);
+	for (pp = &sg_list; *pp; pp = &(*pp)->sg_next) {
+		if (*pp == sh) {
+			*pp = sh->sg_next;
+			break;
+		}
+	}
+	pthread_mutex_unlock(&sg_list_lock);
+}
+
+/* The creator's reference: dropped once every segment holds its own. */
+void san_shadow_sg_put(struct san_shadow *sh)
+{
+	shadow_put(sh);
+}
+
+bool san_shadow_entry_of(uintptr_t addr, struct san_entry *copy)
+{
+	struct san_shadow *sh;
+	unsigned int i;
+	bool found = false;
+
+	pthread_mutex_lock(&sg_list_lock);
+	for (sh = sg_list; sh && !found; sh = sh->sg_next) {
+		for (i = 0; i < sh->npieces && !found; i++) {
+			const struct shadow_piece *p = &sh->pieces[i];
+
+			if (addr < p->cpu || addr >= p->cpu + p->len)
+				continue;
+			memset(copy, 0, sizeof(*copy));
+			copy->dev = sh->dev;
+			copy->bus.start = sh->handle;
+			copy->bus.end = sh->handle + sh->size;
+			copy->phys.start = p->cpu;
+			copy->phys.end = p->cpu + p->len;
+			copy->type = sh->type;
+			copy->dir = sh->dir;
+			copy->map_stack = sh->map_stack;
+			copy->tid = sh->handover_tid;
+			found = true;
+		}
+	}
+	pthread_mutex_unlock(&sg_list_lock);
+	return found;
 }
 
 /* --------------------------------------------------------------- take-back ---- */
@@ -468,7 +632,7 @@ static void piece_to_cpu(struct san_shadow *s, struct shadow_piece *p, size_t l0
 		if (!(p->state[l] & LS_DEV))
 			continue;
 		lines_span(s, p, l, l + 1, &lo, &hi);
-		if (p->devview && copy_back)
+		if (p->devview && !p->slot && copy_back)
 			memcpy((void *)lo, p->devview + (lo - p->cpu), hi - lo);
 		p->state[l] = 0;
 	}
@@ -518,14 +682,13 @@ static void report_takeback(struct san_shadow *s, const struct takeback_findings
 }
 
 /* CPU range [lo, hi) of s comes back (sync_for_cpu or unmap). `check` runs before libkdma's
- * work (detection), `move` after it (restore + state). For unmap both happen at once. */
+ * work (detection), `move` after it (restore + state). For unmap both happen at once. What is
+ * found adds to *f, reported once per call by report_takeback. */
 static void takeback(struct san_shadow *s, uintptr_t lo, uintptr_t hi, bool check, bool move,
-		     bool copy_back, const char *when)
+		     bool copy_back, struct takeback_findings *f)
 {
-	struct takeback_findings f;
 	unsigned int i;
 
-	memset(&f, 0, sizeof(f));
 	pthread_mutex_lock(&s->lock);
 	cpu_access_quiet_begin();
 	for (i = 0; i < s->npieces; i++) {
@@ -537,8 +700,8 @@ static void takeback(struct san_shadow *s, uintptr_t lo, uintptr_t hi, bool chec
 		if (check) {
 			/* receive lines under a trapping backend: stores were reported at the access */
 			if (!(p->track && cpu_access_traps_writes())) {
-				find_cpu_writes(s, p, l0, l1, &f.w);
-				find_edge_writes(s, p, l0, l1, &f.edge_count, &f.edge_first);
+				find_cpu_writes(s, p, l0, l1, &f->w);
+				find_edge_writes(s, p, l0, l1, &f->edge_count, &f->edge_first);
 			}
 			/* open the lines before libkdma copies a bounce slot back into them */
 			piece_unprotect(s, p, l0, l1);
@@ -548,7 +711,6 @@ static void takeback(struct san_shadow *s, uintptr_t lo, uintptr_t hi, bool chec
 	}
 	cpu_access_quiet_end();
 	pthread_mutex_unlock(&s->lock);
-	report_takeback(s, &f, when);
 }
 
 static void handover(struct san_shadow *s, uintptr_t lo, uintptr_t hi, dmasan_stack_id stack)
@@ -592,41 +754,24 @@ static bool find_shadow(struct san_entry *e, void *arg)
 	return true;
 }
 
-/* The CPU range a bus range of s covers (pieces with known bus addresses). */
-static bool bus_to_cpu(const struct san_shadow *s, dma_addr_t addr, size_t size, uintptr_t *lo,
-		       uintptr_t *hi)
-{
-	unsigned int i;
-
-	for (i = 0; i < s->npieces; i++) {
-		const struct shadow_piece *p = &s->pieces[i];
-
-		if (p->bus == DMA_MAPPING_ERROR || addr < p->bus || addr >= p->bus + p->len)
-			continue;
-		*lo = p->cpu + (addr - p->bus);
-		*hi = *lo + (size < p->len - (addr - p->bus) ? size : p->len - (addr - p->bus));
-		return true;
-	}
-	return false;
-}
-
+/* One CPU range of a sync. for_cpu: before libkdma's work, detect (libkdma may copy a bounce
+ * slot over the view); after it, move. for_device, after libkdma's work: a bounce slot got the
+ * CPU's data before the view is poisoned. */
 static void sync_cpu_range(struct san_shadow *s, uintptr_t lo, uintptr_t hi, bool for_cpu,
-			   bool after, dmasan_stack_id stack)
+			   bool after, dmasan_stack_id stack, struct takeback_findings *f)
 {
-	if (for_cpu) {
-		/* before: detect (libkdma may copy a bounce slot over the view); after: move */
-		takeback(s, lo, hi, !after, after, true, "dma_sync_for_cpu");
-	} else if (after) {
-		/* after libkdma's work: a bounce slot got the CPU's data before the view is poisoned */
+	if (for_cpu)
+		takeback(s, lo, hi, !after, after, true, f);
+	else if (after)
 		handover(s, lo, hi, stack);
-	}
 }
 
 void san_shadow_sync(struct device *dev, dma_addr_t addr, size_t size,
 		     enum dma_data_direction dir, bool for_cpu, bool after)
 {
 	struct find_arg fa = { .dev = dev };
-	uintptr_t lo, hi;
+	struct takeback_findings f = { 0 };
+	unsigned int i;
 
 	cpu_access_drain(NULL);
 	if (!size)
@@ -634,21 +779,62 @@ void san_shadow_sync(struct device *dev, dma_addr_t addr, size_t size,
 	san_table_visit_bus(dev, addr, addr + size, find_shadow, &fa);
 	if (!fa.s)
 		return;
-	if (bus_to_cpu(fa.s, addr, size, &lo, &hi))
-		sync_cpu_range(fa.s, lo, hi, for_cpu, after, fa.sync_dev_stack);
+	/* the CPU memory behind the bus range: one merged sg segment spans several pieces */
+	for (i = 0; i < fa.s->npieces; i++) {
+		const struct shadow_piece *p = &fa.s->pieces[i];
+		dma_addr_t lo, hi;
+
+		if (p->bus == DMA_MAPPING_ERROR)
+			continue;
+		lo = addr > p->bus ? addr : p->bus;
+		hi = addr + size < p->bus + p->len ? addr + size : p->bus + p->len;
+		if (lo < hi)
+			sync_cpu_range(fa.s, p->cpu + (lo - p->bus), p->cpu + (hi - p->bus), for_cpu,
+				       after, fa.sync_dev_stack, &f);
+	}
+	report_takeback(fa.s, &f, "dma_sync_for_cpu");
+	shadow_put(fa.s);
+}
+
+/* dma_sync_sg_*(sg, nelems): as the kernel, the memory of the first nelems input entries,
+ * whatever the mapped segments are. */
+void san_shadow_sync_sg(struct device *dev, struct scatterlist *sg, int nelems,
+			enum dma_data_direction dir, bool for_cpu, bool after)
+{
+	struct find_arg fa = { .dev = dev };
+	struct takeback_findings f = { 0 };
+	struct scatterlist *s;
+	int i;
+
+	cpu_access_drain(NULL);
+	if (!sg || nelems <= 0 || !sg_dma_len(sg))
+		return;
+	san_table_visit_bus(dev, sg_dma_address(sg), sg_dma_address(sg) + 1, find_shadow, &fa);
+	if (!fa.s)
+		return;
+	for (i = 0, s = sg; s && i < nelems; i++, s = san_sg_next(s)) {
+		uintptr_t cpu = (uintptr_t)san_sg_phys(s);
+
+		if (cpu && s->length)
+			sync_cpu_range(fa.s, cpu, cpu + s->length, for_cpu, after, fa.sync_dev_stack,
+				       &f);
+	}
+	report_takeback(fa.s, &f, "dma_sync_sg_for_cpu");
 	shadow_put(fa.s);
 }
 
 void san_shadow_release(struct san_entry *e)
 {
 	struct san_shadow *s = __atomic_exchange_n(&e->shadow, NULL, __ATOMIC_ACQ_REL);
+	struct takeback_findings f = { 0 };
 
 	cpu_access_drain(e);
 	if (!s)
 		return;
-	/* the whole mapping comes back to the CPU (unmap, or the driver's unbind) */
-	takeback(s, s->pieces[0].cpu, s->pieces[0].cpu + s->pieces[0].len, true, true, true,
-		 "dma_unmap");
+	/* the whole mapping comes back to the CPU (unmap, or the driver's unbind); the segments
+	 * of an sg list after the first find it back already */
+	takeback(s, 0, UINTPTR_MAX, true, true, true, &f);
+	report_takeback(s, &f, "dma_unmap");
 	shadow_put(s);
 }
 
@@ -714,20 +900,28 @@ static void report_unmapped(struct device *dev, dma_addr_t addr, size_t len, boo
 				     : "device accessed a bus address no live mapping of this device covers");
 }
 
-/* Piece and CPU address of a device access inside a streaming mapping. */
+/* Piece and CPU address of a device access inside a streaming mapping. The memory the access
+ * reaches also says whether the piece bounces: an sg list bounces entry by entry. */
 static struct shadow_piece *access_piece(struct san_shadow *s, dma_addr_t addr, phys_addr_t phys,
 					 uintptr_t *cpu)
 {
 	unsigned int i;
 
-	for (i = 0; i < s->npieces; i++) {
+	for (i = 0; phys != (phys_addr_t)-1 && i < s->npieces; i++) {
 		struct shadow_piece *p = &s->pieces[i];
 
-		if (!s->bounced && phys >= p->cpu && phys < p->cpu + p->len) {
+		if (phys >= p->cpu && phys < p->cpu + p->len) {
+			p->slot = false;
 			*cpu = phys;
 			return p;
 		}
+	}
+	for (i = 0; i < s->npieces; i++) {
+		struct shadow_piece *p = &s->pieces[i];
+
 		if (p->bus != DMA_MAPPING_ERROR && addr >= p->bus && addr < p->bus + p->len) {
+			if (phys != (phys_addr_t)-1)
+				p->slot = true;
 			*cpu = p->cpu + (addr - p->bus);
 			return p;
 		}
@@ -758,16 +952,16 @@ static enum kdma_access_result access_lines(struct san_shadow *s, struct shadow_
 		if (is_write)
 			p->state[l] |= LS_WROTE;
 	}
-	if (p->devview) {
+	if (p->devview && !p->slot) {
 		if (is_write)
 			memcpy(p->devview + off, buf, len);
 		else
 			memcpy(buf, p->devview + off, len);
 		return KDMA_ACCESS_HANDLED;
 	}
-	if (is_write && p->snap && !s->bounced)
+	if (is_write && p->snap && !p->slot)
 		memcpy(p->snap + off, buf, len); /* the device's bytes are expected in the view */
-	if (p->snap && p->track && !s->bounced) {
+	if (p->snap && p->track && !p->slot) {
 		/* a trapped TO_DEVICE buffer (strict_reads): the device reads what the CPU held at
 		 * hand-over, as through a bounce slot, and never touches the protected memory */
 		if (!is_write)
@@ -816,6 +1010,7 @@ enum kdma_access_result san_shadow_device_access(struct device *dev, dma_addr_t 
 	struct san_shadow *s;
 	struct shadow_piece *p;
 	uintptr_t cpu;
+	size_t done = 0;
 
 	cpu_access_drain(NULL);
 	if (!len)
@@ -849,16 +1044,25 @@ enum kdma_access_result san_shadow_device_access(struct device *dev, dma_addr_t 
 	/* the direction is the mapping's: checked even where the line is unknown (merged sg) */
 	f.wrong_dir = is_write && s->dir == DMA_TO_DEVICE;
 	pthread_mutex_lock(&s->lock);
-	p = access_piece(s, addr, phys, &cpu);
-	if (p) {
-		size_t avail = p->cpu + p->len - cpu;
+	/* A physically contiguous access can run over several pieces (sg entries next to each
+	 * other in memory, merged into one DMA segment). */
+	while (done < len && (p = access_piece(s, addr + done, phys == (phys_addr_t)-1 ? phys
+							  : phys + done, &cpu))) {
+		size_t n = p->cpu + p->len - cpu < len - done ? p->cpu + p->len - cpu : len - done;
+		enum kdma_access_result r = access_lines(s, p, cpu, (u8 *)buf + done, n, is_write, &f);
 
-		res = access_lines(s, p, cpu, buf, len < avail ? len : avail, is_write, &f);
-		/* an access spilling past the piece was reported out of bounds; the device view
-		 * takes only its part (reads of the rest return zeroes) */
-		if (res == KDMA_ACCESS_HANDLED && len > avail && !is_write)
-			memset((u8 *)buf + avail, 0, len - avail);
+		if (!done)
+			res = r;
+		else if (r != res && res == KDMA_ACCESS_HANDLED && phys != (phys_addr_t)-1)
+			/* this piece's memory is the device's own: do libkdma's copy here */
+			memcpy(is_write ? (void *)(uintptr_t)(phys + done) : (u8 *)buf + done,
+			       is_write ? (u8 *)buf + done : (void *)(uintptr_t)(phys + done), n);
+		done += n;
 	}
+	/* an access spilling past the pieces was reported out of bounds; the device view takes
+	 * only its part (reads of the rest return zeroes) */
+	if (res == KDMA_ACCESS_HANDLED && done < len && !is_write)
+		memset((u8 *)buf + done, 0, len - done);
 	pthread_mutex_unlock(&s->lock);
 	report_access_findings(s, addr, len, is_write, &f);
 	shadow_put(s);

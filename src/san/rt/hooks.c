@@ -116,6 +116,7 @@ static void h_sync_sg(struct device *dev, struct scatterlist *sg, int nelems,
 		c = call_here(dev, true);
 		san_on_sync_sg(&c, sg, nelems, dir, for_cpu);
 	}
+	san_shadow_sync_sg(dev, sg, nelems, dir, for_cpu, after);
 	san_leave();
 }
 
