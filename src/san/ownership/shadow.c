@@ -149,28 +149,47 @@ static void lines_span(const struct san_shadow *s, const struct shadow_piece *p,
 	*hi = b > p->cpu + p->len ? p->cpu + p->len : b;
 }
 
-/* Lines [l0, l1) of piece p go to the device. Called with s->lock held. */
-static void piece_to_device(struct san_shadow *s, struct shadow_piece *p, size_t l0, size_t l1,
-			    bool at_map)
+/* Lines [l0, l1) of piece p, all owned by the CPU, go to the device. */
+static void run_to_device(struct san_shadow *s, struct shadow_piece *p, size_t l0, size_t l1,
+			  bool at_map)
 {
 	uintptr_t lo, hi;
-	size_t off_lo, off_hi, l;
+	size_t off_lo, off_hi;
 
 	lines_span(s, p, l0, l1, &lo, &hi);
 	off_lo = lo - p->cpu;
 	off_hi = hi - p->cpu;
-
 	if (s->dir != DMA_FROM_DEVICE)
 		cpu_access_check_defined(s->dev, p->bus, lo, hi, s->dir);
 	if (p->devview && (at_map || s->dir == DMA_BIDIRECTIONAL))
 		/* the device sees what the CPU holds (swiotlb copies orig → slot at map, and for
 		 * BIDIRECTIONAL at sync_for_device; FROM_DEVICE syncs copy nothing) */
 		memcpy(p->devview + off_lo, (void *)lo, off_hi - off_lo);
-	if (p->snap)
-		memcpy(p->snap + off_lo, (void *)lo, off_hi - off_lo);
 	if (s->poisoned)
 		memset((void *)lo, DMASAN_POISON_BYTE, off_hi - off_lo);
 	cpu_access_protect(p->track, lo, hi);
+}
+
+/* Lines [l0, l1) of piece p go to the device. Lines it owns already keep their view and their
+ * trap (a repeated sync_for_device hands nothing over); the expected view of a snapshot
+ * mapping follows the CPU's data at every hand-over. Called with s->lock held. */
+static void piece_to_device(struct san_shadow *s, struct shadow_piece *p, size_t l0, size_t l1,
+			    bool at_map)
+{
+	uintptr_t lo, hi;
+	size_t l, run;
+
+	for (l = l0; l < l1; l = run) {
+		for (run = l; run < l1 && !(p->state[run] & LS_DEV); run++)
+			;
+		if (run > l)
+			run_to_device(s, p, l, run, at_map);
+		for (; run < l1 && (p->state[run] & LS_DEV); run++)
+			;
+	}
+	lines_span(s, p, l0, l1, &lo, &hi);
+	if (p->snap)
+		memcpy(p->snap + (lo - p->cpu), (void *)lo, hi - lo);
 	if (p->edges && l0 == 0 && p->head_len)
 		memcpy(p->edges, (void *)p->lbase, p->head_len);
 	if (p->edges && l1 == p->nlines && p->tail_len)
