@@ -51,6 +51,7 @@ struct shadow_piece {
 	u8 *edges;        /* bytes of the first and last line outside the piece, at hand-over */
 	size_t head_len, tail_len;
 	uintptr_t track;  /* CPU-access backend cookie (receive pieces), 0: none */
+	bool own_slack;   /* the bytes sharing its first/last lines are its own object's slack */
 };
 
 struct san_shadow {
@@ -63,6 +64,7 @@ struct san_shadow {
 	bool bounced;  /* device accesses land in SWIOTLB slots, not in the CPU memory */
 	bool poisoned; /* receive mapping: the CPU view holds DMASAN_POISON_BYTE while device-owned */
 	bool edges;    /* non-coherent receive mapping: watch the bytes sharing its lines */
+	atomic_bool unaligned_reported; /* once per mapping */
 	size_t line;
 	dmasan_stack_id map_stack, handover_stack;
 	u32 handover_tid;
@@ -231,38 +233,42 @@ static bool shadow_applies(const struct san_entry *e)
 	}
 }
 
-/* Whether p maps a kmalloc object from its start, its lines holding nothing but that object:
- * kmalloc aligns and rounds objects to the DMA alignment, so kmalloc(64) mapped whole shares
- * its line only with its own slack. A buffer embedded further into a struct shares its lines
- * with the struct's fields and is still reported (and its fields' writes are caught as
- * shared-cacheline-write at the transitions either way). */
-static bool lines_own_object(const struct shadow_piece *p, size_t line)
+/* unaligned-mapping decides from the allocation, as the kernel's rule intends: a receive buffer
+ * must not share a DMA line with other data the CPU uses meanwhile. The bytes sharing p's first
+ * and last lines are either slack of p's own kmalloc object (skb headroom, a buffer's tail:
+ * kmalloc aligns and rounds objects to the DMA alignment, so no other object reaches into those
+ * lines), warned about only when the CPU writes them while the device owns the line; or memory
+ * of another object or of unknown use (static, stack, page or libc memory), warned about at map
+ * time. */
+static bool edges_own_slack(const struct shadow_piece *p, size_t line)
 {
 	const void *start;
 	size_t (*kmalloc_span)(const void *, const void **) = SAN_KDMA(kmalloc_span);
 	size_t size = kmalloc_span ? kmalloc_span((const void *)p->cpu, &start) : 0;
 
-	return size && (uintptr_t)start == p->cpu && !p->head_len &&
+	return size && (uintptr_t)start <= p->lbase &&
 	       (uintptr_t)start + size >= p->lbase + p->nlines * line;
 }
 
-static void report_unaligned(struct device *dev, u8 dir, const struct shadow_piece *p,
-			     size_t line)
+static void report_unaligned(struct san_shadow *s, const struct shadow_piece *p, bool written)
 {
 	struct dmasan_report r;
 
-	if (lines_own_object(p, line))
-		return;
-
-	dmasan_report_init(&r, DMASAN_CHECK_UNALIGNED_MAPPING, dev);
-	r.sentence = "mapping for device writes shares cache lines with other data";
+	dmasan_report_init(&r, DMASAN_CHECK_UNALIGNED_MAPPING, s->dev);
+	r.sentence = written ? "mapping for device writes shares a cache line with bytes the CPU "
+			       "wrote while the device owned it"
+			     : "mapping for device writes shares cache lines with other data";
 	dmasan_report_hex(&r, "device address", p->bus);
 	dmasan_report_hex(&r, "cpu address", p->cpu);
 	dmasan_report_u64(&r, "size", p->len);
 	dmasan_report_u64(&r, "bytes before in first line", p->head_len);
 	dmasan_report_u64(&r, "bytes after in last line", p->tail_len);
-	dmasan_report_u64(&r, "dma alignment", line);
-	dmasan_report_str(&r, "direction", dir_name(dir));
+	dmasan_report_u64(&r, "dma alignment", s->line);
+	dmasan_report_str(&r, "direction", dir_name(s->dir));
+	dmasan_report_str(&r, "shared with", written ? "its own object's slack, written while mapped"
+						       : "memory outside its allocation");
+	if (written)
+		dmasan_report_related(&r, "map", "mapped by", s->map_stack, s->handover_tid);
 	dmasan_report_emit(&r);
 }
 
@@ -341,9 +347,15 @@ static void shadow_arm(struct san_shadow *s)
 	for (i = 0; i < s->npieces; i++)
 		piece_to_device(s, &s->pieces[i], 0, s->pieces[i].nlines, true);
 	cpu_access_quiet_end();
-	for (i = 0; s->edges && i < s->npieces; i++)
-		if (s->pieces[i].head_len + s->pieces[i].tail_len)
-			report_unaligned(s->dev, s->dir, &s->pieces[i], s->line);
+	for (i = 0; s->edges && i < s->npieces; i++) {
+		struct shadow_piece *p = &s->pieces[i];
+
+		if (!(p->head_len + p->tail_len))
+			continue;
+		p->own_slack = edges_own_slack(p, s->line);
+		if (!p->own_slack && !atomic_exchange(&s->unaligned_reported, true))
+			report_unaligned(s, p, false);
+	}
 }
 
 static struct san_shadow *shadow_create(struct san_entry *e)
@@ -663,6 +675,7 @@ struct takeback_findings {
 	struct cpu_write w;
 	size_t edge_count;
 	uintptr_t edge_first;
+	const struct shadow_piece *slack_written; /* own slack written while mapped */
 };
 
 static void report_takeback(struct san_shadow *s, const struct takeback_findings *f,
@@ -698,6 +711,8 @@ static void report_takeback(struct san_shadow *s, const struct takeback_findings
 				      s->handover_stack, s->handover_tid);
 		dmasan_report_emit(&r);
 	}
+	if (f->slack_written && !atomic_exchange(&s->unaligned_reported, true))
+		report_unaligned(s, f->slack_written, true);
 }
 
 /* CPU range [lo, hi) of s comes back (sync_for_cpu or unmap). `check` runs before libkdma's
@@ -718,10 +733,21 @@ static void takeback(struct san_shadow *s, uintptr_t lo, uintptr_t hi, bool chec
 			continue;
 		if (check) {
 			/* receive lines under a trapping backend: stores were reported at the access */
-			if (!(p->track && cpu_access_traps_writes())) {
+			size_t edges = 0;
+			uintptr_t edge_first = 0;
+
+			if (!(p->track && cpu_access_traps_writes()))
 				find_cpu_writes(s, p, l0, l1, &f->w);
-				find_edge_writes(s, p, l0, l1, &f->edge_count, &f->edge_first);
+			/* stores next to the buffer: mprotect traps them (its pages cover the whole
+			 * lines), ASan does not (it poisons the buffer's own bytes) */
+			find_edge_writes(s, p, l0, l1, &edges, &edge_first);
+			if (edges && !(p->track && cpu_access_backend() == CPU_ACCESS_MPROTECT)) {
+				if (!f->edge_count)
+					f->edge_first = edge_first;
+				f->edge_count += edges;
 			}
+			if (edges && p->own_slack && !f->slack_written)
+				f->slack_written = p;
 			/* open the lines before libkdma copies a bounce slot back into them */
 			piece_unprotect(s, p, l0, l1);
 		}
