@@ -278,8 +278,10 @@ void mp_protect(uintptr_t lo, uintptr_t hi)
 			}
 			if (atomic_fetch_add(&ps->count, 1) == 0) {
 				atomic_fetch_add(&mp_protected, 1);
-				if (!atomic_load(&ps->open)) /* a syscall has it: closed when it returns */
-					mprotect((void *)p, PAGE, PROT_NONE); /* ENOMEM: unchecked */
+				/* a syscall has it open: closed when it returns; ENOMEM (VMA
+				 * limit): unchecked */
+				if (!atomic_load(&ps->open))
+					mprotect((void *)p, PAGE, PROT_NONE);
 			}
 		}
 	}

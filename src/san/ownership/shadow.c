@@ -265,8 +265,9 @@ static void report_unaligned(struct san_shadow *s, const struct shadow_piece *p,
 	dmasan_report_u64(&r, "bytes after in last line", p->tail_len);
 	dmasan_report_u64(&r, "dma alignment", s->line);
 	dmasan_report_str(&r, "direction", dir_name(s->dir));
-	dmasan_report_str(&r, "shared with", written ? "its own object's slack, written while mapped"
-						       : "memory outside its allocation");
+	dmasan_report_str(&r, "shared with",
+			  written ? "its own object's slack, written while mapped"
+				  : "memory outside its allocation");
 	if (written)
 		dmasan_report_related(&r, "map", "mapped by", s->map_stack, s->handover_tid);
 	dmasan_report_emit(&r);
@@ -396,6 +397,18 @@ void san_shadow_map(struct san_entry *e)
 
 static pthread_mutex_t sg_list_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct san_shadow *sg_list; /* live sg shadows */
+static pthread_once_t sg_list_once = PTHREAD_ONCE_INIT;
+
+/* A fork while another thread held the lock must not leave the child's list locked. */
+static void sg_list_atfork_child(void)
+{
+	pthread_mutex_init(&sg_list_lock, NULL);
+}
+
+static void sg_list_register_atfork(void)
+{
+	pthread_atfork(NULL, NULL, sg_list_atfork_child);
+}
 
 /* Input entry i's bus address: output segments are walked along the input entries, since an
  * IOMMU merges only entries that continue each other in IOVA space (the next one starts at its
@@ -456,6 +469,7 @@ struct san_shadow *san_shadow_sg_create(const struct san_entry *first, struct sc
 		sh->size += s->length;
 	}
 	shadow_arm(sh);
+	pthread_once(&sg_list_once, sg_list_register_atfork);
 	pthread_mutex_lock(&sg_list_lock);
 	sh->sg_next = sg_list;
 	sg_list = sh;
@@ -834,8 +848,8 @@ void san_shadow_sync(struct device *dev, dma_addr_t addr, size_t size,
 		lo = addr > p->bus ? addr : p->bus;
 		hi = addr + size < p->bus + p->len ? addr + size : p->bus + p->len;
 		if (lo < hi)
-			sync_cpu_range(fa.s, p->cpu + (lo - p->bus), p->cpu + (hi - p->bus), for_cpu,
-				       after, fa.sync_dev_stack, &f);
+			sync_cpu_range(fa.s, p->cpu + (lo - p->bus), p->cpu + (hi - p->bus),
+				       for_cpu, after, fa.sync_dev_stack, &f);
 	}
 	report_takeback(fa.s, &f, "dma_sync_for_cpu");
 	shadow_put(fa.s);
@@ -861,8 +875,8 @@ void san_shadow_sync_sg(struct device *dev, struct scatterlist *sg, int nelems,
 		uintptr_t cpu = (uintptr_t)san_sg_phys(s);
 
 		if (cpu && s->length)
-			sync_cpu_range(fa.s, cpu, cpu + s->length, for_cpu, after, fa.sync_dev_stack,
-				       &f);
+			sync_cpu_range(fa.s, cpu, cpu + s->length, for_cpu, after,
+				       fa.sync_dev_stack, &f);
 	}
 	report_takeback(fa.s, &f, "dma_sync_sg_for_cpu");
 	shadow_put(fa.s);
@@ -1094,8 +1108,9 @@ enum kdma_access_result san_shadow_device_access(struct device *dev, dma_addr_t 
 	while (done < len && (p = access_piece(s, addr + done, phys == (phys_addr_t)-1 ? phys
 							  : phys + done, &cpu))) {
 		size_t n = p->cpu + p->len - cpu < len - done ? p->cpu + p->len - cpu : len - done;
-		enum kdma_access_result r = access_lines(s, p, cpu, (u8 *)buf + done, n, is_write, &f);
+		enum kdma_access_result r;
 
+		r = access_lines(s, p, cpu, (u8 *)buf + done, n, is_write, &f);
 		if (!done)
 			res = r;
 		else if (r != res && res == KDMA_ACCESS_HANDLED && phys != (phys_addr_t)-1)

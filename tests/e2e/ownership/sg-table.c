@@ -12,8 +12,8 @@
  *     partial:  dma_sync_single_range_for_cpu of 256 bytes across an entry boundary of the last
  *               segment (or inside it when it holds one page)
  * Buggy: the driver also reads a byte it never synced (the last entry's last byte before any
- * sync, or a byte of the same page two cache lines after the partial range). Fixed: it reads exactly what it synced, and fails
- * (exit 1) unless that is the device's data.
+ * sync, or a byte of the same page two cache lines after the partial range). Fixed: it reads
+ * exactly what it synced, and fails (exit 1) unless that is the device's data.
  */
 #include <linux/mm.h>
 #include <linux/scatterlist.h>
@@ -60,8 +60,8 @@ static int check(struct sg_table *sgt, size_t lo, size_t hi)
 		u8 got = READ_ONCE(*at(sgt, pos));
 
 		if (got != pattern(pos)) {
-			fprintf(stderr, "sg-table: byte %zu is 0x%02x, the device wrote 0x%02x\n", pos,
-				got, pattern(pos));
+			fprintf(stderr, "sg-table: byte %zu is 0x%02x, the device wrote 0x%02x\n",
+				pos, got, pattern(pos));
 			return 1;
 		}
 	}
@@ -70,7 +70,8 @@ static int check(struct sg_table *sgt, size_t lo, size_t hi)
 
 int main(int argc, char **argv)
 {
-	const char *iommu = arg(argc, argv, "iommu", "none"), *sync = arg(argc, argv, "sync", "table");
+	const char *iommu = arg(argc, argv, "iommu", "none");
+	const char *sync = arg(argc, argv, "sync", "table");
 	struct dmasim_config cfg = {
 		.iommu = !strcmp(iommu, "strict") ? DMASIM_IOMMU_STRICT
 			 : !strcmp(iommu, "lazy") ? DMASIM_IOMMU_LAZY : DMASIM_IOMMU_NONE,
