@@ -110,6 +110,12 @@ void cpu_access_drain(const struct san_entry *released)
 		mp_drain(released);
 }
 
+void cpu_access_dma_layer_copied(uintptr_t lo, uintptr_t hi)
+{
+	if (cpu_access_backend() == CPU_ACCESS_MPROTECT)
+		mp_forgive(lo, hi);
+}
+
 bool cpu_access_traps_writes(void)
 {
 	enum cpu_access_backend b = cpu_access_backend();

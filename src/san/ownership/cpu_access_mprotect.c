@@ -52,6 +52,7 @@ struct mp_slot {
 
 struct mp_fault {
 	atomic_int ready;
+	uintptr_t thread; /* the faulting thread (address of its mp_inside) */
 	uintptr_t addr;
 	bool write;
 	unsigned int npcs;
@@ -138,6 +139,7 @@ static void mp_record(uintptr_t addr, bool write, ucontext_t *uc)
 	for (n = 0; i < (unsigned int)got && n < RING_PCS; i++)
 		f->pcs[n++] = pcs[i];
 	f->npcs = n;
+	f->thread = (uintptr_t)&mp_inside;
 	f->addr = addr;
 	f->write = write;
 	atomic_store(&f->ready, 1);
@@ -384,6 +386,22 @@ void mp_drain(const struct san_entry *released)
 	}
 }
 
+/* The calling thread's DMA layer just copied [lo, hi) (a SWIOTLB bounce): faults it took
+ * there were the DMA layer's, not the driver's (a buffer mapped twice is still owned by the
+ * other mapping while the first one bounces). */
+void mp_forgive(uintptr_t lo, uintptr_t hi)
+{
+	unsigned int i;
+
+	for (i = 0; i < RING; i++) {
+		struct mp_fault *f = &mp_ring[i];
+
+		if (atomic_load(&f->ready) && f->thread == (uintptr_t)&mp_inside &&
+		    f->addr >= lo && f->addr < hi)
+			atomic_store(&f->ready, 0);
+	}
+}
+
 /* ------------------------------------------------------------------ syscalls ---- */
 
 bool mp_any_protected(void)
@@ -443,6 +461,7 @@ void mp_inside_end(void) {}
 void mp_protect(uintptr_t lo, uintptr_t hi) {}
 void mp_unprotect(uintptr_t lo, uintptr_t hi) {}
 void mp_drain(const struct san_entry *released) {}
+void mp_forgive(uintptr_t lo, uintptr_t hi) {}
 bool mp_any_protected(void)
 {
 	return false;

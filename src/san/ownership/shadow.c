@@ -1129,6 +1129,13 @@ enum kdma_access_result san_shadow_device_access(struct device *dev, dma_addr_t 
 	return res;
 }
 
+/* SWIOTLB copied between the original and its slot: the DMA layer's copy, not the driver's. */
+void san_shadow_bounce(struct device *dev, phys_addr_t orig, phys_addr_t tlb, size_t size,
+		       bool to_device)
+{
+	cpu_access_dma_layer_copied((uintptr_t)orig, (uintptr_t)orig + size);
+}
+
 /* ------------------------------------------------------------------- dumps ---- */
 
 #include <stdio.h> /* snprintf, for san_shadow_describe only */
