@@ -20,6 +20,7 @@
 #define DRV_NAME "dmanic"
 
 enum dmanic_bug dmanic_bug;
+unsigned int dmanic_rx_headroom;
 
 static const char *const dmanic_bug_names[DMANIC_BUG__COUNT] = {
 	[DMANIC_BUG_NONE] = "none",
@@ -115,12 +116,14 @@ static int dmanic_alloc_rx_buf(struct dmanic_priv *priv, unsigned int i)
 {
 	struct dmanic_rx_buf *rb = &priv->rx_buf[i];
 
-	rb->data = kmalloc(DMANIC_RX_BUF_SIZE, GFP_ATOMIC);
-	if (!rb->data)
+	u8 *buf = kmalloc(dmanic_rx_headroom + DMANIC_RX_BUF_SIZE, GFP_ATOMIC);
+
+	if (!buf)
 		return -ENOMEM;
+	rb->data = buf + dmanic_rx_headroom; /* skb->data */
 	rb->dma = dma_map_single(priv->dev, rb->data, DMANIC_RX_BUF_SIZE, DMA_FROM_DEVICE);
 	if (dma_mapping_error(priv->dev, rb->dma)) {
-		kfree(rb->data);
+		kfree(buf);
 		rb->data = NULL;
 		return -ENOMEM;
 	}
@@ -147,7 +150,7 @@ static void dmanic_free_rx_bufs(struct dmanic_priv *priv)
 		if (!rb->data)
 			continue;
 		dma_unmap_single(priv->dev, rb->dma, DMANIC_RX_BUF_SIZE, DMA_FROM_DEVICE);
-		kfree(rb->data);
+		kfree(rb->data - dmanic_rx_headroom);
 		rb->data = NULL;
 	}
 }
@@ -337,7 +340,7 @@ static bool dmanic_rx_one(struct dmanic_priv *priv, unsigned int i)
 			unmap_len = len; /* BUG: the received length, not the mapped one */
 		dma_unmap_single(dev, rb->dma, unmap_len, DMA_FROM_DEVICE);
 		priv->rx_fn(priv->rx_ctx, data, len);
-		kfree(data);
+		kfree(data - dmanic_rx_headroom);
 		rb->data = NULL;
 		if (dmanic_alloc_rx_buf(priv, i)) {
 			dev_warn(dev, "rx refill failed, descriptor %u stays empty\n", i);

@@ -26,6 +26,9 @@ enum dmanic_bug {
 };
 
 extern enum dmanic_bug dmanic_bug;
+/* Bytes allocated in front of each RX buffer, as a network stack reserves skb headroom
+ * (NET_SKB_PAD + NET_IP_ALIGN = 66 on most machines); the device receives after them. */
+extern unsigned int dmanic_rx_headroom;
 const char *dmanic_bug_name(enum dmanic_bug bug);
 int dmanic_bug_parse(const char *name); /* -1 if unknown */
 

@@ -5,10 +5,11 @@
  * every received byte, and tears everything down as an unbind would.
  *
  *   nic_test [--bug=NAME] [--iommu=strict|lazy] [--bounce=force] [--bus-limit=32]
- *            [--reserved-mem] [--frames=N]
+ *            [--reserved-mem] [--frames=N] [--rx-headroom=N]
  *
  * --reserved-mem gives the device a per-device coherent region (DT shared-dma-pool), so the
- * descriptor rings come from it.
+ * descriptor rings come from it. --rx-headroom=66 receives at skb->data, 66 bytes into each
+ * kmalloc'd RX buffer, as real NIC drivers do.
  *
  * Exit status: 0 all frames came back intact; 1 the driver failed; 2 data was corrupted.
  * (Under dmasan, reported errors make the status non-zero too.)
@@ -69,7 +70,7 @@ static void usage(void)
 	int i;
 
 	fprintf(stderr, "usage: nic_test [--bug=NAME] [--iommu=strict|lazy] [--bounce=force] "
-			"[--bus-limit=32] [--reserved-mem] [--frames=N]\nbugs:");
+			"[--bus-limit=32] [--reserved-mem] [--frames=N] [--rx-headroom=N]\nbugs:");
 	for (i = 0; i < DMANIC_BUG__COUNT; i++)
 		fprintf(stderr, " %s", dmanic_bug_name(i));
 	fprintf(stderr, "\n");
@@ -105,6 +106,8 @@ int main(int argc, char **argv)
 			cfg.reserved_mem_size = 256 * 1024;
 		else if (!strncmp(a, "--frames=", 9))
 			frames = strtoul(a + 9, NULL, 0);
+		else if (!strncmp(a, "--rx-headroom=", 14))
+			dmanic_rx_headroom = strtoul(a + 14, NULL, 0);
 		else
 			usage();
 	}

@@ -9,7 +9,8 @@ The program runs with LD_PRELOAD=LIB (or through the dmasan launcher) and
 DMASAN_OPTIONS=json_path=DIR/out plus the options named in the source on a line
 "E2E_OPTIONS: ..." (KDMA_OPTIONS from "E2E_KDMA_OPTIONS: ..."). --expect: the program's own
 JSON Lines file has a violation with that exact check id and the exit status is non-zero
-(or N with --exitcode). --clean: no violation at all and exit status 0.
+(or N with --exitcode); --only (or "E2E_ONLY: yes" in the source): and no violation of another
+check. --clean: no violation at all and exit status 0.
 """
 import argparse
 import glob
@@ -47,6 +48,7 @@ def main():
     ap.add_argument("--source")
     ap.add_argument("--expect")
     ap.add_argument("--clean", action="store_true")
+    ap.add_argument("--only", action="store_true", help="with --expect: no other check id")
     ap.add_argument("--exitcode", type=int)
     ap.add_argument("--options", default="")
     ap.add_argument("cmd", nargs=argparse.REMAINDER)
@@ -85,6 +87,9 @@ def main():
             fail.append("exit status %d, expected %d" % (proc.returncode, want))
         if want is None and proc.returncode == 0:
             fail.append("exit status 0 for a buggy program")
+        only = a.only or source_setting(a.source, "E2E_ONLY").split()[:1] == ["yes"]
+        if only and set(found) - {a.expect}:
+            fail.append("expected only '%s', also got %s" % (a.expect, sorted(set(found) - {a.expect})))
     # Optional details the source asks for: related stacks ("E2E_RELATED: map,unmap") and facts
     # ("E2E_FACTS: map_size=34816 unmap_size=32768") of the first finding of the expected check.
     first = next((r for r in violations if r["check"] == a.expect), None) if a.expect else None

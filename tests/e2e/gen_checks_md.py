@@ -13,6 +13,33 @@ import re
 import subprocess
 import sys
 
+# When a check fires, where that needs more than its one-line definition.
+WHEN = {
+    "unaligned-mapping": [
+        "The rule is about other data in the mapping's cache lines, so dmasan decides from the",
+        "allocation, not from the address alone. The bytes sharing the mapping's first and last line",
+        "are either:",
+        "",
+        "- **slack of the buffer's own kmalloc object**: skb headroom in front of `skb->data`",
+        "  (offset 66 = `NET_SKB_PAD + NET_IP_ALIGN`), a dword-aligned block buffer alone in its",
+        "  object, the unused tail of a rounded-up allocation. kmalloc aligns and rounds every object",
+        "  to the DMA alignment, so no other object reaches into those lines. Not a finding, unless",
+        "  the CPU writes those bytes while the device owns the line (a field of the same struct",
+        "  updated during the transfer, metadata pushed into the headroom too early): then the",
+        "  warning comes at the sync or unmap that found the write, together with",
+        "  `shared-cacheline-write`;",
+        "- **memory outside the buffer's allocation**: another object, static or stack data, libc or",
+        "  page memory whose other users dmasan cannot know. Reported at map time.",
+        "",
+        "So `kmalloc(66 + len)` mapped at offset 66 and `kmalloc(len + 8)` mapped at offset 4 are",
+        "silent (`tests/e2e/variants/unaligned-mapping.skb-headroom.c`, `.dword-aligned.c`, fixed",
+        "twins), while a receive buffer embedded in a struct next to a field the driver updates",
+        "during the transfer (`tests/e2e/unaligned-mapping.c`) or carved out of a static array",
+        "(`.dword-aligned.c`) is reported. Coherent devices are never warned: they have no cache",
+        "maintenance to get wrong.",
+    ],
+}
+
 
 def catalogue(srcdir):
     text = open(os.path.join(srcdir, "src/common/checks.inc"), encoding="utf-8").read()
@@ -83,6 +110,8 @@ def main():
             out += ['<a id="%s"></a>' % c["id"], "### %s (%s)" % (c["id"], c["sev"]), ""]
             out += ["**What it means.** " + c["what"].replace('\\"', '"') + ".", ""]
             out += ["**Why it is a bug.** " + c["why"].replace('\\"', '"') + ".", ""]
+            if c["id"] in WHEN:
+                out += ["**When it is reported.** " + WHEN[c["id"]][0]] + WHEN[c["id"]][1:] + [""]
             kern = ("The kernel's CONFIG_DMA_API_DEBUG says: \"%s\"." % c["kernel"]) if c["kernel"] \
                 else ("None: the kernel's DMA debug layer checks bookkeeping only; the ownership "
                       "layer is described in [ownership.md](ownership.md)." if g == "C"

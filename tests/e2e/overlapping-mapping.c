@@ -5,6 +5,7 @@
  * DMA_BIDIRECTIONAL, two device-writable mappings of one buffer ("cacheline tracking EEXIST").
  * Here the overlap starts past the first cache line, which the kernel would not see.
  * E2E_RELATED: map
+ * E2E_ONLY: yes (the bounce copies of the second mapping are not the driver's CPU accesses)
  */
 #include "e2e.h"
 

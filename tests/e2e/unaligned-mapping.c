@@ -2,7 +2,8 @@
 /*
  * unaligned-mapping. Modelled on "iio: accel: adxl313: Fix alignment for DMA safety"
  * (B.1 #29): the transfer buffer was only ____cacheline_aligned (L1, 64 bytes) while arm64 needs
- * ARCH_DMA_MINALIGN (128), so the receive buffer shared its DMA line with other fields.
+ * ARCH_DMA_MINALIGN (128), so the receive buffer shared its DMA line with other fields, which
+ * the driver updates while a transfer is in flight. The fix gives the buffer whole DMA lines.
  * A warning: E2E_OPTIONS makes warnings count.
  */
 #include <linux/cache.h>
@@ -32,6 +33,7 @@ int main(void)
 
 	if (dma_mapping_error(dev, dma))
 		return 1;
+	BUGGY(data->other[0] = 1, data->range = 1); /* the driver's state, during the transfer */
 	dmasim_dma_write(dev, dma, sample, sizeof(sample));
 	dma_unmap_single(dev, dma, len, DMA_FROM_DEVICE);
 	kfree(data);

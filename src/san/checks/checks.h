@@ -66,6 +66,13 @@ void san_area_unmapped(void);        /* munmap/mremap happened: forget cached ma
 bool san_check_map_area(const struct san_call *call, const void *p, size_t len, int type);
 bool san_check_resource_ram(const struct san_call *call, phys_addr_t phys, size_t len);
 
+/* ---- checks_sg.c ---- */
+struct scatterlist;
+/* The entry after sg (chain links followed, through libkdma's services), NULL after the last;
+ * the physical address an entry describes (0 without a page). */
+struct scatterlist *san_sg_next(struct scatterlist *sg);
+phys_addr_t san_sg_phys(const struct scatterlist *sg);
+
 /* ---- checks_map.c ---- */
 void san_on_map(const struct san_call *call, enum kdma_map_type type, const void *cpu_addr,
 		phys_addr_t phys, size_t size, enum dma_data_direction dir, unsigned long attrs,

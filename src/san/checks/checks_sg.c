@@ -15,7 +15,7 @@
 #include "ownership/ownership_hooks.h"
 
 /* The entry after sg, through libkdma's services; without libkdma only plain arrays walk. */
-static struct scatterlist *sg_step(struct scatterlist *sg)
+SAN_HIDDEN struct scatterlist *san_sg_next(struct scatterlist *sg)
 {
 	struct scatterlist *(*next)(struct scatterlist *) = SAN_KDMA(sg_next);
 
@@ -24,7 +24,7 @@ static struct scatterlist *sg_step(struct scatterlist *sg)
 	return sg_is_last(sg) ? NULL : sg + 1;
 }
 
-static phys_addr_t sg_phys_of(struct scatterlist *sg)
+SAN_HIDDEN phys_addr_t san_sg_phys(const struct scatterlist *sg)
 {
 	phys_addr_t (*phys)(const struct scatterlist *) = SAN_KDMA(sg_phys);
 
@@ -69,12 +69,13 @@ SAN_HIDDEN void san_on_map_sg(const struct san_call *call, struct scatterlist *s
 	struct scatterlist *s;
 	u64 reported = 0;
 	bool area_bad = false;
+	struct san_shadow *shadow = NULL;
 	int i;
 
 	if (!san_check_direction(call, dir, "map_sg") || !call->dev || !sg)
 		return;
-	for (i = 0, s = sg; s && i < nents; i++, s = sg_step(s)) {
-		phys_addr_t phys = sg_phys_of(s);
+	for (i = 0, s = sg; s && i < nents; i++, s = san_sg_next(s)) {
+		phys_addr_t phys = san_sg_phys(s);
 
 		if (s->length == 0 && san_once(&reported, DMASAN_CHECK_ZERO_LENGTH_MAP)) {
 			struct dmasan_report r;
@@ -90,21 +91,29 @@ SAN_HIDDEN void san_on_map_sg(const struct san_call *call, struct scatterlist *s
 	}
 	if (mapped_ents <= 0)
 		return; /* failed: nothing is tracked, as in the kernel */
-	for (i = 0, s = sg; s && i < mapped_ents; i++, s = sg_step(s)) {
-		phys_addr_t phys = sg_phys_of(s);
+	for (i = 0, s = sg; s && i < mapped_ents; i++, s = san_sg_next(s)) {
+		phys_addr_t phys = san_sg_phys(s);
+		struct san_entry *e;
 
 		check_segment(call, s, i, &reported);
 		/* As the kernel: output segment i is paired with input entry i's memory. */
-		if (!san_track(call, &(struct san_entry){
+		e = san_track(call, &(struct san_entry){
 			    .bus = { .start = sg_dma_address(s),
 				     .end = sg_dma_address(s) + sg_dma_len(s) },
 			    .phys = { .start = phys, .end = phys ? phys + s->length : 0 },
 			    .attrs = attrs, .type = KDMA_TYPE_SG, .dir = dir,
 			    .map_err = SAN_MAPERR_NA, .sg_call_nents = nents,
 			    .sg_mapped_nents = mapped_ents,
-			    .flags = san_map_flags(flags) | (area_bad ? SAN_E_UNSAFE_AREA : 0) }))
-			return;
+			    .flags = san_map_flags(flags) | (area_bad ? SAN_E_UNSAFE_AREA : 0) });
+		if (!e)
+			break;
+		/* the ownership of every input entry's memory, shared by all segments */
+		if (!i)
+			shadow = san_shadow_sg_create(e, sg, nents, mapped_ents);
+		san_shadow_sg_attach(e, shadow);
 	}
+	if (shadow)
+		san_shadow_sg_put(shadow);
 }
 
 /* The mapped count of the call that mapped sg (0 if its first segment is not live). */
@@ -129,7 +138,7 @@ SAN_HIDDEN void san_on_unmap_sg(const struct san_call *call, struct scatterlist 
 	if (!san_check_direction(call, dir, "unmap_sg") || !sg)
 		return;
 	mapped = sg_mapped_count(call, sg, nents, dir);
-	for (i = 0, s = sg; s && i < nents; i++, s = sg_step(s)) {
+	for (i = 0, s = sg; s && i < nents; i++, s = san_sg_next(s)) {
 		struct san_unmap_ref ref = { sg_dma_address(s), sg_dma_len(s), KDMA_TYPE_SG, dir,
 					     (u32)nents, NULL, false };
 
@@ -154,6 +163,6 @@ SAN_HIDDEN void san_on_sync_sg(const struct san_call *call, struct scatterlist *
 		san_on_sync(call, sg_dma_address(sg), sg_dma_len(sg), dir, for_cpu, nelems, &reported);
 		return;
 	}
-	for (i = 0, s = sg; s && i < nelems && i < mapped; i++, s = sg_step(s))
+	for (i = 0, s = sg; s && i < nelems && i < mapped; i++, s = san_sg_next(s))
 		san_on_sync(call, sg_dma_address(s), sg_dma_len(s), dir, for_cpu, nelems, &reported);
 }

@@ -18,6 +18,7 @@
 
 #include "ownership/cpu_access.h"
 #include "ownership/cpu_access_mprotect.h"
+#include "ownership/ownership_hooks.h"
 #include "rt/options.h"
 #include "report/report.h"
 #include "table/table.h"
@@ -109,6 +110,12 @@ void cpu_access_drain(const struct san_entry *released)
 		mp_drain(released);
 }
 
+void cpu_access_dma_layer_copied(uintptr_t lo, uintptr_t hi)
+{
+	if (cpu_access_backend() == CPU_ACCESS_MPROTECT)
+		mp_forgive(lo, hi);
+}
+
 bool cpu_access_traps_writes(void)
 {
 	enum cpu_access_backend b = cpu_access_backend();
@@ -186,7 +193,7 @@ static void asan_report_cb(const char *text)
 		return;
 	h.addr = strtoull(p + strlen("on address "), NULL, 16);
 	san_table_visit_phys(h.addr, h.addr + 1, asan_find, &h);
-	if (!h.found)
+	if (!h.found && !san_shadow_entry_of(h.addr, &h.copy))
 		return;
 	write = strstr(text, "WRITE of size") != NULL;
 	dmasan_report_init(&r, write ? DMASAN_CHECK_CPU_WRITE_DEVICE_OWNED

@@ -43,6 +43,10 @@ void cpu_access_check_defined(struct device *dev, dma_addr_t bus, uintptr_t lo, 
 struct san_entry;
 void cpu_access_drain(const struct san_entry *released);
 
+/* The DMA layer (a SWIOTLB bounce) copied [lo, hi) on the calling thread: not a CPU access of
+ * the driver, whoever owns those lines (mprotect: the faults it took are dropped). */
+void cpu_access_dma_layer_copied(uintptr_t lo, uintptr_t hi);
+
 /* Whether CPU stores to receive lines are caught at the access (so the transition layer need
  * not report them again). */
 bool cpu_access_traps_writes(void);

@@ -30,6 +30,7 @@
 
 #include "ownership/cpu_access_mprotect.h"
 #include "report/log.h"
+#include "ownership/ownership_hooks.h"
 #include "report/report.h"
 #include "table/table.h"
 
@@ -51,6 +52,7 @@ struct mp_slot {
 
 struct mp_fault {
 	atomic_int ready;
+	uintptr_t thread; /* the faulting thread (address of its mp_inside) */
 	uintptr_t addr;
 	bool write;
 	unsigned int npcs;
@@ -137,6 +139,7 @@ static void mp_record(uintptr_t addr, bool write, ucontext_t *uc)
 	for (n = 0; i < (unsigned int)got && n < RING_PCS; i++)
 		f->pcs[n++] = pcs[i];
 	f->npcs = n;
+	f->thread = (uintptr_t)&mp_inside;
 	f->addr = addr;
 	f->write = write;
 	atomic_store(&f->ready, 1);
@@ -240,73 +243,76 @@ static void mp_note_full(void)
 	}
 }
 
-/*
- * A line's count is the receive mappings owning it; a page's count is the sum of its lines'
- * counts, so a page stays protected while any line on it is device-owned, however the lines
- * come back (one at a time, by partial syncs, or by another mapping of the same page). One
- * mprotect per page whose count leaves or reaches 0.
- */
+/* The pages of line l's part of [lo, hi): a page counts each owned line on it once, so a page
+ * opens only when the last device-owned line on it comes back, whatever synced the others. */
+static void mp_line_pages(uintptr_t l, uintptr_t lo, uintptr_t hi, uintptr_t *p0, uintptr_t *p1)
+{
+	uintptr_t a = l < lo ? lo : l, b = l + mp_line_size > hi ? hi : l + mp_line_size;
+
+	*p0 = a & ~(PAGE - 1);
+	*p1 = b;
+}
+
 void mp_protect(uintptr_t lo, uintptr_t hi)
 {
-	uintptr_t l = lo & ~(mp_line_size - 1), p;
+	uintptr_t l, p, p0, p1;
 
 	if (hi <= lo)
 		return;
 	pthread_mutex_lock(&mp_lock);
-	for (p = l & ~(PAGE - 1); l < hi; p += PAGE) {
-		struct mp_slot *ps = mp_find(mp_pages, p, true);
-		int lines = 0;
+	for (l = lo & ~(mp_line_size - 1); l < hi; l += mp_line_size) {
+		struct mp_slot *s = mp_find(mp_lines, l, true);
 
-		if (!ps) {
+		if (!s) {
 			mp_note_full();
 			break;
 		}
-		for (; l < hi && l < p + PAGE; l += mp_line_size, lines++) {
-			struct mp_slot *ls = mp_find(mp_lines, l, true);
+		atomic_fetch_add(&s->count, 1);
+		mp_line_pages(l, lo, hi, &p0, &p1);
+		for (p = p0; p < p1; p += PAGE) {
+			struct mp_slot *ps = mp_find(mp_pages, p, true);
 
-			if (!ls) {
+			if (!ps) {
+				/* undo the line: a line is owned only where its pages trap */
+				atomic_fetch_sub(&s->count, 1);
 				mp_note_full();
-				hi = l; /* stop here: what was counted stays consistent */
-				break;
+				goto out;
 			}
-			atomic_fetch_add(&ls->count, 1);
-		}
-		if (lines && atomic_fetch_add(&ps->count, lines) == 0) {
-			atomic_fetch_add(&mp_protected, 1);
-			if (!atomic_load(&ps->open)) /* a syscall has it: closed when it returns */
-				mprotect((void *)p, PAGE, PROT_NONE); /* ENOMEM (VMA limit): unchecked */
+			if (atomic_fetch_add(&ps->count, 1) == 0) {
+				atomic_fetch_add(&mp_protected, 1);
+				/* a syscall has it open: closed when it returns; ENOMEM (VMA
+				 * limit): unchecked */
+				if (!atomic_load(&ps->open))
+					mprotect((void *)p, PAGE, PROT_NONE);
+			}
 		}
 	}
+out:
 	pthread_mutex_unlock(&mp_lock);
 }
 
 void mp_unprotect(uintptr_t lo, uintptr_t hi)
 {
-	uintptr_t l = lo & ~(mp_line_size - 1), p;
+	uintptr_t l, p, p0, p1;
 
 	if (hi <= lo)
 		return;
 	pthread_mutex_lock(&mp_lock);
-	for (p = l & ~(PAGE - 1); l < hi; p += PAGE) {
-		struct mp_slot *ps = mp_find(mp_pages, p, false);
-		int lines = 0, left;
+	for (l = lo & ~(mp_line_size - 1); l < hi; l += mp_line_size) {
+		struct mp_slot *s = mp_find(mp_lines, l, false);
 
-		for (; l < hi && l < p + PAGE; l += mp_line_size) {
-			struct mp_slot *ls = mp_find(mp_lines, l, false);
+		if (!s || atomic_load(&s->count) <= 0)
+			continue; /* never protected (the sets were full) */
+		atomic_fetch_sub(&s->count, 1);
+		mp_line_pages(l, lo, hi, &p0, &p1);
+		for (p = p0; p < p1; p += PAGE) {
+			struct mp_slot *ps = mp_find(mp_pages, p, false);
 
-			if (ls && atomic_load(&ls->count) > 0) {
-				atomic_fetch_sub(&ls->count, 1);
-				lines++;
+			if (ps && atomic_load(&ps->count) > 0 &&
+			    atomic_fetch_sub(&ps->count, 1) == 1) {
+				atomic_fetch_sub(&mp_protected, 1);
+				mprotect((void *)p, PAGE, PROT_READ | PROT_WRITE);
 			}
-		}
-		if (!ps || !lines)
-			continue;
-		left = atomic_load(&ps->count);
-		if (lines > left)
-			lines = left;
-		if (lines && atomic_fetch_sub(&ps->count, lines) == lines) {
-			atomic_fetch_sub(&mp_protected, 1);
-			mprotect((void *)p, PAGE, PROT_READ | PROT_WRITE);
 		}
 	}
 	pthread_mutex_unlock(&mp_lock);
@@ -341,6 +347,8 @@ static void mp_emit(uintptr_t addr, bool write, dmasan_stack_id stack,
 		h.copy = *released;
 		h.found = true;
 	}
+	if (!h.found)
+		h.found = san_shadow_entry_of(addr, &h.copy);
 	if (h.found)
 		check = write ? DMASAN_CHECK_CPU_WRITE_DEVICE_OWNED : DMASAN_CHECK_CPU_READ_DEVICE_OWNED;
 	else if (write)
@@ -375,6 +383,22 @@ void mp_drain(const struct san_entry *released)
 			continue;
 		mp_emit(f->addr, f->write, dmasan_stack_put(f->pcs, f->npcs), released, "mprotect");
 		atomic_store(&f->ready, 0);
+	}
+}
+
+/* The calling thread's DMA layer just copied [lo, hi) (a SWIOTLB bounce): faults it took
+ * there were the DMA layer's, not the driver's (a buffer mapped twice is still owned by the
+ * other mapping while the first one bounces). */
+void mp_forgive(uintptr_t lo, uintptr_t hi)
+{
+	unsigned int i;
+
+	for (i = 0; i < RING; i++) {
+		struct mp_fault *f = &mp_ring[i];
+
+		if (atomic_load(&f->ready) && f->thread == (uintptr_t)&mp_inside &&
+		    f->addr >= lo && f->addr < hi)
+			atomic_store(&f->ready, 0);
 	}
 }
 
@@ -437,6 +461,7 @@ void mp_inside_end(void) {}
 void mp_protect(uintptr_t lo, uintptr_t hi) {}
 void mp_unprotect(uintptr_t lo, uintptr_t hi) {}
 void mp_drain(const struct san_entry *released) {}
+void mp_forgive(uintptr_t lo, uintptr_t hi) {}
 bool mp_any_protected(void)
 {
 	return false;

@@ -16,6 +16,8 @@ struct san_entry;
 /* Recorded faults → reports (not in signal context). `released`: an entry that just left the
  * table (unmap), still the mapping of faults inside it. */
 void mp_drain(const struct san_entry *released);
+/* The calling thread's DMA layer copied [lo, hi) itself: drop its faults there. */
+void mp_forgive(uintptr_t lo, uintptr_t hi);
 
 /* Syscalls that hand a buffer to the kernel (intercept_syscalls.c). A syscall cannot fault
  * into our handler: the kernel would return EFAULT. So: report device-owned lines in

@@ -26,4 +26,24 @@ enum kdma_access_result san_shadow_device_access(struct device *dev, dma_addr_t 
  * table visitor (takes no lock, allocates nothing). */
 size_t san_shadow_describe(const struct san_entry *e, char *buf, size_t len);
 
+/* sg lists: one shadow for the whole list (every input entry's memory), shared by the table
+ * entries of its segments. create → attach to each segment's entry → put the creator's
+ * reference. */
+struct san_shadow;
+struct scatterlist;
+struct san_shadow *san_shadow_sg_create(const struct san_entry *first, struct scatterlist *sg,
+					int nents, int mapped);
+/* SWIOTLB copied between orig and its slot: the copy is the stack's own, not a CPU access. */
+void san_shadow_bounce(struct device *dev, phys_addr_t orig, phys_addr_t tlb, size_t size,
+		       bool to_device);
+void san_shadow_sg_attach(struct san_entry *e, struct san_shadow *sh);
+void san_shadow_sg_put(struct san_shadow *sh);
+/* The sync_sg hook, before (after=false) and after the copy. */
+void san_shadow_sync_sg(struct device *dev, struct scatterlist *sg, int nelems,
+			enum dma_data_direction dir, bool for_cpu, bool after);
+/* The live sg mapping whose entries hold CPU address addr, as an entry copy (device, handle,
+ * size, map stack and thread): an IOMMU-merged segment's table entry names only its first
+ * entry's memory. For reports of CPU accesses found by address. */
+bool san_shadow_entry_of(uintptr_t addr, struct san_entry *copy);
+
 #endif

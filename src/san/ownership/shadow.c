@@ -4,9 +4,10 @@
  * streaming mapping, and the group C checks at the transitions and at device accesses.
  * See docs/ownership.md for the model.
  *
- * A mapping's CPU memory is one physically contiguous piece (a scatterlist has one table entry
- * per segment). Per line of the line size: owner (CPU/device) and whether the device wrote it
- * since the last hand-over. What the CPU view must
+ * A mapping is a list of pieces, each physically contiguous on the CPU side (one for single and
+ * page mappings, one per input entry for sg lists, whatever the IOMMU merged: every segment's
+ * table entry shares the list's one shadow). Per piece and per line of the line size: owner
+ * (CPU/device) and whether the device wrote it since the last hand-over. What the CPU view must
  * hold while the device owns a line is known exactly: the poison pattern for receive mappings,
  * or a snapshot (kept up to date with the device's own writes) otherwise; any other byte there
  * at take-back is a CPU store into a device-owned line.
@@ -23,7 +24,7 @@
 #include <linux/dma-mapping.h>
 #include <linux/scatterlist.h>
 
-#include "common/names.h"
+#include "checks/checks.h"
 #include "ownership/cpu_access.h"
 #include "rt/options.h"
 #include "ownership/ownership_hooks.h"
@@ -38,18 +39,19 @@
 #define LS_WROTE 0x2 /* the device wrote it since the last hand-over */
 
 struct shadow_piece {
-	dma_addr_t bus;   /* DMA_MAPPING_ERROR: unknown (sg merged by an IOMMU) */
+	dma_addr_t bus;   /* DMA_MAPPING_ERROR: unknown */
 	uintptr_t cpu;
 	size_t len;
 	uintptr_t lbase;  /* first line's start */
 	size_t nlines;
 	u8 *state;        /* per line: LS_* */
-	u8 *devview;      /* device view of [cpu, cpu + len), or NULL (bounced / not poisoned) */
+	u8 *devview;      /* device view of [cpu, cpu + len), or NULL (not poisoned) */
+	bool slot;        /* the device works on a SWIOTLB slot, not on this memory (nor devview) */
 	u8 *snap;         /* expected CPU view while device-owned, or NULL (poisoned: the byte) */
 	u8 *edges;        /* bytes of the first and last line outside the piece, at hand-over */
 	size_t head_len, tail_len;
-	size_t mem_len;   /* state, the view and edges are one allocation of this size */
 	uintptr_t track;  /* CPU-access backend cookie (receive pieces), 0: none */
+	bool own_slack;   /* the bytes sharing its first/last lines are its own object's slack */
 };
 
 struct san_shadow {
@@ -62,10 +64,13 @@ struct san_shadow {
 	bool bounced;  /* device accesses land in SWIOTLB slots, not in the CPU memory */
 	bool poisoned; /* receive mapping: the CPU view holds DMASAN_POISON_BYTE while device-owned */
 	bool edges;    /* non-coherent receive mapping: watch the bytes sharing its lines */
+	atomic_bool unaligned_reported; /* once per mapping */
 	size_t line;
 	dmasan_stack_id map_stack, handover_stack;
 	u32 handover_tid;
-	struct shadow_piece piece;
+	struct san_shadow *sg_next; /* sg shadows: the list san_shadow_find_cpu() searches */
+	unsigned int npieces;
+	struct shadow_piece pieces[];
 };
 
 static atomic_size_t shadow_total_bytes;
@@ -77,7 +82,10 @@ static bool dir_receives(u8 dir)
 
 static const char *dir_name(u8 dir)
 {
-	return dmasan_dir_name(dir);
+	static const char *const names[] = { "DMA_BIDIRECTIONAL", "DMA_TO_DEVICE",
+					     "DMA_FROM_DEVICE", "DMA_NONE" };
+
+	return dir < 4 ? names[dir] : "invalid";
 }
 
 /* ------------------------------------------------------------------ lifetime ---- */
@@ -99,14 +107,25 @@ static void shadow_free_mem(void *p, size_t n)
 	}
 }
 
+static void sg_list_remove(struct san_shadow *sh);
+
 static void shadow_destroy(struct san_shadow *s)
 {
-	struct shadow_piece *p = &s->piece;
+	unsigned int i;
 
-	shadow_free_mem(p->state, p->mem_len);
-	cpu_access_untrack(p->track);
+	if (s->type == KDMA_TYPE_SG)
+		sg_list_remove(s);
+	for (i = 0; i < s->npieces; i++) {
+		struct shadow_piece *p = &s->pieces[i];
+
+		shadow_free_mem(p->state, p->nlines);
+		shadow_free_mem(p->devview, p->len);
+		shadow_free_mem(p->snap, p->len);
+		shadow_free_mem(p->edges, p->head_len + p->tail_len);
+		cpu_access_untrack(p->track);
+	}
 	pthread_mutex_destroy(&s->lock);
-	shadow_free_mem(s, sizeof(*s));
+	shadow_free_mem(s, sizeof(*s) + s->npieces * sizeof(s->pieces[0]));
 }
 
 static void shadow_get(struct san_shadow *s)
@@ -132,9 +151,9 @@ static void lines_span(const struct san_shadow *s, const struct shadow_piece *p,
 	*hi = b > p->cpu + p->len ? p->cpu + p->len : b;
 }
 
-/* Lines [l0, l1) of piece p go to the device. Called with s->lock held. */
-static void piece_to_device(struct san_shadow *s, struct shadow_piece *p, size_t l0, size_t l1,
-			    bool at_map)
+/* Lines [l0, l1) of piece p, all owned by the CPU, go to the device. */
+static void run_to_device(struct san_shadow *s, struct shadow_piece *p, size_t l0, size_t l1,
+			  bool at_map)
 {
 	uintptr_t lo, hi;
 	size_t off_lo, off_hi;
@@ -142,23 +161,43 @@ static void piece_to_device(struct san_shadow *s, struct shadow_piece *p, size_t
 	lines_span(s, p, l0, l1, &lo, &hi);
 	off_lo = lo - p->cpu;
 	off_hi = hi - p->cpu;
-
 	if (s->dir != DMA_FROM_DEVICE)
 		cpu_access_check_defined(s->dev, p->bus, lo, hi, s->dir);
 	if (p->devview && (at_map || s->dir == DMA_BIDIRECTIONAL))
 		/* the device sees what the CPU holds (swiotlb copies orig → slot at map, and for
 		 * BIDIRECTIONAL at sync_for_device; FROM_DEVICE syncs copy nothing) */
 		memcpy(p->devview + off_lo, (void *)lo, off_hi - off_lo);
-	if (p->snap)
-		memcpy(p->snap + off_lo, (void *)lo, off_hi - off_lo);
 	if (s->poisoned)
 		memset((void *)lo, DMASAN_POISON_BYTE, off_hi - off_lo);
 	cpu_access_protect(p->track, lo, hi);
+}
+
+/* Lines [l0, l1) of piece p go to the device. Lines it owns already keep their view and their
+ * trap (a repeated sync_for_device hands nothing over); the expected view of a snapshot
+ * mapping follows the CPU's data at every hand-over. Called with s->lock held. */
+static void piece_to_device(struct san_shadow *s, struct shadow_piece *p, size_t l0, size_t l1,
+			    bool at_map)
+{
+	uintptr_t lo, hi;
+	size_t l, run;
+
+	for (l = l0; l < l1; l = run) {
+		for (run = l; run < l1 && !(p->state[run] & LS_DEV); run++)
+			;
+		if (run > l)
+			run_to_device(s, p, l, run, at_map);
+		for (; run < l1 && (p->state[run] & LS_DEV); run++)
+			;
+	}
+	lines_span(s, p, l0, l1, &lo, &hi);
+	if (p->snap)
+		memcpy(p->snap + (lo - p->cpu), (void *)lo, hi - lo);
 	if (p->edges && l0 == 0 && p->head_len)
 		memcpy(p->edges, (void *)p->lbase, p->head_len);
 	if (p->edges && l1 == p->nlines && p->tail_len)
 		memcpy(p->edges + p->head_len, (void *)(p->cpu + p->len), p->tail_len);
-	memset(p->state + l0, LS_DEV, l1 - l0);
+	for (l = l0; l < l1; l++)
+		p->state[l] = LS_DEV;
 }
 
 /* Lines of piece p intersecting CPU range [lo, hi): [*l0, *l1). False if none. */
@@ -186,73 +225,52 @@ static bool shadow_applies(const struct san_entry *e)
 	case KDMA_TYPE_SINGLE:
 	case KDMA_TYPE_PAGE:
 	case KDMA_TYPE_SG:
-		return e->dir <= DMA_FROM_DEVICE && !(e->attrs & DMA_ATTR_SKIP_CPU_SYNC);
+		/* DMA_ATTR_SKIP_CPU_SYNC (page_pool) skips the cache work, not the hand-over: the
+		 * device owns the buffer until the driver's own sync_for_cpu */
+		return e->dir <= DMA_FROM_DEVICE;
 	default:
 		return false; /* coherent memory is shared: no owner; resources are MMIO */
 	}
 }
 
-/* Whether p maps a kmalloc object from its start, its lines holding nothing but that object:
- * kmalloc aligns and rounds objects to the DMA alignment, so kmalloc(64) mapped whole shares
- * its line only with its own slack. A buffer embedded further into a struct shares its lines
- * with the struct's fields and is still reported (and its fields' writes are caught as
- * shared-cacheline-write at the transitions either way). */
-static bool lines_own_object(const struct shadow_piece *p, size_t line)
+/* unaligned-mapping decides from the allocation, as the kernel's rule intends: a receive buffer
+ * must not share a DMA line with other data the CPU uses meanwhile. The bytes sharing p's first
+ * and last lines are either slack of p's own kmalloc object (skb headroom, a buffer's tail:
+ * kmalloc aligns and rounds objects to the DMA alignment, so no other object reaches into those
+ * lines), warned about only when the CPU writes them while the device owns the line; or memory
+ * of another object or of unknown use (static, stack, page or libc memory), warned about at map
+ * time. */
+static bool edges_own_slack(const struct shadow_piece *p, size_t line)
 {
 	const void *start;
 	size_t (*kmalloc_span)(const void *, const void **) = SAN_KDMA(kmalloc_span);
 	size_t size = kmalloc_span ? kmalloc_span((const void *)p->cpu, &start) : 0;
 
-	return size && (uintptr_t)start == p->cpu && !p->head_len &&
+	return size && (uintptr_t)start <= p->lbase &&
 	       (uintptr_t)start + size >= p->lbase + p->nlines * line;
 }
 
-static void report_unaligned(struct device *dev, const struct san_entry *e,
-			     const struct shadow_piece *p, size_t line)
+static void report_unaligned(struct san_shadow *s, const struct shadow_piece *p, bool written)
 {
 	struct dmasan_report r;
 
-	if (lines_own_object(p, line))
-		return;
-
-	dmasan_report_init(&r, DMASAN_CHECK_UNALIGNED_MAPPING, dev);
-	r.sentence = "mapping for device writes shares cache lines with other data";
+	dmasan_report_init(&r, DMASAN_CHECK_UNALIGNED_MAPPING, s->dev);
+	r.sentence = written ? "mapping for device writes shares a cache line with bytes the CPU "
+			       "wrote while the device owned it"
+			     : "mapping for device writes shares cache lines with other data";
 	dmasan_report_hex(&r, "device address", p->bus);
 	dmasan_report_hex(&r, "cpu address", p->cpu);
 	dmasan_report_u64(&r, "size", p->len);
 	dmasan_report_u64(&r, "bytes before in first line", p->head_len);
 	dmasan_report_u64(&r, "bytes after in last line", p->tail_len);
-	dmasan_report_u64(&r, "dma alignment", line);
-	dmasan_report_str(&r, "direction", dir_name(e->dir));
+	dmasan_report_u64(&r, "dma alignment", s->line);
+	dmasan_report_str(&r, "direction", dir_name(s->dir));
+	dmasan_report_str(&r, "shared with",
+			  written ? "its own object's slack, written while mapped"
+				  : "memory outside its allocation");
+	if (written)
+		dmasan_report_related(&r, "map", "mapped by", s->map_stack, s->handover_tid);
 	dmasan_report_emit(&r);
-}
-
-/* One allocation per piece: line states (zeroed), then the device view or the snapshot, then the
- * edge bytes. The view and the edges are filled whole by the hand-over at map, so only the
- * states are cleared (a 4 KiB mapping costs one malloc and a 64-byte memset, not three
- * callocs). */
-static bool piece_alloc(struct san_shadow *s, struct shadow_piece *p)
-{
-	size_t states = (p->nlines + 63) & ~(size_t)63;
-	bool devview = s->poisoned && !s->bounced, snap = !s->poisoned;
-	size_t view = devview || snap ? p->len : 0;
-	size_t edges = s->edges ? p->head_len + p->tail_len : 0;
-	u8 *mem;
-
-	p->mem_len = states + view + edges;
-	mem = malloc(p->mem_len);
-	if (!mem)
-		return false;
-	atomic_fetch_add(&shadow_total_bytes, p->mem_len);
-	memset(mem, 0, p->nlines);
-	p->state = mem;
-	if (devview)
-		p->devview = mem + states;
-	if (snap)
-		p->snap = mem + states;
-	if (edges)
-		p->edges = mem + states + view;
-	return true;
 }
 
 static bool piece_init(struct san_shadow *s, struct shadow_piece *p, dma_addr_t bus,
@@ -268,7 +286,16 @@ static bool piece_init(struct san_shadow *s, struct shadow_piece *p, dma_addr_t 
 	p->nlines /= s->line;
 	p->head_len = cpu - p->lbase;
 	p->tail_len = (p->lbase + p->nlines * s->line) - end;
-	if (!piece_alloc(s, p))
+	p->state = shadow_zalloc(p->nlines);
+	if (!p->state)
+		return false;
+	p->slot = s->bounced;
+	if (s->poisoned && !(p->devview = shadow_zalloc(len)))
+		return false;
+	if (!s->poisoned && !(p->snap = shadow_zalloc(len)))
+		return false;
+	if (s->edges && p->head_len + p->tail_len &&
+	    !(p->edges = shadow_zalloc(p->head_len + p->tail_len)))
 		return false;
 	if (dir_receives(s->dir))
 		p->track = cpu_access_track(cpu, end, s->dir == DMA_FROM_DEVICE
@@ -280,43 +307,74 @@ static bool piece_init(struct san_shadow *s, struct shadow_piece *p, dma_addr_t 
 	return true;
 }
 
-static struct san_shadow *shadow_create(struct san_entry *e)
+/* A shadow of n pieces, not yet set up (piece_init each, then shadow_arm). */
+static struct san_shadow *shadow_new(const struct san_entry *e, unsigned int n)
 {
-	/* The CPU side: the driver's pointer, else phys (== virt). An sg entry pairs output
-	 * segment i with input entry i's memory, as the kernel's debug layer does; when an IOMMU
-	 * merged segments the bus range is longer than that memory and only phys finds it. */
-	uintptr_t cpu = e->cpu_addr ? (uintptr_t)e->cpu_addr : (uintptr_t)e->phys.start;
-	size_t len = e->phys.end > e->phys.start ? e->phys.end - e->phys.start : san_size(e);
-	dma_addr_t bus = len == san_size(e) ? san_handle(e) : DMA_MAPPING_ERROR;
-	size_t line = dmasan_opts.line_size;
-	struct device *dev = e->dev;
-	struct san_shadow *s;
+	struct san_shadow *s = shadow_zalloc(sizeof(*s) + n * sizeof(s->pieces[0]));
 
-	if (!shadow_applies(e) || !cpu || !len || line < 8 || (line & (line - 1)))
-		return NULL;
-	s = shadow_zalloc(sizeof(*s));
 	if (!s)
 		return NULL;
 	pthread_mutex_init(&s->lock, NULL);
 	atomic_init(&s->refs, 1);
-	s->dev = dev;
+	s->dev = e->dev;
 	s->handle = san_handle(e);
 	s->size = san_size(e);
 	s->dir = e->dir;
 	s->type = e->type;
 	s->bounced = e->flags & SAN_E_BOUNCED;
 	s->poisoned = dmasan_opts.poison && dir_receives(e->dir);
-	s->edges = dir_receives(e->dir) && !dev->dma_coherent;
-	s->line = line;
+	s->edges = dir_receives(e->dir) && !e->dev->dma_coherent;
+	s->line = dmasan_opts.line_size;
 	s->map_stack = s->handover_stack = e->map_stack;
 	s->handover_tid = e->tid;
-	if (!piece_init(s, &s->piece, bus, cpu, len)) {
+	s->npieces = n;
+	return s;
+}
+
+static bool line_size_ok(void)
+{
+	size_t line = dmasan_opts.line_size;
+
+	return line >= 8 && !(line & (line - 1));
+}
+
+/* Every piece goes to the device (the map), then the unaligned-mapping warnings, with no lock
+ * held. */
+static void shadow_arm(struct san_shadow *s)
+{
+	unsigned int i;
+
+	cpu_access_quiet_begin();
+	for (i = 0; i < s->npieces; i++)
+		piece_to_device(s, &s->pieces[i], 0, s->pieces[i].nlines, true);
+	cpu_access_quiet_end();
+	for (i = 0; s->edges && i < s->npieces; i++) {
+		struct shadow_piece *p = &s->pieces[i];
+
+		if (!(p->head_len + p->tail_len))
+			continue;
+		p->own_slack = edges_own_slack(p, s->line);
+		if (!p->own_slack && !atomic_exchange(&s->unaligned_reported, true))
+			report_unaligned(s, p, false);
+	}
+}
+
+static struct san_shadow *shadow_create(struct san_entry *e)
+{
+	/* The CPU side: the driver's pointer, else phys (== virt). */
+	uintptr_t cpu = e->cpu_addr ? (uintptr_t)e->cpu_addr : (uintptr_t)e->phys.start;
+	size_t len = e->phys.end > e->phys.start ? e->phys.end - e->phys.start : san_size(e);
+	struct san_shadow *s;
+
+	if (!shadow_applies(e) || !cpu || !len || !line_size_ok())
+		return NULL;
+	s = shadow_new(e, 1);
+	if (!s)
+		return NULL;
+	if (!piece_init(s, &s->pieces[0], san_handle(e), cpu, len)) {
 		shadow_destroy(s);
 		return NULL;
 	}
-	cpu_access_quiet_begin();
-	piece_to_device(s, &s->piece, 0, s->piece.nlines, true);
-	cpu_access_quiet_end();
 	return s;
 }
 
@@ -325,15 +383,157 @@ void san_shadow_map(struct san_entry *e)
 	struct san_shadow *s;
 
 	cpu_access_drain(NULL);
-	if (e->flags & SAN_E_UNSAFE_AREA)
-		return; /* stack garbage, read-only or unmapped memory: never write to it */
+	if (e->flags & SAN_E_UNSAFE_AREA || e->type == KDMA_TYPE_SG)
+		return; /* unsafe: stack garbage, read-only or unmapped memory: never write to it;
+			 * sg lists: san_shadow_sg_create */
 	s = shadow_create(e);
 	if (!s)
 		return;
 	__atomic_store_n(&e->shadow, s, __ATOMIC_RELEASE);
-	/* warn about shared lines after the state is set up: no lock is held here */
-	if (s->edges && s->piece.head_len + s->piece.tail_len)
-		report_unaligned(e->dev, e, &s->piece, s->line);
+	shadow_arm(s);
+}
+
+/* ------------------------------------------------------------------ sg lists ---- */
+
+static pthread_mutex_t sg_list_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct san_shadow *sg_list; /* live sg shadows */
+static pthread_once_t sg_list_once = PTHREAD_ONCE_INIT;
+
+/* A fork while another thread held the lock must not leave the child's list locked. */
+static void sg_list_atfork_child(void)
+{
+	pthread_mutex_init(&sg_list_lock, NULL);
+}
+
+static void sg_list_register_atfork(void)
+{
+	pthread_atfork(NULL, NULL, sg_list_atfork_child);
+}
+
+/* Input entry i's bus address: output segments are walked along the input entries, since an
+ * IOMMU merges only entries that continue each other in IOVA space (the next one starts at its
+ * page's start, the previous one ends on a granule boundary). DMA_MAPPING_ERROR when the
+ * segment lengths do not add up (then only the memory an access reaches finds the entry). */
+struct seg_walk {
+	struct scatterlist *seg;
+	int left;        /* segments not yet walked, the current one included */
+	size_t off;      /* into the current segment */
+};
+
+static dma_addr_t seg_walk_next(struct seg_walk *w, size_t len)
+{
+	dma_addr_t bus;
+
+	if (!w->seg || w->left <= 0 || w->off + len > sg_dma_len(w->seg)) {
+		w->left = 0;
+		return DMA_MAPPING_ERROR;
+	}
+	bus = sg_dma_address(w->seg) + w->off;
+	w->off += len;
+	if (w->off == sg_dma_len(w->seg)) {
+		w->seg = --w->left > 0 ? san_sg_next(w->seg) : NULL;
+		w->off = 0;
+	}
+	return bus;
+}
+
+/* The shadow of dma_map_sg(sg, nents) = mapped: one piece per input entry, so every byte of
+ * every entry is owned, whatever the IOMMU merged or SWIOTLB bounced. `first` is the table entry
+ * of the first segment (device, direction, stacks). NULL when ownership is not tracked. */
+struct san_shadow *san_shadow_sg_create(const struct san_entry *first, struct scatterlist *sg,
+					int nents, int mapped)
+{
+	struct seg_walk w = { sg, mapped, 0 };
+	struct scatterlist *s;
+	struct san_shadow *sh;
+	unsigned int n = 0;
+	int i;
+
+	if (!shadow_applies(first) || (first->flags & SAN_E_UNSAFE_AREA) || !line_size_ok())
+		return NULL;
+	for (i = 0, s = sg; s && i < nents; i++, s = san_sg_next(s))
+		n += san_sg_phys(s) && s->length;
+	if (!n || !(sh = shadow_new(first, n)))
+		return NULL;
+	sh->size = 0;
+	for (i = 0, n = 0, s = sg; s && i < nents && n < sh->npieces; i++, s = san_sg_next(s)) {
+		uintptr_t cpu = (uintptr_t)san_sg_phys(s);
+		dma_addr_t bus = seg_walk_next(&w, s->length);
+
+		if (!cpu || !s->length)
+			continue;
+		if (!piece_init(sh, &sh->pieces[n++], bus, cpu, s->length)) {
+			shadow_destroy(sh);
+			return NULL;
+		}
+		sh->size += s->length;
+	}
+	shadow_arm(sh);
+	pthread_once(&sg_list_once, sg_list_register_atfork);
+	pthread_mutex_lock(&sg_list_lock);
+	sh->sg_next = sg_list;
+	sg_list = sh;
+	pthread_mutex_unlock(&sg_list_lock);
+	return sh;
+}
+
+/* A segment's table entry shares the list's shadow. */
+void san_shadow_sg_attach(struct san_entry *e, struct san_shadow *sh)
+{
+	if (!sh)
+		return;
+	shadow_get(sh);
+	__atomic_store_n(&e->shadow, sh, __ATOMIC_RELEASE);
+}
+
+static void sg_list_remove(struct san_shadow *sh)
+{
+	struct san_shadow **pp;
+
+	pthread_mutex_lock(&sg_list_lock);
+	for (pp = &sg_list; *pp; pp = &(*pp)->sg_next) {
+		if (*pp == sh) {
+			*pp = sh->sg_next;
+			break;
+		}
+	}
+	pthread_mutex_unlock(&sg_list_lock);
+}
+
+/* The creator's reference: dropped once every segment holds its own. */
+void san_shadow_sg_put(struct san_shadow *sh)
+{
+	shadow_put(sh);
+}
+
+bool san_shadow_entry_of(uintptr_t addr, struct san_entry *copy)
+{
+	struct san_shadow *sh;
+	unsigned int i;
+	bool found = false;
+
+	pthread_mutex_lock(&sg_list_lock);
+	for (sh = sg_list; sh && !found; sh = sh->sg_next) {
+		for (i = 0; i < sh->npieces && !found; i++) {
+			const struct shadow_piece *p = &sh->pieces[i];
+
+			if (addr < p->cpu || addr >= p->cpu + p->len)
+				continue;
+			memset(copy, 0, sizeof(*copy));
+			copy->dev = sh->dev;
+			copy->bus.start = sh->handle;
+			copy->bus.end = sh->handle + sh->size;
+			copy->phys.start = p->cpu;
+			copy->phys.end = p->cpu + p->len;
+			copy->type = sh->type;
+			copy->dir = sh->dir;
+			copy->map_stack = sh->map_stack;
+			copy->tid = sh->handover_tid;
+			found = true;
+		}
+	}
+	pthread_mutex_unlock(&sg_list_lock);
+	return found;
 }
 
 /* --------------------------------------------------------------- take-back ---- */
@@ -350,52 +550,39 @@ struct cpu_write {
 	dma_addr_t bus;
 };
 
-static u8 poison_page[4096];
-
-static void fill_poison_page(void)
-{
-	memset(poison_page, DMASAN_POISON_BYTE, sizeof(poison_page));
-}
-
-/* Whether [a, a + n) all equal the poison byte: memcmp against a page of it (vectorised). */
+/* Whether [a, a + n) all equal the poison byte: words first, the common case is "yes". */
 static bool all_poison(const u8 *a, size_t n)
 {
-	static pthread_once_t once = PTHREAD_ONCE_INIT;
-	size_t k;
+	const u64 pat = 0x0101010101010101ULL * DMASAN_POISON_BYTE;
+	u64 w;
 
-	pthread_once(&once, fill_poison_page);
-	for (; n; a += k, n -= k) {
-		k = n < sizeof(poison_page) ? n : sizeof(poison_page);
-		if (memcmp(a, poison_page, k))
+	for (; n && ((uintptr_t)a & 7); a++, n--)
+		if (*a != DMASAN_POISON_BYTE)
+			return false;
+	for (; n >= 8; a += 8, n -= 8) {
+		memcpy(&w, a, 8);
+		if (w != pat)
 			return false;
 	}
+	for (; n; a++, n--)
+		if (*a != DMASAN_POISON_BYTE)
+			return false;
 	return true;
 }
 
-/* The end of the run of device-owned lines of p that starts at line l (l itself if it is not
- * device-owned), at most l1. The take-back works on whole runs: one comparison, copy and
- * unprotect per run rather than per line (a whole mapping is usually one run). */
-static size_t dev_run_end(const struct shadow_piece *p, size_t l, size_t l1)
-{
-	while (l < l1 && (p->state[l] & LS_DEV))
-		l++;
-	return l;
-}
-
-/* Compare device-owned lines [l0, l1) of p with their expected view: a fast check per run of
- * lines, and a byte walk only for a run that differs. */
+/* Compare device-owned lines [l0, l1) of p with their expected view: a fast whole-line check,
+ * and a byte walk only for a line that differs. */
 static void find_cpu_writes(const struct san_shadow *s, const struct shadow_piece *p, size_t l0,
 			    size_t l1, struct cpu_write *w)
 {
-	size_t l, r;
+	size_t l;
 
-	for (l = l0; l < l1; l = r > l ? r : l + 1) {
+	for (l = l0; l < l1; l++) {
 		uintptr_t lo, hi, a;
 
-		r = dev_run_end(p, l, l1);
-		if (r == l)
+		if (!(p->state[l] & LS_DEV))
 			continue;
-		lines_span(s, p, l, r, &lo, &hi);
+		lines_span(s, p, l, l + 1, &lo, &hi);
 		if (p->snap ? !memcmp((void *)lo, p->snap + (lo - p->cpu), hi - lo)
 			    : all_poison((const u8 *)lo, hi - lo))
 			continue;
@@ -463,17 +650,16 @@ static void find_edge_writes(const struct san_shadow *s, const struct shadow_pie
 /* The backend stops trapping CPU accesses to the device-owned lines among [l0, l1). */
 static void piece_unprotect(struct san_shadow *s, struct shadow_piece *p, size_t l0, size_t l1)
 {
-	size_t l, r;
+	size_t l;
 
 	if (!p->track)
 		return;
-	for (l = l0; l < l1; l = r > l ? r : l + 1) {
+	for (l = l0; l < l1; l++) {
 		uintptr_t lo, hi;
 
-		r = dev_run_end(p, l, l1);
-		if (r == l)
+		if (!(p->state[l] & LS_DEV))
 			continue;
-		lines_span(s, p, l, r, &lo, &hi);
+		lines_span(s, p, l, l + 1, &lo, &hi);
 		cpu_access_unprotect(p->track, lo, hi);
 	}
 }
@@ -483,18 +669,17 @@ static void piece_unprotect(struct san_shadow *s, struct shadow_piece *p, size_t
 static void piece_to_cpu(struct san_shadow *s, struct shadow_piece *p, size_t l0, size_t l1,
 			 bool copy_back)
 {
-	size_t l, r;
+	size_t l;
 
-	for (l = l0; l < l1; l = r > l ? r : l + 1) {
+	for (l = l0; l < l1; l++) {
 		uintptr_t lo, hi;
 
-		r = dev_run_end(p, l, l1);
-		if (r == l)
+		if (!(p->state[l] & LS_DEV))
 			continue;
-		lines_span(s, p, l, r, &lo, &hi);
-		if (p->devview && copy_back)
+		lines_span(s, p, l, l + 1, &lo, &hi);
+		if (p->devview && !p->slot && copy_back)
 			memcpy((void *)lo, p->devview + (lo - p->cpu), hi - lo);
-		memset(p->state + l, 0, r - l);
+		p->state[l] = 0;
 	}
 	if (p->edges && l0 == 0 && p->head_len)
 		memcpy(p->edges, (void *)p->lbase, p->head_len); /* re-armed at the next hand-over */
@@ -504,6 +689,7 @@ struct takeback_findings {
 	struct cpu_write w;
 	size_t edge_count;
 	uintptr_t edge_first;
+	const struct shadow_piece *slack_written; /* own slack written while mapped */
 };
 
 static void report_takeback(struct san_shadow *s, const struct takeback_findings *f,
@@ -539,27 +725,43 @@ static void report_takeback(struct san_shadow *s, const struct takeback_findings
 				      s->handover_stack, s->handover_tid);
 		dmasan_report_emit(&r);
 	}
+	if (f->slack_written && !atomic_exchange(&s->unaligned_reported, true))
+		report_unaligned(s, f->slack_written, true);
 }
 
 /* CPU range [lo, hi) of s comes back (sync_for_cpu or unmap). `check` runs before libkdma's
- * work (detection), `move` after it (restore + state). For unmap both happen at once. */
+ * work (detection), `move` after it (restore + state). For unmap both happen at once. What is
+ * found adds to *f, reported once per call by report_takeback. */
 static void takeback(struct san_shadow *s, uintptr_t lo, uintptr_t hi, bool check, bool move,
-		     bool copy_back, const char *when)
+		     bool copy_back, struct takeback_findings *f)
 {
-	struct takeback_findings f;
-	struct shadow_piece *p = &s->piece;
-	size_t l0, l1;
+	unsigned int i;
 
-	memset(&f, 0, sizeof(f));
 	pthread_mutex_lock(&s->lock);
 	cpu_access_quiet_begin();
-	if (piece_lines(s, p, lo, hi, &l0, &l1)) {
+	for (i = 0; i < s->npieces; i++) {
+		struct shadow_piece *p = &s->pieces[i];
+		size_t l0, l1;
+
+		if (!piece_lines(s, p, lo, hi, &l0, &l1))
+			continue;
 		if (check) {
 			/* receive lines under a trapping backend: stores were reported at the access */
-			if (!(p->track && cpu_access_traps_writes())) {
-				find_cpu_writes(s, p, l0, l1, &f.w);
-				find_edge_writes(s, p, l0, l1, &f.edge_count, &f.edge_first);
+			size_t edges = 0;
+			uintptr_t edge_first = 0;
+
+			if (!(p->track && cpu_access_traps_writes()))
+				find_cpu_writes(s, p, l0, l1, &f->w);
+			/* stores next to the buffer: mprotect traps them (its pages cover the whole
+			 * lines), ASan does not (it poisons the buffer's own bytes) */
+			find_edge_writes(s, p, l0, l1, &edges, &edge_first);
+			if (edges && !(p->track && cpu_access_backend() == CPU_ACCESS_MPROTECT)) {
+				if (!f->edge_count)
+					f->edge_first = edge_first;
+				f->edge_count += edges;
 			}
+			if (edges && p->own_slack && !f->slack_written)
+				f->slack_written = p;
 			/* open the lines before libkdma copies a bounce slot back into them */
 			piece_unprotect(s, p, l0, l1);
 		}
@@ -568,20 +770,23 @@ static void takeback(struct san_shadow *s, uintptr_t lo, uintptr_t hi, bool chec
 	}
 	cpu_access_quiet_end();
 	pthread_mutex_unlock(&s->lock);
-	report_takeback(s, &f, when);
 }
 
 static void handover(struct san_shadow *s, uintptr_t lo, uintptr_t hi, dmasan_stack_id stack)
 {
-	struct shadow_piece *p = &s->piece;
-	size_t l0, l1;
+	unsigned int i;
 
 	pthread_mutex_lock(&s->lock);
 	s->handover_stack = stack ? stack : dmasan_stack_capture(2);
 	s->handover_tid = dmasan_thread_id();
 	cpu_access_quiet_begin();
-	if (piece_lines(s, p, lo, hi, &l0, &l1))
-		piece_to_device(s, p, l0, l1, false);
+	for (i = 0; i < s->npieces; i++) {
+		struct shadow_piece *p = &s->pieces[i];
+		size_t l0, l1;
+
+		if (piece_lines(s, p, lo, hi, &l0, &l1))
+			piece_to_device(s, p, l0, l1, false);
+	}
 	cpu_access_quiet_end();
 	pthread_mutex_unlock(&s->lock);
 }
@@ -608,36 +813,24 @@ static bool find_shadow(struct san_entry *e, void *arg)
 	return true;
 }
 
-/* The CPU range a bus range of s covers (when the piece's bus address is known). */
-static bool bus_to_cpu(const struct san_shadow *s, dma_addr_t addr, size_t size, uintptr_t *lo,
-		       uintptr_t *hi)
-{
-	const struct shadow_piece *p = &s->piece;
-
-	if (p->bus == DMA_MAPPING_ERROR || addr < p->bus || addr >= p->bus + p->len)
-		return false;
-	*lo = p->cpu + (addr - p->bus);
-	*hi = *lo + (size < p->len - (addr - p->bus) ? size : p->len - (addr - p->bus));
-	return true;
-}
-
+/* One CPU range of a sync. for_cpu: before libkdma's work, detect (libkdma may copy a bounce
+ * slot over the view); after it, move. for_device, after libkdma's work: a bounce slot got the
+ * CPU's data before the view is poisoned. */
 static void sync_cpu_range(struct san_shadow *s, uintptr_t lo, uintptr_t hi, bool for_cpu,
-			   bool after, dmasan_stack_id stack)
+			   bool after, dmasan_stack_id stack, struct takeback_findings *f)
 {
-	if (for_cpu) {
-		/* before: detect (libkdma may copy a bounce slot over the view); after: move */
-		takeback(s, lo, hi, !after, after, true, "dma_sync_for_cpu");
-	} else if (after) {
-		/* after libkdma's work: a bounce slot got the CPU's data before the view is poisoned */
+	if (for_cpu)
+		takeback(s, lo, hi, !after, after, true, f);
+	else if (after)
 		handover(s, lo, hi, stack);
-	}
 }
 
 void san_shadow_sync(struct device *dev, dma_addr_t addr, size_t size,
 		     enum dma_data_direction dir, bool for_cpu, bool after)
 {
 	struct find_arg fa = { .dev = dev };
-	uintptr_t lo, hi;
+	struct takeback_findings f = { 0 };
+	unsigned int i;
 
 	cpu_access_drain(NULL);
 	if (!size)
@@ -645,21 +838,62 @@ void san_shadow_sync(struct device *dev, dma_addr_t addr, size_t size,
 	san_table_visit_bus(dev, addr, addr + size, find_shadow, &fa);
 	if (!fa.s)
 		return;
-	if (bus_to_cpu(fa.s, addr, size, &lo, &hi))
-		sync_cpu_range(fa.s, lo, hi, for_cpu, after, fa.sync_dev_stack);
+	/* the CPU memory behind the bus range: one merged sg segment spans several pieces */
+	for (i = 0; i < fa.s->npieces; i++) {
+		const struct shadow_piece *p = &fa.s->pieces[i];
+		dma_addr_t lo, hi;
+
+		if (p->bus == DMA_MAPPING_ERROR)
+			continue;
+		lo = addr > p->bus ? addr : p->bus;
+		hi = addr + size < p->bus + p->len ? addr + size : p->bus + p->len;
+		if (lo < hi)
+			sync_cpu_range(fa.s, p->cpu + (lo - p->bus), p->cpu + (hi - p->bus),
+				       for_cpu, after, fa.sync_dev_stack, &f);
+	}
+	report_takeback(fa.s, &f, "dma_sync_for_cpu");
+	shadow_put(fa.s);
+}
+
+/* dma_sync_sg_*(sg, nelems): as the kernel, the memory of the first nelems input entries,
+ * whatever the mapped segments are. */
+void san_shadow_sync_sg(struct device *dev, struct scatterlist *sg, int nelems,
+			enum dma_data_direction dir, bool for_cpu, bool after)
+{
+	struct find_arg fa = { .dev = dev };
+	struct takeback_findings f = { 0 };
+	struct scatterlist *s;
+	int i;
+
+	cpu_access_drain(NULL);
+	if (!sg || nelems <= 0 || !sg_dma_len(sg))
+		return;
+	san_table_visit_bus(dev, sg_dma_address(sg), sg_dma_address(sg) + 1, find_shadow, &fa);
+	if (!fa.s)
+		return;
+	for (i = 0, s = sg; s && i < nelems; i++, s = san_sg_next(s)) {
+		uintptr_t cpu = (uintptr_t)san_sg_phys(s);
+
+		if (cpu && s->length)
+			sync_cpu_range(fa.s, cpu, cpu + s->length, for_cpu, after,
+				       fa.sync_dev_stack, &f);
+	}
+	report_takeback(fa.s, &f, "dma_sync_sg_for_cpu");
 	shadow_put(fa.s);
 }
 
 void san_shadow_release(struct san_entry *e)
 {
 	struct san_shadow *s = __atomic_exchange_n(&e->shadow, NULL, __ATOMIC_ACQ_REL);
+	struct takeback_findings f = { 0 };
 
 	cpu_access_drain(e);
 	if (!s)
 		return;
-	/* the whole mapping comes back to the CPU (unmap, or the driver's unbind) */
-	takeback(s, s->piece.cpu, s->piece.cpu + s->piece.len, true, true, true,
-		 "dma_unmap");
+	/* the whole mapping comes back to the CPU (unmap, or the driver's unbind); the segments
+	 * of an sg list after the first find it back already */
+	takeback(s, 0, UINTPTR_MAX, true, true, true, &f);
+	report_takeback(s, &f, "dma_unmap");
 	shadow_put(s);
 }
 
@@ -725,19 +959,31 @@ static void report_unmapped(struct device *dev, dma_addr_t addr, size_t len, boo
 				     : "device accessed a bus address no live mapping of this device covers");
 }
 
-/* Piece and CPU address of a device access inside a streaming mapping. */
+/* Piece and CPU address of a device access inside a streaming mapping. The memory the access
+ * reaches also says whether the piece bounces: an sg list bounces entry by entry. */
 static struct shadow_piece *access_piece(struct san_shadow *s, dma_addr_t addr, phys_addr_t phys,
 					 uintptr_t *cpu)
 {
-	struct shadow_piece *p = &s->piece;
+	unsigned int i;
 
-	if (!s->bounced && phys >= p->cpu && phys < p->cpu + p->len) {
-		*cpu = phys;
-		return p;
+	for (i = 0; phys != (phys_addr_t)-1 && i < s->npieces; i++) {
+		struct shadow_piece *p = &s->pieces[i];
+
+		if (phys >= p->cpu && phys < p->cpu + p->len) {
+			p->slot = false;
+			*cpu = phys;
+			return p;
+		}
 	}
-	if (p->bus != DMA_MAPPING_ERROR && addr >= p->bus && addr < p->bus + p->len) {
-		*cpu = p->cpu + (addr - p->bus);
-		return p;
+	for (i = 0; i < s->npieces; i++) {
+		struct shadow_piece *p = &s->pieces[i];
+
+		if (p->bus != DMA_MAPPING_ERROR && addr >= p->bus && addr < p->bus + p->len) {
+			if (phys != (phys_addr_t)-1)
+				p->slot = true;
+			*cpu = p->cpu + (addr - p->bus);
+			return p;
+		}
 	}
 	return NULL;
 }
@@ -765,16 +1011,16 @@ static enum kdma_access_result access_lines(struct san_shadow *s, struct shadow_
 		if (is_write)
 			p->state[l] |= LS_WROTE;
 	}
-	if (p->devview) {
+	if (p->devview && !p->slot) {
 		if (is_write)
 			memcpy(p->devview + off, buf, len);
 		else
 			memcpy(buf, p->devview + off, len);
 		return KDMA_ACCESS_HANDLED;
 	}
-	if (is_write && p->snap && !s->bounced)
+	if (is_write && p->snap && !p->slot)
 		memcpy(p->snap + off, buf, len); /* the device's bytes are expected in the view */
-	if (p->snap && p->track && !s->bounced) {
+	if (p->snap && p->track && !p->slot) {
 		/* a trapped TO_DEVICE buffer (strict_reads): the device reads what the CPU held at
 		 * hand-over, as through a bounce slot, and never touches the protected memory */
 		if (!is_write)
@@ -823,6 +1069,7 @@ enum kdma_access_result san_shadow_device_access(struct device *dev, dma_addr_t 
 	struct san_shadow *s;
 	struct shadow_piece *p;
 	uintptr_t cpu;
+	size_t done = 0;
 
 	cpu_access_drain(NULL);
 	if (!len)
@@ -856,20 +1103,37 @@ enum kdma_access_result san_shadow_device_access(struct device *dev, dma_addr_t 
 	/* the direction is the mapping's: checked even where the line is unknown (merged sg) */
 	f.wrong_dir = is_write && s->dir == DMA_TO_DEVICE;
 	pthread_mutex_lock(&s->lock);
-	p = access_piece(s, addr, phys, &cpu);
-	if (p) {
-		size_t avail = p->cpu + p->len - cpu;
+	/* A physically contiguous access can run over several pieces (sg entries next to each
+	 * other in memory, merged into one DMA segment). */
+	while (done < len && (p = access_piece(s, addr + done, phys == (phys_addr_t)-1 ? phys
+							  : phys + done, &cpu))) {
+		size_t n = p->cpu + p->len - cpu < len - done ? p->cpu + p->len - cpu : len - done;
+		enum kdma_access_result r;
 
-		res = access_lines(s, p, cpu, buf, len < avail ? len : avail, is_write, &f);
-		/* an access spilling past the piece was reported out of bounds; the device view
-		 * takes only its part (reads of the rest return zeroes) */
-		if (res == KDMA_ACCESS_HANDLED && len > avail && !is_write)
-			memset((u8 *)buf + avail, 0, len - avail);
+		r = access_lines(s, p, cpu, (u8 *)buf + done, n, is_write, &f);
+		if (!done)
+			res = r;
+		else if (r != res && res == KDMA_ACCESS_HANDLED && phys != (phys_addr_t)-1)
+			/* this piece's memory is the device's own: do libkdma's copy here */
+			memcpy(is_write ? (void *)(uintptr_t)(phys + done) : (u8 *)buf + done,
+			       is_write ? (u8 *)buf + done : (void *)(uintptr_t)(phys + done), n);
+		done += n;
 	}
+	/* an access spilling past the pieces was reported out of bounds; the device view takes
+	 * only its part (reads of the rest return zeroes) */
+	if (res == KDMA_ACCESS_HANDLED && done < len && !is_write)
+		memset((u8 *)buf + done, 0, len - done);
 	pthread_mutex_unlock(&s->lock);
 	report_access_findings(s, addr, len, is_write, &f);
 	shadow_put(s);
 	return res;
+}
+
+/* SWIOTLB copied between the original and its slot: the DMA layer's copy, not the driver's. */
+void san_shadow_bounce(struct device *dev, phys_addr_t orig, phys_addr_t tlb, size_t size,
+		       bool to_device)
+{
+	cpu_access_dma_layer_copied((uintptr_t)orig, (uintptr_t)orig + size);
 }
 
 /* ------------------------------------------------------------------- dumps ---- */
@@ -884,32 +1148,36 @@ enum kdma_access_result san_shadow_device_access(struct device *dev, dma_addr_t 
 size_t san_shadow_describe(const struct san_entry *e, char *buf, size_t len)
 {
 	const struct san_shadow *s = __atomic_load_n(&e->shadow, __ATOMIC_ACQUIRE);
-	size_t n = 0, run_lo = 0, run_hi = 0;
+	size_t n = 0, base = 0, run_lo = 0, run_hi = 0;
 	int run_dev = -1, k;
 
 	if (!len)
 		return 0;
 	buf[0] = '\0';
-	for (size_t l = 0; s && l < s->piece.nlines; l++) {
-		const struct shadow_piece *p = &s->piece;
-		uintptr_t lo, hi;
-		int dev = __atomic_load_n(&p->state[l], __ATOMIC_RELAXED) & LS_DEV;
+	for (unsigned int i = 0; s && i < s->npieces; i++) {
+		const struct shadow_piece *p = &s->pieces[i];
 
-		lines_span(s, p, l, l + 1, &lo, &hi);
-		lo -= p->cpu;
-		hi -= p->cpu;
-		if (dev == run_dev) {
+		for (size_t l = 0; l < p->nlines; l++) {
+			uintptr_t lo, hi;
+			int dev = __atomic_load_n(&p->state[l], __ATOMIC_RELAXED) & LS_DEV;
+
+			lines_span(s, p, l, l + 1, &lo, &hi);
+			lo = lo - p->cpu + base;
+			hi = hi - p->cpu + base;
+			if (dev == run_dev) {
+				run_hi = hi;
+				continue;
+			}
+			if (run_dev >= 0 && n < len) {
+				k = snprintf(buf + n, len - n, "%s%s %zu-%zu", n ? ", " : "",
+					     run_dev ? "device" : "cpu", run_lo, run_hi - 1);
+				n += k > 0 ? (size_t)k : 0;
+			}
+			run_dev = dev;
+			run_lo = lo;
 			run_hi = hi;
-			continue;
 		}
-		if (run_dev >= 0 && n < len) {
-			k = snprintf(buf + n, len - n, "%s%s %zu-%zu", n ? ", " : "",
-				     run_dev ? "device" : "cpu", run_lo, run_hi - 1);
-			n += k > 0 ? (size_t)k : 0;
-		}
-		run_dev = dev;
-		run_lo = lo;
-		run_hi = hi;
+		base += p->len;
 	}
 	if (run_dev >= 0 && n < len) {
 		k = snprintf(buf + n, len - n, "%s%s %zu-%zu", n ? ", " : "",

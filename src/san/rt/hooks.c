@@ -116,6 +116,7 @@ static void h_sync_sg(struct device *dev, struct scatterlist *sg, int nelems,
 		c = call_here(dev, true);
 		san_on_sync_sg(&c, sg, nelems, dir, for_cpu);
 	}
+	san_shadow_sync_sg(dev, sg, nelems, dir, for_cpu, after);
 	san_leave();
 }
 
@@ -183,6 +184,15 @@ static enum kdma_access_result h_device_access(struct device *dev, dma_addr_t ad
 	return res;
 }
 
+static void h_bounce(struct device *dev, phys_addr_t orig, phys_addr_t tlb, size_t size,
+		     bool to_device)
+{
+	if (!san_enter())
+		return;
+	san_shadow_bounce(dev, orig, tlb, size, to_device);
+	san_leave();
+}
+
 static void h_pool(struct dma_pool *pool, struct device *dev, const char *pool_name,
 		   enum kdma_pool_event ev, const void *vaddr, dma_addr_t handle, size_t size)
 {
@@ -240,6 +250,7 @@ static const struct kdma_hooks san_hooks = {
 	.alloc = h_alloc,
 	.free = h_free,
 	.device_access = h_device_access,
+	.bounce = h_bounce,
 	.pool = h_pool,
 	.mem_free = h_mem_free,
 	.device_create = h_device_create,
