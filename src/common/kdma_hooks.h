@@ -85,6 +85,31 @@ enum kdma_access_result {
 	KDMA_ACCESS_HANDLED,     /* the sanitizer performed the copy itself (its device view) */
 };
 
+/* dma-fence events (the fence hook). */
+enum kdma_fence_event {
+	KDMA_FENCE_INIT = 0,          /* dma_fence_init: info has context, seqno and the names */
+	KDMA_FENCE_GET,               /* a new reference */
+	KDMA_FENCE_PUT,               /* before the reference is dropped */
+	KDMA_FENCE_RELEASE,           /* the last reference went, before ops->release */
+	KDMA_FENCE_SIGNAL,            /* the driver called dma_fence_signal*, before anything */
+	KDMA_FENCE_SIGNAL_INTERNAL,   /* libkdma signalled it (ops->signaled polled true,
+				       * enable_signaling refused, released with callbacks) */
+	KDMA_FENCE_ADD_CALLBACK,      /* dma_fence_add_callback, before; info->cb */
+	KDMA_FENCE_CALLBACK_REJECTED, /* ... it returned -ENOENT: info->cb will never run */
+	KDMA_FENCE_REMOVE_CALLBACK,   /* dma_fence_remove_callback, after; info->cb, info->ret */
+	KDMA_FENCE_WAIT,              /* dma_fence_wait*, before waiting */
+	KDMA_FENCE_BEGIN_SIGNALLING,  /* dma_fence_begin_signalling (fence NULL) */
+	KDMA_FENCE_END_SIGNALLING,
+};
+
+/* What a fence event carries beyond the fence pointer (fields unused by an event are 0). */
+struct kdma_fence_info {
+	u64 context, seqno;
+	const char *driver, *timeline; /* ops->get_driver_name/get_timeline_name at init */
+	const void *cb;                /* the dma_fence_cb of a callback event */
+	int ret;                       /* remove_callback: 1 if it was still queued */
+};
+
 struct kdma_hooks {
 	size_t size; /* sizeof(struct kdma_hooks) of the provider; members past it are absent */
 
@@ -153,6 +178,13 @@ struct kdma_hooks {
 	 * of its own), for the sanitizer's mprotect backend, which protects whole pages: a
 	 * receive buffer must not share its page with unrelated data the CPU keeps using. */
 	bool (*kmalloc_page_private)(void);
+
+	/* --- the DMA subsystem around the mapping API --- */
+
+	/* dma-fence lifecycle. Called before libkdma touches the fence (except REMOVE_CALLBACK and
+	 * CALLBACK_REJECTED, which report a result), so a use after release is seen before it
+	 * happens. The fence pointer is only a key: the sanitizer never dereferences it. */
+	void (*fence)(const void *fence, enum kdma_fence_event ev, const struct kdma_fence_info *info);
 };
 
 struct dmasim_stats;
