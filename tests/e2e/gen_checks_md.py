@@ -55,6 +55,12 @@ WHY = {
     "pool-destroy-busy": "the blocks still allocated may still be in use by the device; the kernel leaks the pool's chunks rather than free memory under DMA.",
     "pool-bad-free": "the pool would put a block on its free list that it does not own, or under the wrong DMA address: two users get the same block later.",
     "pool-double-free": "the block is on the free list twice and will be handed to two users at once.",
+    "fence-double-signal": "a fence is a one-shot event: the second signal usually comes from a second completion path (reset, timeout, irq) that still thinks the job is pending, and it may set an error after waiters have consumed the success.",
+    "fence-use-after-free": "the last put freed the fence (after a grace period in the kernel): the signal or wait reads and writes memory that may already be another object, and callbacks queued on it are lost.",
+    "fence-never-signalled": "everyone who waits for the fence (other drivers, the display, user space through sync_file) waits forever; the kernel's only trace is a WARN when the last reference goes with callbacks still queued.",
+    "fence-leak": "the fence, and everything its release frees (the job, its buffers, a module reference), stays allocated; repeated, memory runs out.",
+    "fence-wait-in-signalling": "the fence being waited for may only signal after the current section completes (the same thread, or a lock held here, is needed to signal it): a deadlock that lockdep reports in the kernel only when it is enabled and the lock chain was seen.",
+    "fence-callback-lost": "on -ENOENT the callback is not queued and will never run: the work it does (queue the next job, free the request, complete a waiter) never happens and the caller hangs or leaks.",
     "pool-corruption": "someone wrote to a free block (a use after dma_pool_free); the next owner and the device see corrupted data.",
 }
 

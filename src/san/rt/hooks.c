@@ -10,6 +10,7 @@
 #include <pthread.h>
 
 #include "checks/checks.h"
+#include "checks/checks_fence.h"
 #include "rt/services.h"
 #include "ownership/cpu_access.h"
 #include "rt/guard.h"
@@ -248,6 +249,14 @@ static bool h_kmalloc_page_private(void)
 	return cpu_access_backend() == CPU_ACCESS_MPROTECT;
 }
 
+static void h_fence(const void *fence, enum kdma_fence_event ev, const struct kdma_fence_info *info)
+{
+	if (!san_enter())
+		return;
+	san_on_fence(fence, ev, info);
+	san_leave();
+}
+
 static const struct kdma_hooks san_hooks = {
 	.size = sizeof(struct kdma_hooks),
 	.map = h_map,
@@ -267,12 +276,15 @@ static const struct kdma_hooks san_hooks = {
 	.device_create = h_device_create,
 	.device_destroy = h_device_destroy,
 	.kmalloc_page_private = h_kmalloc_page_private,
+	.fence = h_fence,
 };
 
 static void san_exit(void)
 {
-	if (dmasan_opts.detect_leaks)
+	if (dmasan_opts.detect_leaks) {
 		san_leaks_at_exit();
+		san_fence_at_exit();
+	}
 }
 
 static void san_init(void)
