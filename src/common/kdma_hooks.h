@@ -110,6 +110,35 @@ struct kdma_fence_info {
 	int ret;                       /* remove_callback: 1 if it was still queued */
 };
 
+/* dmaengine events (the dmaengine hook). */
+enum kdma_dmaengine_event {
+	KDMA_DMAE_PREP = 0,        /* a descriptor was prepared: info has its memory segments */
+	KDMA_DMAE_SUBMIT,          /* dmaengine_submit returned info->cookie */
+	KDMA_DMAE_ISSUE_PENDING,   /* dma_async_issue_pending, before the provider starts */
+	KDMA_DMAE_TX_STATUS,       /* dmaengine_tx_status(info->cookie) answered info->status */
+	KDMA_DMAE_COMPLETE,        /* the controller finished info->desc, before its callback */
+	KDMA_DMAE_TERMINATE_ASYNC, /* dmaengine_terminate_async/_sync, before stopping */
+	KDMA_DMAE_SYNCHRONIZE,     /* dmaengine_synchronize/terminate_sync returned */
+	KDMA_DMAE_RELEASE,         /* dma_release_channel */
+};
+
+/* A piece of memory a descriptor transfers (the controller device's bus addresses). */
+struct kdma_dmaengine_seg {
+	dma_addr_t addr;
+	size_t len;
+	bool device_reads; /* the controller reads it (MEM_TO_DEV, memcpy source) */
+};
+
+struct kdma_dmaengine_info {
+	const void *desc;
+	int cookie;
+	int status;    /* enum dma_status of TX_STATUS */
+	int direction; /* enum dma_transfer_direction of PREP */
+	bool cyclic;
+	unsigned int nsegs;
+	const struct kdma_dmaengine_seg *segs;
+};
+
 struct kdma_hooks {
 	size_t size; /* sizeof(struct kdma_hooks) of the provider; members past it are absent */
 
@@ -185,6 +214,10 @@ struct kdma_hooks {
 	 * CALLBACK_REJECTED, which report a result), so a use after release is seen before it
 	 * happens. The fence pointer is only a key: the sanitizer never dereferences it. */
 	void (*fence)(const void *fence, enum kdma_fence_event ev, const struct kdma_fence_info *info);
+	/* dmaengine client calls and the controller's completions. chan is only a key; dma_dev is
+	 * the controller's device (what client memory must be mapped for). */
+	void (*dmaengine)(const void *chan, struct device *dma_dev, enum kdma_dmaengine_event ev,
+			  const struct kdma_dmaengine_info *info);
 };
 
 struct dmasim_stats;

@@ -54,6 +54,7 @@
 #include <linux/pci.h>
 #include <linux/dma-fence.h>
 #include <linux/dma-resv.h>
+#include <linux/dmaengine.h>
 #include <linux/ktime.h>
 #include <linux/sched.h>
 #include <linux/printk.h>
