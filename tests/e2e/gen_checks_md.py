@@ -61,6 +61,10 @@ WHY = {
     "fence-leak": "the fence, and everything its release frees (the job, its buffers, a module reference), stays allocated; repeated, memory runs out.",
     "fence-wait-in-signalling": "the fence being waited for may only signal after the current section completes (the same thread, or a lock held here, is needed to signal it): a deadlock that lockdep reports in the kernel only when it is enabled and the lock chain was seen.",
     "fence-callback-lost": "on -ENOENT the callback is not queued and will never run: the work it does (queue the next job, free the request, complete a waiter) never happens and the caller hangs or leaks.",
+    "dmaengine-not-issued": "dmaengine_submit() only queues the descriptor; the transfer starts at dma_async_issue_pending(), so without it the driver waits for a completion that never comes (on some controllers the next unrelated issue starts it, which hides the bug).",
+    "dmaengine-wrong-mapping": "the DMA controller, not the client, accesses memory: a handle made for the client device may not be valid for the controller (IOMMU, DMA offsets, masks), and the wrong direction gets the wrong cache maintenance and IOMMU permissions.",
+    "dmaengine-unmap-in-flight": "the controller keeps transferring into or out of the buffer: with an IOMMU it faults, without one it corrupts memory that now belongs to someone else.",
+    "dmaengine-terminate-no-sync": "dmaengine_terminate_async() only asks the controller to stop: the current transfer and the completion callback may still run, so the buffers (and the data the callback uses) must stay until dmaengine_synchronize() returns.",
     "pool-corruption": "someone wrote to a free block (a use after dma_pool_free); the next owner and the device see corrupted data.",
 }
 

@@ -162,8 +162,7 @@ static bool advance(struct sim_chan *c, struct sim_desc *d, size_t len, bool *fi
 		if (d->cyclic)
 			return period_end;
 		if (d->dir == DMA_MEM_TO_MEM || ++d->seg == d->nsegs) {
-			*finished = true;
-			c->chan.completed_cookie = d->tx.cookie;
+			*finished = true; /* the cookie completes after the hook (worker) */
 			c->active = NULL;
 			return true;
 		}
@@ -224,8 +223,14 @@ static void *worker(void *arg)
 			struct kdma_dmaengine_info info = { .desc = d, .cookie = d->tx.cookie };
 
 			pthread_mutex_unlock(&dmac->lock);
-			if (finished)
+			if (finished) {
+				/* the sanitizer learns first, so a client that sees DMA_COMPLETE
+				 * and unmaps is never taken for one racing the transfer */
 				kdma_dmaengine_event(&c->chan, KDMA_DMAE_COMPLETE, &info);
+				pthread_mutex_lock(&dmac->lock);
+				c->chan.completed_cookie = d->tx.cookie;
+				pthread_mutex_unlock(&dmac->lock);
+			}
 			if (d->tx.flags & DMA_PREP_INTERRUPT)
 				run_callback(d, DMA_TRANS_NOERROR);
 			pthread_mutex_lock(&dmac->lock);

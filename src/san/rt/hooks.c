@@ -11,6 +11,7 @@
 
 #include "checks/checks.h"
 #include "checks/checks_fence.h"
+#include "checks/checks_dmaengine.h"
 #include "rt/services.h"
 #include "ownership/cpu_access.h"
 #include "rt/guard.h"
@@ -60,6 +61,7 @@ static void h_unmap(struct device *dev, enum kdma_map_type type, dma_addr_t hand
 	if (!san_enter())
 		return;
 	c = call_here(dev, true);
+	san_dmaengine_release(dev, handle, size, "dma_unmap");
 	san_on_unmap(&c, type, handle, size, dir, attrs);
 	san_leave();
 }
@@ -84,6 +86,7 @@ static void h_unmap_sg(struct device *dev, struct scatterlist *sg, int nents,
 	if (!san_enter())
 		return;
 	c = call_here(dev, true);
+	san_dmaengine_release_sg(dev, sg, nents);
 	san_on_unmap_sg(&c, sg, nents, dir, attrs);
 	san_leave();
 }
@@ -140,6 +143,7 @@ static void h_free(struct device *dev, enum kdma_map_type type, size_t size, con
 	if (!san_enter())
 		return;
 	c = call_here(dev, true);
+	san_dmaengine_release(dev, handle, size, "dma_free");
 	san_on_free(&c, type, size, cpu_addr, handle, dir);
 	san_leave();
 }
@@ -257,6 +261,16 @@ static void h_fence(const void *fence, enum kdma_fence_event ev, const struct kd
 	san_leave();
 }
 
+static void h_dmaengine(const void *chan, struct device *dma_dev, enum kdma_dmaengine_event ev,
+			const struct kdma_dmaengine_info *info)
+{
+	if (!san_enter())
+		return;
+	san_area_thread_register();
+	san_on_dmaengine(chan, dma_dev, ev, info);
+	san_leave();
+}
+
 static const struct kdma_hooks san_hooks = {
 	.size = sizeof(struct kdma_hooks),
 	.map = h_map,
@@ -277,6 +291,7 @@ static const struct kdma_hooks san_hooks = {
 	.device_destroy = h_device_destroy,
 	.kmalloc_page_private = h_kmalloc_page_private,
 	.fence = h_fence,
+	.dmaengine = h_dmaengine,
 };
 
 static void san_exit(void)
@@ -284,6 +299,7 @@ static void san_exit(void)
 	if (dmasan_opts.detect_leaks) {
 		san_leaks_at_exit();
 		san_fence_at_exit();
+		san_dmaengine_at_exit();
 	}
 }
 
