@@ -139,6 +139,18 @@ struct kdma_dmaengine_info {
 	const struct kdma_dmaengine_seg *segs;
 };
 
+/* dma-buf events (the dmabuf hook). */
+enum kdma_dmabuf_event {
+	KDMA_DMABUF_EXPORT = 0,  /* dma_buf_export succeeded */
+	KDMA_DMABUF_RELEASE,     /* the last reference went, before ops->release */
+	KDMA_DMABUF_ATTACH,      /* dma_buf_attach succeeded (attach, dev) */
+	KDMA_DMABUF_DETACH,      /* dma_buf_detach, before anything */
+	KDMA_DMABUF_MAP,         /* dma_buf_map_attachment succeeded (attach, dir) */
+	KDMA_DMABUF_UNMAP,       /* dma_buf_unmap_attachment, before */
+	KDMA_DMABUF_BEGIN_CPU,   /* dma_buf_begin_cpu_access(dir), before */
+	KDMA_DMABUF_END_CPU,     /* dma_buf_end_cpu_access(dir), before */
+};
+
 struct kdma_hooks {
 	size_t size; /* sizeof(struct kdma_hooks) of the provider; members past it are absent */
 
@@ -218,6 +230,10 @@ struct kdma_hooks {
 	 * the controller's device (what client memory must be mapped for). */
 	void (*dmaengine)(const void *chan, struct device *dma_dev, enum kdma_dmaengine_event ev,
 			  const struct kdma_dmaengine_info *info);
+	/* dma-buf sharing. dmabuf and attach are keys; dev is the importer's device (ATTACH, MAP,
+	 * UNMAP, DETACH), name the exporter's name (EXPORT). */
+	void (*dmabuf)(const void *dmabuf, const void *attach, struct device *dev,
+		       enum kdma_dmabuf_event ev, int dir, const char *name);
 };
 
 struct dmasim_stats;

@@ -55,6 +55,8 @@
 #include <linux/dma-fence.h>
 #include <linux/dma-resv.h>
 #include <linux/dmaengine.h>
+#include <linux/dma-buf.h>
+#include <linux/iosys-map.h>
 #include <linux/ktime.h>
 #include <linux/sched.h>
 #include <linux/printk.h>
