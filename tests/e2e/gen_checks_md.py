@@ -65,6 +65,10 @@ WHY = {
     "dmaengine-wrong-mapping": "the DMA controller, not the client, accesses memory: a handle made for the client device may not be valid for the controller (IOMMU, DMA offsets, masks), and the wrong direction gets the wrong cache maintenance and IOMMU permissions.",
     "dmaengine-unmap-in-flight": "the controller keeps transferring into or out of the buffer: with an IOMMU it faults, without one it corrupts memory that now belongs to someone else.",
     "dmaengine-terminate-no-sync": "dmaengine_terminate_async() only asks the controller to stop: the current transfer and the completion callback may still run, so the buffers (and the data the callback uses) must stay until dmaengine_synchronize() returns.",
+    "dmabuf-cpu-access-unbalanced": "the exporter syncs caches (or copies from a bounce or device-local copy) in begin_cpu_access: a CPU access outside the bracket sees stale data, and an unmatched end hands the buffer to the devices with caches the CPU never owned.",
+    "dmabuf-cpu-access-direction-mismatch": "the exporter chooses the cache operation by direction: closing a read bracket as a write (or the reverse) skips the clean that makes the CPU's writes visible to the devices, or throws away data.",
+    "dmabuf-detach-mapped": "the importer's mapping (its sg_table, IOVA space, bounce slots) is only released by dma_buf_unmap_attachment; exporters that do not cache it leak them at every detach.",
+    "dmabuf-release-attached": "the buffer and its exporter state are freed while an importer still holds an attachment: the importer's later map, unmap or detach uses freed memory.",
     "pool-corruption": "someone wrote to a free block (a use after dma_pool_free); the next owner and the device see corrupted data.",
 }
 

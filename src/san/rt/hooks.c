@@ -12,6 +12,7 @@
 #include "checks/checks.h"
 #include "checks/checks_fence.h"
 #include "checks/checks_dmaengine.h"
+#include "checks/checks_dmabuf.h"
 #include "rt/services.h"
 #include "ownership/cpu_access.h"
 #include "rt/guard.h"
@@ -271,6 +272,15 @@ static void h_dmaengine(const void *chan, struct device *dma_dev, enum kdma_dmae
 	san_leave();
 }
 
+static void h_dmabuf(const void *dmabuf, const void *attach, struct device *dev,
+		     enum kdma_dmabuf_event ev, int dir, const char *name)
+{
+	if (!san_enter())
+		return;
+	san_on_dmabuf(dmabuf, attach, dev, ev, dir, name);
+	san_leave();
+}
+
 static const struct kdma_hooks san_hooks = {
 	.size = sizeof(struct kdma_hooks),
 	.map = h_map,
@@ -292,6 +302,7 @@ static const struct kdma_hooks san_hooks = {
 	.kmalloc_page_private = h_kmalloc_page_private,
 	.fence = h_fence,
 	.dmaengine = h_dmaengine,
+	.dmabuf = h_dmabuf,
 };
 
 static void san_exit(void)
