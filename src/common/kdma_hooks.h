@@ -100,6 +100,7 @@ enum kdma_fence_event {
 	KDMA_FENCE_WAIT,              /* dma_fence_wait*, before waiting */
 	KDMA_FENCE_BEGIN_SIGNALLING,  /* dma_fence_begin_signalling (fence NULL) */
 	KDMA_FENCE_END_SIGNALLING,
+	KDMA_FENCE_RESV_ADD,          /* dma_resv_add_fence: info->resv, info->usage */
 };
 
 /* What a fence event carries beyond the fence pointer (fields unused by an event are 0). */
@@ -108,6 +109,8 @@ struct kdma_fence_info {
 	const char *driver, *timeline; /* ops->get_driver_name/get_timeline_name at init */
 	const void *cb;                /* the dma_fence_cb of a callback event */
 	int ret;                       /* remove_callback: 1 if it was still queued */
+	const void *resv;              /* RESV_ADD: the reservation object */
+	int usage;                     /* RESV_ADD: enum dma_resv_usage */
 };
 
 /* dmaengine events (the dmaengine hook). */
@@ -149,6 +152,17 @@ enum kdma_dmabuf_event {
 	KDMA_DMABUF_UNMAP,       /* dma_buf_unmap_attachment, before */
 	KDMA_DMABUF_BEGIN_CPU,   /* dma_buf_begin_cpu_access(dir), before */
 	KDMA_DMABUF_END_CPU,     /* dma_buf_end_cpu_access(dir), before */
+};
+
+struct scatterlist;
+
+/* What a dma-buf event carries (fields unused by an event are 0). */
+struct kdma_dmabuf_info {
+	const char *name;            /* EXPORT: the exporter's name */
+	const void *resv;            /* EXPORT: the buffer's reservation object */
+	int dir;                     /* MAP, UNMAP, BEGIN_CPU, END_CPU */
+	struct scatterlist *sgl;     /* MAP: the importer's mapped entries */
+	unsigned int nents;          /* MAP: how many of them are mapped (sgt->nents) */
 };
 
 struct kdma_hooks {
@@ -231,9 +245,9 @@ struct kdma_hooks {
 	void (*dmaengine)(const void *chan, struct device *dma_dev, enum kdma_dmaengine_event ev,
 			  const struct kdma_dmaengine_info *info);
 	/* dma-buf sharing. dmabuf and attach are keys; dev is the importer's device (ATTACH, MAP,
-	 * UNMAP, DETACH), name the exporter's name (EXPORT). */
+	 * UNMAP, DETACH). */
 	void (*dmabuf)(const void *dmabuf, const void *attach, struct device *dev,
-		       enum kdma_dmabuf_event ev, int dir, const char *name);
+		       enum kdma_dmabuf_event ev, const struct kdma_dmabuf_info *info);
 };
 
 struct dmasim_stats;

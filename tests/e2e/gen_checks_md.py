@@ -69,6 +69,7 @@ WHY = {
     "dmabuf-cpu-access-direction-mismatch": "the exporter chooses the cache operation by direction: closing a read bracket as a write (or the reverse) skips the clean that makes the CPU's writes visible to the devices, or throws away data.",
     "dmabuf-detach-mapped": "the importer's mapping (its sg_table, IOVA space, bounce slots) is only released by dma_buf_unmap_attachment; exporters that do not cache it leak them at every detach.",
     "dmabuf-release-attached": "the buffer and its exporter state are freed while an importer still holds an attachment: the importer's later map, unmap or detach uses freed memory.",
+    "dmabuf-read-before-fence": "the write fence is how the producer says the data is ready; a consumer that reads before it signals gets a partly written buffer (tearing, stale or mixed frames), and only on timing that makes it visible.",
     "pool-corruption": "someone wrote to a free block (a use after dma_pool_free); the next owner and the device see corrupted data.",
 }
 

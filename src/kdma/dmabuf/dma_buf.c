@@ -12,11 +12,20 @@
 
 #include "internal.h"
 
+static void dmabuf_event_info(const struct dma_buf *dmabuf,
+			      const struct dma_buf_attachment *attach, struct device *dev,
+			      enum kdma_dmabuf_event ev, const struct kdma_dmabuf_info *info)
+{
+	kdma_hooks_ensure();
+	KDMA_HOOK(dmabuf, dmabuf, attach, dev, ev, info);
+}
+
 static void dmabuf_event(const struct dma_buf *dmabuf, const struct dma_buf_attachment *attach,
 			 struct device *dev, enum kdma_dmabuf_event ev, int dir)
 {
-	kdma_hooks_ensure();
-	KDMA_HOOK(dmabuf, dmabuf, attach, dev, ev, dir, dmabuf->exp_name);
+	struct kdma_dmabuf_info info = { .dir = dir };
+
+	dmabuf_event_info(dmabuf, attach, dev, ev, &info);
 }
 
 struct dma_buf *dma_buf_export(const struct dma_buf_export_info *exp_info)
@@ -44,7 +53,11 @@ struct dma_buf *dma_buf_export(const struct dma_buf_export_info *exp_info)
 		dma_resv_init(&dmabuf->resv_obj);
 		dmabuf->resv = &dmabuf->resv_obj;
 	}
-	dmabuf_event(dmabuf, NULL, NULL, KDMA_DMABUF_EXPORT, 0);
+	{
+		struct kdma_dmabuf_info info = { .name = dmabuf->exp_name, .resv = dmabuf->resv };
+
+		dmabuf_event_info(dmabuf, NULL, NULL, KDMA_DMABUF_EXPORT, &info);
+	}
 	return dmabuf;
 }
 
@@ -193,7 +206,11 @@ struct sg_table *dma_buf_map_attachment(struct dma_buf_attachment *attach,
 		attach->sgt = sgt;
 		attach->dir = dir;
 	}
-	dmabuf_event(attach->dmabuf, attach, attach->dev, KDMA_DMABUF_MAP, dir);
+	{
+		struct kdma_dmabuf_info info = { .dir = dir, .sgl = sgt->sgl, .nents = sgt->nents };
+
+		dmabuf_event_info(attach->dmabuf, attach, attach->dev, KDMA_DMABUF_MAP, &info);
+	}
 	return sgt;
 }
 

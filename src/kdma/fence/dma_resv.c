@@ -10,7 +10,7 @@
 #include <linux/dma-resv.h>
 #include <linux/slab.h>
 
-#include "internal.h"
+#include "fence/fence_hooks.h"
 
 struct dma_resv_slot {
 	struct dma_fence *fence;
@@ -85,7 +85,10 @@ int dma_resv_reserve_fences(struct dma_resv *obj, unsigned int num)
 
 void dma_resv_add_fence(struct dma_resv *obj, struct dma_fence *fence, enum dma_resv_usage usage)
 {
+	struct kdma_fence_info info = { .resv = obj, .usage = usage };
+
 	dma_resv_assert_held(obj);
+	kdma_fence_event(fence, KDMA_FENCE_RESV_ADD, &info);
 	dma_fence_get(fence);
 	for (unsigned int i = 0; i < obj->num_fences; i++) {
 		struct dma_resv_slot *s = &obj->slots[i];

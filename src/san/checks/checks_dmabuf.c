@@ -10,14 +10,21 @@
 
 #include <linux/device.h>
 
+#include <linux/scatterlist.h>
+
 #include "checks/checks.h"
 #include "checks/checks_dmabuf.h"
+#include "checks/fence_table.h"
+#include "rt/services.h"
 
 #define MAX_BUFS 512
 #define MAX_ATTACH 1024
+#define MAX_RANGES 8    /* mapped ranges followed per attachment */
+#define MAX_RESV 512
+#define RESV_FENCES 8   /* fences followed per reservation object */
 
 struct san_dmabuf {
-	const void *key;
+	const void *key, *resv;
 	char name[32];
 	unsigned int open[4]; /* open begin_cpu_access per enum dma_data_direction */
 	unsigned int attachments;
@@ -29,13 +36,27 @@ struct san_attach {
 	const void *key, *dmabuf;
 	struct device *dev;
 	unsigned int mapped;
+	bool fence_reported;
+	unsigned int nranges; /* bus ranges of the importer's mapping (kept while attached) */
+	struct {
+		dma_addr_t addr;
+		u64 len;
+	} ranges[MAX_RANGES];
 	dmasan_stack_id attach_stack, map_stack;
 	u32 tid;
 };
 
+struct san_resv {
+	const void *key;
+	unsigned int n;
+	const void *fences[RESV_FENCES];
+	int usage[RESV_FENCES];
+};
+
 static struct san_dmabuf bufs[MAX_BUFS];
 static struct san_attach atts[MAX_ATTACH];
-static unsigned int n_bufs, n_atts;
+static struct san_resv resvs[MAX_RESV];
+static unsigned int n_bufs, n_atts, n_resvs;
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 
 static struct san_dmabuf *buf_find(const void *key)
@@ -94,9 +115,46 @@ static void report(const struct dmabuf_finding *f, struct device *dev, dmasan_st
 	dmasan_report_emit(&r);
 }
 
-void san_on_dmabuf(const void *dmabuf, const void *attach, struct device *dev,
-		   enum kdma_dmabuf_event ev, int dir, const char *name)
+static void report_fence(const struct dmabuf_finding *f, struct device *dev, dma_addr_t addr,
+			 const struct san_fence *fence)
 {
+	struct san_call call = { dev, 0, dmasan_thread_id() };
+	struct dmasan_report r;
+	char headline[96];
+
+	san_report_start(&r, f->check, &call);
+	snprintf(headline, sizeof(headline), "on dma-buf %p (%s) by device %s", f->buf.key,
+		 f->buf.name, dev_name(dev));
+	r.headline_extra = headline;
+	dmasan_report_hex(&r, "device address", addr);
+	dmasan_report_str(&r, "exporter", f->buf.name);
+	dmasan_report_hex(&r, "fence", (u64)(uintptr_t)fence->key);
+	dmasan_report_str(&r, "fence timeline", fence->timeline);
+	dmasan_report_u64(&r, "fence seqno", fence->seqno);
+	dmasan_report_related(&r, "fence_init", "pending write fence created by", fence->init_stack,
+			      fence->init_tid);
+	dmasan_report_related(&r, "map", "attachment mapped by", f->att.map_stack, f->att.tid);
+	dmasan_report_related(&r, "export", "exported by", f->buf.export_stack, f->buf.tid);
+	dmasan_report_emit(&r);
+}
+
+static void att_ranges(struct san_attach *a, struct scatterlist *sg, unsigned int nents)
+{
+	struct scatterlist *(*next)(struct scatterlist *) = SAN_KDMA(sg_next);
+
+	a->nranges = 0;
+	for (unsigned int i = 0; sg && i < nents && a->nranges < MAX_RANGES; i++) {
+		a->ranges[a->nranges].addr = sg_dma_address(sg);
+		a->ranges[a->nranges++].len = sg_dma_len(sg);
+		sg = next ? next(sg) : (sg_is_last(sg) ? NULL : sg + 1);
+	}
+}
+
+void san_on_dmabuf(const void *dmabuf, const void *attach, struct device *dev,
+		   enum kdma_dmabuf_event ev, const struct kdma_dmabuf_info *info)
+{
+	const char *name = info->name;
+	int dir = info->dir;
 	struct dmabuf_finding f = { .check = DMASAN_CHECK__COUNT };
 	dmasan_stack_id stack = dmasan_stack_capture(0);
 	struct san_dmabuf *b;
@@ -112,6 +170,7 @@ void san_on_dmabuf(const void *dmabuf, const void *attach, struct device *dev,
 			break;
 		memset(b, 0, sizeof(*b));
 		b->key = dmabuf;
+		b->resv = info->resv;
 		snprintf(b->name, sizeof(b->name), "%s", name ? name : "?");
 		b->export_stack = stack;
 		b->tid = dmasan_thread_id();
@@ -122,6 +181,12 @@ void san_on_dmabuf(const void *dmabuf, const void *attach, struct device *dev,
 		if (b->attachments) {
 			f.check = DMASAN_CHECK_DMABUF_RELEASE_ATTACHED;
 			f.buf = *b;
+		}
+		for (unsigned int i = 0; i < n_resvs; i++) {
+			if (resvs[i].key == b->resv) {
+				resvs[i] = resvs[--n_resvs];
+				break;
+			}
 		}
 		*b = bufs[--n_bufs];
 		break;
@@ -152,6 +217,7 @@ void san_on_dmabuf(const void *dmabuf, const void *attach, struct device *dev,
 		if (a) {
 			a->mapped++;
 			a->map_stack = stack;
+			att_ranges(a, info->sgl, info->nents);
 		}
 		break;
 	case KDMA_DMABUF_UNMAP:
@@ -188,6 +254,85 @@ void san_on_dmabuf(const void *dmabuf, const void *attach, struct device *dev,
 	pthread_mutex_unlock(&lock);
 	if (f.check != DMASAN_CHECK__COUNT)
 		report(&f, dev, stack, dir);
+}
+
+/* ---- dmabuf-read-before-fence ---- */
+
+void san_dmabuf_resv_add(const void *resv, const void *fence, int usage)
+{
+	struct san_resv *r = NULL;
+
+	pthread_mutex_lock(&lock);
+	for (unsigned int i = 0; i < n_resvs && !r; i++)
+		if (resvs[i].key == resv)
+			r = &resvs[i];
+	if (!r && n_resvs < MAX_RESV) {
+		r = &resvs[n_resvs++];
+		memset(r, 0, sizeof(*r));
+		r->key = resv;
+	}
+	if (r) {
+		/* keep the newest: the oldest are the likeliest to have signalled */
+		if (r->n == RESV_FENCES) {
+			memmove(r->fences, r->fences + 1, sizeof(r->fences[0]) * (RESV_FENCES - 1));
+			memmove(r->usage, r->usage + 1, sizeof(r->usage[0]) * (RESV_FENCES - 1));
+			r->n--;
+		}
+		r->fences[r->n] = fence;
+		r->usage[r->n++] = usage;
+	}
+	pthread_mutex_unlock(&lock);
+}
+
+void san_dmabuf_device_access(struct device *dev, dma_addr_t addr, size_t len, bool is_write)
+{
+	const void *fences[RESV_FENCES];
+	struct dmabuf_finding f = { .check = DMASAN_CHECK__COUNT };
+	struct san_attach *hit = NULL;
+	unsigned int nf = 0;
+	struct san_fence pending;
+
+	if (is_write || !n_atts)
+		return;
+	pthread_mutex_lock(&lock);
+	for (unsigned int i = 0; i < n_atts && !hit; i++) {
+		struct san_attach *a = &atts[i];
+
+		if (a->dev != dev || a->fence_reported)
+			continue;
+		for (unsigned int k = 0; k < a->nranges; k++)
+			if (addr >= a->ranges[k].addr && addr < a->ranges[k].addr + a->ranges[k].len)
+				hit = a;
+	}
+	if (hit) {
+		struct san_dmabuf *b = buf_find(hit->dmabuf);
+
+		for (unsigned int i = 0; b && i < n_resvs; i++) {
+			if (resvs[i].key != b->resv)
+				continue;
+			for (unsigned int k = 0; k < resvs[i].n; k++)
+				if (resvs[i].usage[k] <= 1) /* DMA_RESV_USAGE_KERNEL, _WRITE */
+					fences[nf++] = resvs[i].fences[k];
+		}
+		if (b) {
+			f.buf = *b;
+			f.att = *hit;
+			f.has_att = true;
+		}
+	}
+	pthread_mutex_unlock(&lock);
+	for (unsigned int k = 0; k < nf; k++) {
+		if (!san_fence_pending(fences[k], &pending))
+			continue;
+		pthread_mutex_lock(&lock);
+		for (unsigned int i = 0; i < n_atts; i++)
+			if (atts[i].key == f.att.key)
+				atts[i].fence_reported = true;
+		pthread_mutex_unlock(&lock);
+		f.check = DMASAN_CHECK_DMABUF_READ_BEFORE_FENCE;
+		report_fence(&f, dev, addr, &pending);
+		return;
+	}
 }
 
 static void dmabuf_atfork_child(void)

@@ -17,6 +17,7 @@
 #include "checks/checks.h"
 #include "checks/checks_fence.h"
 #include "checks/fence_table.h"
+#include "checks/checks_dmabuf.h"
 #include "rt/options.h"
 #include "rt/services.h"
 
@@ -65,6 +66,7 @@ static const char *const event_call[] = {
 	[KDMA_FENCE_ADD_CALLBACK] = "dma_fence_add_callback",
 	[KDMA_FENCE_REMOVE_CALLBACK] = "dma_fence_remove_callback",
 	[KDMA_FENCE_WAIT] = "dma_fence_wait",
+	[KDMA_FENCE_RESV_ADD] = "dma_resv_add_fence",
 };
 
 /* ---- the state machine, under the table lock ---- */
@@ -82,7 +84,7 @@ static bool uaf_use(enum kdma_fence_event ev)
 {
 	return ev == KDMA_FENCE_GET || ev == KDMA_FENCE_PUT || ev == KDMA_FENCE_SIGNAL ||
 	       ev == KDMA_FENCE_ADD_CALLBACK || ev == KDMA_FENCE_REMOVE_CALLBACK ||
-	       ev == KDMA_FENCE_WAIT;
+	       ev == KDMA_FENCE_WAIT || ev == KDMA_FENCE_RESV_ADD;
 }
 
 static bool step_fn(struct san_fence *f, void *arg)
@@ -245,6 +247,8 @@ void san_on_fence(const void *fence, enum kdma_fence_event ev, const struct kdma
 		st.stack = dmasan_stack_capture(0);
 	if (ev == KDMA_FENCE_ADD_CALLBACK || ev == KDMA_FENCE_REMOVE_CALLBACK)
 		rejected_forget(info->cb);
+	if (ev == KDMA_FENCE_RESV_ADD)
+		san_dmabuf_resv_add(info->resv, fence, info->usage);
 	if (!san_fence_update(fence, ev == KDMA_FENCE_INIT, step_fn, &st, &f)) {
 		if (ev == KDMA_FENCE_WAIT && in_signalling)
 			report_wait_in_signalling(fence, st.stack);

@@ -100,3 +100,13 @@ void san_fence_table_reset(void)
 {
 	pthread_mutex_init(&lock, NULL);
 }
+
+static bool pending_fn(struct san_fence *f, void *arg)
+{
+	return f->state == SAN_FENCE_LIVE && !f->signalled;
+}
+
+bool san_fence_pending(const void *key, struct san_fence *out)
+{
+	return san_fence_update(key, false, pending_fn, NULL, out);
+}

@@ -32,6 +32,8 @@ struct san_fence {
 typedef bool (*san_fence_fn)(struct san_fence *f, void *arg);
 bool san_fence_update(const void *key, bool create, san_fence_fn fn, void *arg,
 		      struct san_fence *out);
+/* Whether the fence is followed, live and not yet signalled; a copy in *out if so. */
+bool san_fence_pending(const void *key, struct san_fence *out);
 /* Copies of every LIVE record, up to max; returns how many were copied. */
 unsigned int san_fence_live(struct san_fence *out, unsigned int max);
 /* Forget everything (fork child). */

@@ -184,6 +184,7 @@ static enum kdma_access_result h_device_access(struct device *dev, dma_addr_t ad
 
 		san_report_unchecked(&c, &f.copy, is_write ? "device write" : "device read");
 	}
+	san_dmabuf_device_access(dev, addr, len, is_write);
 	if (san_shadow_device_access)
 		res = san_shadow_device_access(dev, addr, phys, buf, len, is_write, stale);
 	san_leave();
@@ -273,11 +274,11 @@ static void h_dmaengine(const void *chan, struct device *dma_dev, enum kdma_dmae
 }
 
 static void h_dmabuf(const void *dmabuf, const void *attach, struct device *dev,
-		     enum kdma_dmabuf_event ev, int dir, const char *name)
+		     enum kdma_dmabuf_event ev, const struct kdma_dmabuf_info *info)
 {
 	if (!san_enter())
 		return;
-	san_on_dmabuf(dmabuf, attach, dev, ev, dir, name);
+	san_on_dmabuf(dmabuf, attach, dev, ev, info);
 	san_leave();
 }
 
