@@ -85,9 +85,18 @@ out:
 	return found;
 }
 
+/* A NULL or ERR_PTR channel (an unchecked dma_request_chan) gets a warning, not a crash. */
+static bool chan_bad(const struct dma_chan *chan, const char *fn)
+{
+	if (chan && !IS_ERR(chan) && chan->device)
+		return false;
+	WARN(1, "%s: invalid channel %p\n", fn, chan);
+	return true;
+}
+
 void dma_release_channel(struct dma_chan *chan)
 {
-	if (!chan)
+	if (chan_bad(chan, __func__))
 		return;
 	kdma_dmaengine_event(chan, KDMA_DMAE_RELEASE, NULL);
 	if (chan->device->device_free_chan_resources)
@@ -100,6 +109,8 @@ void dma_release_channel(struct dma_chan *chan)
 
 int dmaengine_slave_config(struct dma_chan *chan, struct dma_slave_config *config)
 {
+	if (chan_bad(chan, __func__) || !config)
+		return -EINVAL;
 	if (!chan->device->device_config)
 		return -ENOSYS;
 	return chan->device->device_config(chan, config);
@@ -128,7 +139,7 @@ struct dma_async_tx_descriptor *dmaengine_prep_slave_sg(struct dma_chan *chan,
 	struct scatterlist *sg;
 	unsigned int i;
 
-	if (!chan || !chan->device->device_prep_slave_sg || !sgl || !sg_len)
+	if (chan_bad(chan, __func__) || !chan->device->device_prep_slave_sg || !sgl || !sg_len)
 		return NULL;
 	desc = chan->device->device_prep_slave_sg(chan, sgl, sg_len, dir, flags, NULL);
 	segs = desc ? kcalloc(sg_len, sizeof(*segs), GFP_KERNEL) : NULL;
@@ -164,7 +175,7 @@ struct dma_async_tx_descriptor *dmaengine_prep_dma_cyclic(struct dma_chan *chan,
 	struct kdma_dmaengine_seg seg = { buf_addr, buf_len, dir == DMA_MEM_TO_DEV };
 	struct dma_async_tx_descriptor *desc;
 
-	if (!chan || !chan->device->device_prep_dma_cyclic)
+	if (chan_bad(chan, __func__) || !chan->device->device_prep_dma_cyclic)
 		return NULL;
 	desc = chan->device->device_prep_dma_cyclic(chan, buf_addr, buf_len, period_len, dir,
 						    flags);
@@ -179,7 +190,7 @@ struct dma_async_tx_descriptor *dmaengine_prep_dma_memcpy(struct dma_chan *chan,
 	struct kdma_dmaengine_seg segs[2] = { { src, len, true }, { dest, len, false } };
 	struct dma_async_tx_descriptor *desc;
 
-	if (!chan || !chan->device->device_prep_dma_memcpy)
+	if (chan_bad(chan, __func__) || !chan->device->device_prep_dma_memcpy)
 		return NULL;
 	desc = chan->device->device_prep_dma_memcpy(chan, dest, src, len, flags);
 	report_prep(chan, desc, DMA_MEM_TO_MEM, false, segs, 2);
@@ -191,7 +202,7 @@ dma_cookie_t dmaengine_submit(struct dma_async_tx_descriptor *desc)
 	struct kdma_dmaengine_info info = { .desc = desc };
 	dma_cookie_t cookie;
 
-	if (!desc)
+	if (!desc || !desc->tx_submit || chan_bad(desc->chan, __func__))
 		return -EINVAL;
 	info.cookie = cookie = desc->tx_submit(desc);
 	kdma_dmaengine_event(desc->chan, KDMA_DMAE_SUBMIT, &info);
@@ -200,6 +211,8 @@ dma_cookie_t dmaengine_submit(struct dma_async_tx_descriptor *desc)
 
 void dma_async_issue_pending(struct dma_chan *chan)
 {
+	if (chan_bad(chan, __func__))
+		return;
 	kdma_dmaengine_event(chan, KDMA_DMAE_ISSUE_PENDING, NULL);
 	chan->device->device_issue_pending(chan);
 }
@@ -209,6 +222,8 @@ enum dma_status dmaengine_tx_status(struct dma_chan *chan, dma_cookie_t cookie,
 {
 	struct kdma_dmaengine_info info = { .cookie = cookie };
 
+	if (chan_bad(chan, __func__))
+		return DMA_ERROR;
 	info.status = chan->device->device_tx_status(chan, cookie, state);
 	kdma_dmaengine_event(chan, KDMA_DMAE_TX_STATUS, &info);
 	return info.status;
@@ -219,6 +234,8 @@ enum dma_status dma_sync_wait(struct dma_chan *chan, dma_cookie_t cookie)
 	unsigned long deadline = jiffies + msecs_to_jiffies(5000);
 	enum dma_status status;
 
+	if (chan_bad(chan, __func__))
+		return DMA_ERROR;
 	dma_async_issue_pending(chan);
 	while ((status = chan->device->device_tx_status(chan, cookie, NULL)) == DMA_IN_PROGRESS) {
 		if (time_after_eq(jiffies, deadline)) {
@@ -232,16 +249,22 @@ enum dma_status dma_sync_wait(struct dma_chan *chan, dma_cookie_t cookie)
 
 int dmaengine_pause(struct dma_chan *chan)
 {
+	if (chan_bad(chan, __func__))
+		return -EINVAL;
 	return chan->device->device_pause ? chan->device->device_pause(chan) : -ENOSYS;
 }
 
 int dmaengine_resume(struct dma_chan *chan)
 {
+	if (chan_bad(chan, __func__))
+		return -EINVAL;
 	return chan->device->device_resume ? chan->device->device_resume(chan) : -ENOSYS;
 }
 
 int dmaengine_terminate_async(struct dma_chan *chan)
 {
+	if (chan_bad(chan, __func__))
+		return -EINVAL;
 	kdma_dmaengine_event(chan, KDMA_DMAE_TERMINATE_ASYNC, NULL);
 	if (!chan->device->device_terminate_all)
 		return -EINVAL;
@@ -250,6 +273,8 @@ int dmaengine_terminate_async(struct dma_chan *chan)
 
 void dmaengine_synchronize(struct dma_chan *chan)
 {
+	if (chan_bad(chan, __func__))
+		return;
 	if (chan->device->device_synchronize)
 		chan->device->device_synchronize(chan);
 	kdma_dmaengine_event(chan, KDMA_DMAE_SYNCHRONIZE, NULL);

@@ -26,6 +26,7 @@ void dma_fence_init(struct dma_fence *fence, const struct dma_fence_ops *ops, sp
 {
 	struct kdma_fence_info info = { .context = context, .seqno = seqno };
 
+	BUG_ON(!fence);
 	BUG_ON(!lock);
 	BUG_ON(!ops || !ops->get_driver_name || !ops->get_timeline_name);
 	kref_init(&fence->refcount);
@@ -207,6 +208,8 @@ bool dma_fence_is_signaled_locked(struct dma_fence *fence)
 
 bool dma_fence_is_signaled(struct dma_fence *fence)
 {
+	if (WARN_ON(!fence))
+		return true; /* nothing to wait for */
 	if (test_bit(DMA_FENCE_FLAG_SIGNALED_BIT, &fence->flags))
 		return true;
 	return poll_signaled(fence, false);
@@ -229,6 +232,8 @@ static bool enable_signaling_locked(struct dma_fence *fence)
 
 void dma_fence_enable_sw_signaling(struct dma_fence *fence)
 {
+	if (WARN_ON(!fence))
+		return;
 	spin_lock(fence->lock);
 	enable_signaling_locked(fence);
 	spin_unlock(fence->lock);
@@ -266,6 +271,8 @@ bool dma_fence_remove_callback(struct dma_fence *fence, struct dma_fence_cb *cb)
 	struct kdma_fence_info info = { .cb = cb };
 	bool ret;
 
+	if (WARN_ON(!fence || !cb))
+		return false;
 	spin_lock(fence->lock);
 	ret = !list_empty(&cb->node);
 	if (ret)
@@ -287,6 +294,8 @@ int dma_fence_get_status(struct dma_fence *fence)
 {
 	int status;
 
+	if (WARN_ON(!fence))
+		return -EINVAL;
 	spin_lock(fence->lock);
 	status = dma_fence_get_status_locked(fence);
 	spin_unlock(fence->lock);

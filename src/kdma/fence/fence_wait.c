@@ -89,7 +89,7 @@ out:
 
 signed long dma_fence_wait_timeout(struct dma_fence *fence, bool intr, signed long timeout)
 {
-	if (WARN_ON(timeout < 0))
+	if (WARN_ON(timeout < 0) || WARN_ON(!fence))
 		return -EINVAL;
 	kdma_fence_event(fence, KDMA_FENCE_WAIT, NULL);
 	dma_fence_enable_sw_signaling(fence);

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include <criterion/criterion.h>
+#include <criterion/redirect.h>
 
 #include <linux/completion.h>
 #include <linux/dma-mapping.h>
@@ -180,4 +181,21 @@ Test(dmaengine, cyclic_calls_back_per_period)
 	cr_assert_eq(memcmp(buf, in, 128), 0);
 	kfree(buf);
 	dma_release_channel(ch);
+}
+
+Test(dmaengine_bad_input, bad_channels_warn_instead_of_crashing, .init = cr_redirect_stderr)
+{
+	struct dma_chan *err = ERR_PTR(-ENODEV);
+
+	cr_assert_null(dmaengine_prep_slave_single(NULL, 0x1000, 64, DMA_MEM_TO_DEV, 0));
+	cr_assert_null(dmaengine_prep_dma_cyclic(err, 0x1000, 64, 32, DMA_DEV_TO_MEM, 0));
+	cr_assert_eq(dmaengine_submit(NULL), -EINVAL);
+	dma_async_issue_pending(err);
+	cr_assert_eq(dmaengine_tx_status(NULL, 2, NULL), DMA_ERROR);
+	cr_assert_eq(dma_sync_wait(err, 2), DMA_ERROR);
+	cr_assert_eq(dmaengine_terminate_sync(NULL), -EINVAL);
+	cr_assert_eq(dmaengine_slave_config(err, NULL), -EINVAL);
+	dma_release_channel(err);
+	fflush(stderr);
+	cr_assert_stderr_neq_str("", "each misuse is reported");
 }

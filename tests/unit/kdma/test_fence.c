@@ -4,6 +4,7 @@
 #include <pthread.h>
 
 #include <criterion/criterion.h>
+#include <criterion/redirect.h>
 
 #include <linux/dma-fence.h>
 #include <linux/dma-resv.h>
@@ -309,4 +310,18 @@ Test(resv, add_fence_replaces_and_filters_by_usage)
 	dma_fence_put(w2);
 	dma_fence_put(r);
 	cr_assert_eq(releases, 3);
+}
+
+Test(fence, null_fence_warns_instead_of_crashing, .init = cr_redirect_stderr)
+{
+	struct dma_fence_cb cb;
+
+	cr_assert_eq(dma_fence_wait_timeout(NULL, false, 1), -EINVAL);
+	cr_assert(dma_fence_is_signaled(NULL));
+	cr_assert_eq(dma_fence_get_status(NULL), -EINVAL);
+	cr_assert_eq(dma_fence_add_callback(NULL, &cb, cb_one), -EINVAL);
+	cr_assert_not(dma_fence_remove_callback(NULL, &cb));
+	dma_fence_enable_sw_signaling(NULL);
+	fflush(stderr);
+	cr_assert_stderr_neq_str("", "each misuse is reported");
 }
