@@ -93,6 +93,36 @@ struct dmasim_stats {
  * NULL or dev is not a libkdma device. */
 int dmasim_stats(struct device *dev, struct dmasim_stats *out);
 
+/*
+ * A simulated DMA controller: a dmaengine provider whose channels (named chan_names[i]) clients
+ * get with dma_request_chan(). Its own device (created from cfg, NULL: defaults) is the one
+ * client buffers must be mapped for (dmaengine_get_dma_device). A thread moves the bytes of
+ * issued descriptors with dmasim_dma_read/write on that device, in order, and runs callbacks.
+ * Slave transfers talk to a per-channel FIFO that stands for the peripheral: MEM_TO_DEV fills it
+ * (and stalls while it is full), DEV_TO_MEM drains it (and stalls while it is empty), so a
+ * receive transfer stays in flight until the test feeds the FIFO.
+ */
+struct dmasim_dmac;
+struct dmasim_dmac *dmasim_dmac_create(const struct dmasim_config *cfg,
+				       const char *const *chan_names, unsigned int nchans);
+/* Stops the thread, unregisters the channels and destroys the controller's device. */
+void dmasim_dmac_destroy(struct dmasim_dmac *dmac);
+struct device *dmasim_dmac_device(struct dmasim_dmac *dmac);
+/* The peripheral's side of the named channel's FIFO: bytes in (for DEV_TO_MEM transfers) and
+ * out (what MEM_TO_DEV transfers sent). Return how many bytes were moved. */
+size_t dmasim_dmac_fifo_push(struct dmasim_dmac *dmac, const char *chan, const void *data,
+			     size_t len);
+size_t dmasim_dmac_fifo_pop(struct dmasim_dmac *dmac, const char *chan, void *data, size_t len);
+
+/*
+ * A simulated dma-buf exporter (a system-heap-like one): size bytes of ordinary memory, mapped
+ * for each importer's device through the DMA API when it maps its attachment (mappings are cached
+ * per attachment and released at detach), synced for the CPU and back in
+ * begin/end_cpu_access, vmap-able. Returns the buffer with one reference, or an ERR_PTR.
+ */
+struct dma_buf;
+struct dma_buf *dmasim_dmabuf_export(size_t size, const char *name);
+
 #ifdef __cplusplus
 }
 #endif

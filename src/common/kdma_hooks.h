@@ -85,6 +85,86 @@ enum kdma_access_result {
 	KDMA_ACCESS_HANDLED,     /* the sanitizer performed the copy itself (its device view) */
 };
 
+/* dma-fence events (the fence hook). */
+enum kdma_fence_event {
+	KDMA_FENCE_INIT = 0,          /* dma_fence_init: info has context, seqno and the names */
+	KDMA_FENCE_GET,               /* a new reference */
+	KDMA_FENCE_PUT,               /* before the reference is dropped */
+	KDMA_FENCE_RELEASE,           /* the last reference went, before ops->release */
+	KDMA_FENCE_SIGNAL,            /* the driver called dma_fence_signal*, before anything */
+	KDMA_FENCE_SIGNAL_INTERNAL,   /* libkdma signalled it (ops->signaled polled true,
+				       * enable_signaling refused, released with callbacks) */
+	KDMA_FENCE_ADD_CALLBACK,      /* dma_fence_add_callback, before; info->cb */
+	KDMA_FENCE_CALLBACK_REJECTED, /* ... it returned -ENOENT: info->cb will never run */
+	KDMA_FENCE_REMOVE_CALLBACK,   /* dma_fence_remove_callback, after; info->cb, info->ret */
+	KDMA_FENCE_WAIT,              /* dma_fence_wait*, before waiting */
+	KDMA_FENCE_BEGIN_SIGNALLING,  /* dma_fence_begin_signalling (fence NULL) */
+	KDMA_FENCE_END_SIGNALLING,
+	KDMA_FENCE_RESV_ADD,          /* dma_resv_add_fence: info->resv, info->usage */
+};
+
+/* What a fence event carries beyond the fence pointer (fields unused by an event are 0). */
+struct kdma_fence_info {
+	u64 context, seqno;
+	const char *driver, *timeline; /* ops->get_driver_name/get_timeline_name at init */
+	const void *cb;                /* the dma_fence_cb of a callback event */
+	int ret;                       /* remove_callback: 1 if it was still queued */
+	const void *resv;              /* RESV_ADD: the reservation object */
+	int usage;                     /* RESV_ADD: enum dma_resv_usage */
+};
+
+/* dmaengine events (the dmaengine hook). */
+enum kdma_dmaengine_event {
+	KDMA_DMAE_PREP = 0,        /* a descriptor was prepared: info has its memory segments */
+	KDMA_DMAE_SUBMIT,          /* dmaengine_submit returned info->cookie */
+	KDMA_DMAE_ISSUE_PENDING,   /* dma_async_issue_pending, before the provider starts */
+	KDMA_DMAE_TX_STATUS,       /* dmaengine_tx_status(info->cookie) answered info->status */
+	KDMA_DMAE_COMPLETE,        /* the controller finished info->desc, before its callback */
+	KDMA_DMAE_TERMINATE_ASYNC, /* dmaengine_terminate_async/_sync, before stopping */
+	KDMA_DMAE_SYNCHRONIZE,     /* dmaengine_synchronize/terminate_sync returned */
+	KDMA_DMAE_RELEASE,         /* dma_release_channel */
+};
+
+/* A piece of memory a descriptor transfers (the controller device's bus addresses). */
+struct kdma_dmaengine_seg {
+	dma_addr_t addr;
+	size_t len;
+	bool device_reads; /* the controller reads it (MEM_TO_DEV, memcpy source) */
+};
+
+struct kdma_dmaengine_info {
+	const void *desc;
+	int cookie;
+	int status;    /* enum dma_status of TX_STATUS */
+	int direction; /* enum dma_transfer_direction of PREP */
+	bool cyclic;
+	unsigned int nsegs;
+	const struct kdma_dmaengine_seg *segs;
+};
+
+/* dma-buf events (the dmabuf hook). */
+enum kdma_dmabuf_event {
+	KDMA_DMABUF_EXPORT = 0,  /* dma_buf_export succeeded */
+	KDMA_DMABUF_RELEASE,     /* the last reference went, before ops->release */
+	KDMA_DMABUF_ATTACH,      /* dma_buf_attach succeeded (attach, dev) */
+	KDMA_DMABUF_DETACH,      /* dma_buf_detach, before anything */
+	KDMA_DMABUF_MAP,         /* dma_buf_map_attachment succeeded (attach, dir) */
+	KDMA_DMABUF_UNMAP,       /* dma_buf_unmap_attachment, before */
+	KDMA_DMABUF_BEGIN_CPU,   /* dma_buf_begin_cpu_access(dir), before */
+	KDMA_DMABUF_END_CPU,     /* dma_buf_end_cpu_access(dir), before */
+};
+
+struct scatterlist;
+
+/* What a dma-buf event carries (fields unused by an event are 0). */
+struct kdma_dmabuf_info {
+	const char *name;            /* EXPORT: the exporter's name */
+	const void *resv;            /* EXPORT: the buffer's reservation object */
+	int dir;                     /* MAP, UNMAP, BEGIN_CPU, END_CPU */
+	struct scatterlist *sgl;     /* MAP: the importer's mapped entries */
+	unsigned int nents;          /* MAP: how many of them are mapped (sgt->nents) */
+};
+
 struct kdma_hooks {
 	size_t size; /* sizeof(struct kdma_hooks) of the provider; members past it are absent */
 
@@ -153,6 +233,21 @@ struct kdma_hooks {
 	 * of its own), for the sanitizer's mprotect backend, which protects whole pages: a
 	 * receive buffer must not share its page with unrelated data the CPU keeps using. */
 	bool (*kmalloc_page_private)(void);
+
+	/* --- the DMA subsystem around the mapping API --- */
+
+	/* dma-fence lifecycle. Called before libkdma touches the fence (except REMOVE_CALLBACK and
+	 * CALLBACK_REJECTED, which report a result), so a use after release is seen before it
+	 * happens. The fence pointer is only a key: the sanitizer never dereferences it. */
+	void (*fence)(const void *fence, enum kdma_fence_event ev, const struct kdma_fence_info *info);
+	/* dmaengine client calls and the controller's completions. chan is only a key; dma_dev is
+	 * the controller's device (what client memory must be mapped for). */
+	void (*dmaengine)(const void *chan, struct device *dma_dev, enum kdma_dmaengine_event ev,
+			  const struct kdma_dmaengine_info *info);
+	/* dma-buf sharing. dmabuf and attach are keys; dev is the importer's device (ATTACH, MAP,
+	 * UNMAP, DETACH). */
+	void (*dmabuf)(const void *dmabuf, const void *attach, struct device *dev,
+		       enum kdma_dmabuf_event ev, const struct kdma_dmabuf_info *info);
 };
 
 struct dmasim_stats;

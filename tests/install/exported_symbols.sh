@@ -11,12 +11,12 @@ lib=$1
 shift
 [ -f "$lib" ] || { echo "no such library: $lib"; exit 1; }
 
-allowed='^(dma_|dmam_|dmasim_|dmasan_|sg_|__sg_|dev_|_dev_printk$|devres_|devm_|pci_|pcim_)'
+allowed='^(dma_|dmam_|dmaengine_|dmasim_|dmasan_|sg_|__sg_|dev_|_dev_printk$|devres_|devm_|pci_|pcim_)'
 allowed="$allowed|^(printk|_printk|__warn_printk)$"
 allowed="$allowed|^(kmalloc|kzalloc|kcalloc|krealloc|kfree|kmemdup|kstrdup|kstrndup)"
 allowed="$allowed|^(kvmalloc|kvzalloc|kvcalloc|kvrealloc|kvfree)"
 allowed="$allowed|^(ksize|vmalloc|vmalloc_array|vmalloc_to_page|vmalloc_to_pfn|vzalloc|vcalloc)$"
-allowed="$allowed|^(vfree|is_vmalloc_addr)$"
+allowed="$allowed|^(vfree|is_vmalloc_addr|get_dma_buf)$"
 allowed="$allowed|^(alloc_pages|__free_pages|free_pages|__get_free_pages|get_zeroed_page)$"
 allowed="$allowed|^(page_address|virt_to_page|page_to_phys|virt_to_phys|phys_to_virt|pfn_to_page)$"
 allowed="$allowed|^(page_to_pfn|nth_page|get_page|put_page|page_ref_count|virt_addr_valid)$"

@@ -90,6 +90,8 @@ void dmasan_report_counts(unsigned long *errors, unsigned long *warnings, unsign
 void dmasan_runtime_init(void);
 /* The leak check: dmasan_check_leaks(), and at exit before the summary when detect_leaks=1. */
 void dmasan_set_leak_callback(void (*fn)(void));
+/* Checks that only the end of the process can make (fences, dmaengine); run after the leaks. */
+void dmasan_set_exit_checks_callback(void (*fn)(void));
 /* Unique findings (after deduplication) so far, and how many were printed in full. */
 void dmasan_report_unique(unsigned long *unique, unsigned long *printed);
 

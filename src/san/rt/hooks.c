@@ -10,6 +10,9 @@
 #include <pthread.h>
 
 #include "checks/checks.h"
+#include "checks/checks_fence.h"
+#include "checks/checks_dmaengine.h"
+#include "checks/checks_dmabuf.h"
 #include "rt/services.h"
 #include "ownership/cpu_access.h"
 #include "rt/guard.h"
@@ -60,6 +63,7 @@ static void h_unmap(struct device *dev, enum kdma_map_type type, dma_addr_t hand
 	if (!san_enter())
 		return;
 	c = call_here(dev, true);
+	san_dmaengine_release(dev, handle, size, "dma_unmap");
 	san_on_unmap(&c, type, handle, size, dir, attrs);
 	san_leave();
 }
@@ -84,6 +88,7 @@ static void h_unmap_sg(struct device *dev, struct scatterlist *sg, int nents,
 	if (!san_enter())
 		return;
 	c = call_here(dev, true);
+	san_dmaengine_release_sg(dev, sg, nents);
 	san_on_unmap_sg(&c, sg, nents, dir, attrs);
 	san_leave();
 }
@@ -140,6 +145,7 @@ static void h_free(struct device *dev, enum kdma_map_type type, size_t size, con
 	if (!san_enter())
 		return;
 	c = call_here(dev, true);
+	san_dmaengine_release(dev, handle, size, "dma_free");
 	san_on_free(&c, type, size, cpu_addr, handle, dir);
 	san_leave();
 }
@@ -179,6 +185,7 @@ static enum kdma_access_result h_device_access(struct device *dev, dma_addr_t ad
 
 		san_report_unchecked(&c, &f.copy, is_write ? "device write" : "device read");
 	}
+	san_dmabuf_device_access(dev, addr, len, is_write);
 	res = san_shadow_device_access(dev, addr, phys, buf, len, is_write, stale);
 	san_leave();
 	return res;
@@ -238,6 +245,33 @@ static bool h_kmalloc_page_private(void)
 	return cpu_access_backend() == CPU_ACCESS_MPROTECT;
 }
 
+static void h_fence(const void *fence, enum kdma_fence_event ev, const struct kdma_fence_info *info)
+{
+	if (!san_enter())
+		return;
+	san_on_fence(fence, ev, info);
+	san_leave();
+}
+
+static void h_dmaengine(const void *chan, struct device *dma_dev, enum kdma_dmaengine_event ev,
+			const struct kdma_dmaengine_info *info)
+{
+	if (!san_enter())
+		return;
+	san_thread_register();
+	san_on_dmaengine(chan, dma_dev, ev, info);
+	san_leave();
+}
+
+static void h_dmabuf(const void *dmabuf, const void *attach, struct device *dev,
+		     enum kdma_dmabuf_event ev, const struct kdma_dmabuf_info *info)
+{
+	if (!san_enter())
+		return;
+	san_on_dmabuf(dmabuf, attach, dev, ev, info);
+	san_leave();
+}
+
 static const struct kdma_hooks san_hooks = {
 	.size = sizeof(struct kdma_hooks),
 	.map = h_map,
@@ -256,12 +290,23 @@ static const struct kdma_hooks san_hooks = {
 	.device_create = h_device_create,
 	.device_destroy = h_device_destroy,
 	.kmalloc_page_private = h_kmalloc_page_private,
+	.fence = h_fence,
+	.dmaengine = h_dmaengine,
+	.dmabuf = h_dmabuf,
 };
+
+/* What only the end of the process can tell: fences never signalled, descriptors never issued. */
+static void san_exit_checks(void)
+{
+	san_fence_at_exit();
+	san_dmaengine_at_exit();
+}
 
 static void san_init(void)
 {
 	san_threads_init();
 	dmasan_set_leak_callback(san_leaks_at_exit);
+	dmasan_set_exit_checks_callback(san_exit_checks);
 }
 
 static pthread_once_t init_once = PTHREAD_ONCE_INIT;

@@ -35,6 +35,7 @@ static bool preloaded; /* running as libdmasan.so (not linked into a unit test) 
 /* The leak check (checks/leaks.c) and the table dump (report/dump.c) register themselves, so a
  * unit test can run the runtime with either left out or replaced. */
 static void (*leak_cb)(void);
+static void (*exit_checks_cb)(void);
 static void (*dump_cb)(const char *device_filter, const struct device *dev,
 		       enum dmasan_dump_reason why);
 
@@ -133,6 +134,11 @@ void dmasan_set_leak_callback(void (*fn)(void))
 	leak_cb = fn;
 }
 
+void dmasan_set_exit_checks_callback(void (*fn)(void))
+{
+	exit_checks_cb = fn;
+}
+
 void dmasan_set_dump_reason_callback(void (*fn)(const char *device_filter,
 						const struct device *dev,
 						enum dmasan_dump_reason why))
@@ -158,6 +164,8 @@ static void on_process_exit(int status, void *arg)
 {
 	if (leak_cb && dmasan_opts.detect_leaks)
 		leak_cb();
+	if (exit_checks_cb && dmasan_opts.detect_leaks)
+		exit_checks_cb();
 	if (dmasan_opts.dump_at_exit) /* after the leak reports: the entries are still live */
 		dmasan_runtime_dump_why(NULL, NULL, DMASAN_DUMP_EXIT);
 	if (dmasan_opts.verbosity >= 1) {

@@ -52,6 +52,13 @@
 #include <linux/overflow.h>
 #include <linux/page-flags.h>
 #include <linux/pci.h>
+#include <linux/dma-fence.h>
+#include <linux/dma-resv.h>
+#include <linux/dmaengine.h>
+#include <linux/dma-buf.h>
+#include <linux/iosys-map.h>
+#include <linux/ktime.h>
+#include <linux/sched.h>
 #include <linux/printk.h>
 #include <linux/refcount.h>
 #include <linux/scatterlist.h>

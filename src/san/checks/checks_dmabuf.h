@@ -1,0 +1,16 @@
+/* SPDX-License-Identifier: MIT */
+/* The dma-buf checks (checks_dmabuf.c), called from the dmabuf hook. */
+#ifndef DMASAN_SAN_CHECKS_DMABUF_H
+#define DMASAN_SAN_CHECKS_DMABUF_H
+
+#include "common/kdma_hooks.h"
+
+void san_on_dmabuf(const void *dmabuf, const void *attach, struct device *dev,
+		   enum kdma_dmabuf_event ev, const struct kdma_dmabuf_info *info);
+/* dma_resv_add_fence: the fences a buffer's readers must wait for. */
+void san_dmabuf_resv_add(const void *resv, const void *fence, int usage);
+/* A device access: dmabuf-read-before-fence when dev reads a buffer it imported while one of the
+ * buffer's write fences is pending. */
+void san_dmabuf_device_access(struct device *dev, dma_addr_t addr, size_t len, bool is_write);
+
+#endif

@@ -1,0 +1,42 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The fences the sanitizer knows, keyed by the fence pointer (never dereferenced). A released
+ * fence stays as RELEASED until its memory is initialised as a fence again, so a later use names
+ * where it was created and released.
+ */
+#ifndef DMASAN_SAN_FENCE_TABLE_H
+#define DMASAN_SAN_FENCE_TABLE_H
+
+#include <linux/types.h>
+
+#include "stacks/stack.h"
+
+enum san_fence_state { SAN_FENCE_LIVE = 1, SAN_FENCE_RELEASED };
+
+struct san_fence {
+	const void *key;
+	u8 state;
+	bool signalled;        /* by anyone */
+	bool driver_signalled; /* by a dma_fence_signal*() call of the driver */
+	bool uaf_reported;
+	u64 context, seqno;
+	long refs;
+	unsigned int pending_cbs; /* callbacks queued and not yet run or removed */
+	char driver[32], timeline[32];
+	dmasan_stack_id init_stack, signal_stack, release_stack;
+	u32 init_tid, signal_tid, release_tid;
+};
+
+/* Run fn on the fence's record (creating an empty one when create is set) with the table locked;
+ * fn returns true to keep a copy in *out. Returns whether fn kept one. No reports inside fn. */
+typedef bool (*san_fence_fn)(struct san_fence *f, void *arg);
+bool san_fence_update(const void *key, bool create, san_fence_fn fn, void *arg,
+		      struct san_fence *out);
+/* Whether the fence is followed, live and not yet signalled; a copy in *out if so. */
+bool san_fence_pending(const void *key, struct san_fence *out);
+/* Copies of every LIVE record, up to max; returns how many were copied. */
+unsigned int san_fence_live(struct san_fence *out, unsigned int max);
+/* Forget everything (fork child). */
+void san_fence_table_reset(void);
+
+#endif
