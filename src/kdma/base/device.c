@@ -33,12 +33,15 @@ static struct kdma_dev *kdma_dev_new(struct device *dev, bool owned)
 static void kdma_dev_free(struct device *dev)
 {
 	struct kdma_dev *kd = kdma_of(dev);
+	bool owned = kd->owned;
 
 	pthread_mutex_destroy(&kd->devres_lock);
 	dev->kdma = NULL;
-	if (kd->owned)
-		kdma_free(dev);
 	kdma_free(kd);
+	if (owned)
+		kdma_free(dev);
+	else if (dev->release)
+		dev->release(dev); /* the embedding structure may be freed here: touch dev no more */
 }
 
 static void list_init(struct list_head *l)
@@ -238,6 +241,30 @@ void device_del(struct device *dev)
 		return;
 	device_unbind(dev);
 	put_device(dev); /* the reference of device_initialize */
+}
+
+int device_add(struct device *dev)
+{
+	kdma_hooks_ensure();
+	if (!kdma_check_dev(dev, __func__))
+		return -EINVAL;
+	if (!dev->kdma)
+		device_initialize(dev);
+	return dev->kdma ? 0 : -ENOMEM;
+}
+
+int device_register(struct device *dev)
+{
+	if (!kdma_check_dev(dev, __func__))
+		return -EINVAL;
+	device_initialize(dev);
+	return device_add(dev);
+}
+
+/* device_del() here already drops device_initialize()'s reference (its callers rely on that). */
+void device_unregister(struct device *dev)
+{
+	device_del(dev);
 }
 
 struct device *get_device(struct device *dev)

@@ -206,7 +206,7 @@ static void opts_print_help(const struct kdma_options *o)
 			fputs(*(const bool *)field ? "true" : "false", stderr);
 			break;
 		case OPT_u64:
-			fprintf(stderr, "%" PRIu64, *(const u64 *)field);
+			fprintf(stderr, "%llu", *(const u64 *)field);
 			break;
 		case OPT_str:
 			fputs(*(const char *const *)field ? *(const char *const *)field : "", stderr);

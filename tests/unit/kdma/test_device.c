@@ -197,3 +197,27 @@ Test(device, sim_config_fields)
 	cr_assert_not(dev->dma_iommu);
 	dmasim_device_destroy(dev);
 }
+
+static int releases;
+
+static void count_release(struct device *dev)
+{
+	cr_assert_null(dev->kdma, "release runs after the private state is gone");
+	releases++;
+}
+
+Test(device, register_unregister_calls_release_at_the_last_reference)
+{
+	struct device dev = { .release = count_release };
+
+	releases = 0;
+	cr_assert_eq(dev_set_name(&dev, "reg%d", 0), 0);
+	cr_assert_eq(device_register(&dev), 0);
+	cr_assert_str_eq(dev_name(&dev), "reg0", "device_register keeps the name already set");
+	get_device(&dev);
+	device_unregister(&dev);
+	cr_assert_eq(releases, 0, "a reference is still held");
+	put_device(&dev);
+	cr_assert_eq(releases, 1);
+	cr_assert_eq(device_register(NULL), -EINVAL);
+}
