@@ -81,6 +81,7 @@ struct pci_dev {
 	struct pci_bus kdma_bus;    /* default bus (number 0) when the test sets none */
 	void __iomem *kdma_iomap[PCI_STD_NUM_BARS]; /* pcim_iomap_table() */
 	u8 kdma_config[PCI_CFG_SPACE_EXP_SIZE];
+	struct pci_driver *kdma_driver; /* bound by kdma_pci_probe() */
 };
 
 #define to_pci_dev(n) container_of(n, struct pci_dev, dev)
@@ -106,16 +107,20 @@ struct pci_driver {
 	.class = (dev_class), .class_mask = (dev_class_mask), .vendor = PCI_ANY_ID,             \
 	.device = PCI_ANY_ID, .subvendor = PCI_ANY_ID, .subdevice = PCI_ANY_ID
 
-/* Registration is where the kernel would probe matching devices; tests probe explicitly. */
-#define pci_register_driver(drv) ((void)(drv), 0)
-#define pci_unregister_driver(drv) ((void)(drv))
+/* Registration records the driver; a test binds a device to it with kdma_pci_probe() (where the
+ * kernel's PCI core would match at device add), or calls the driver's probe itself. */
+int pci_register_driver(struct pci_driver *drv);
+void pci_unregister_driver(struct pci_driver *drv);
 #define module_pci_driver(drv)                                                                \
 	static __attribute__((used)) struct pci_driver *__kdma_pci_driver_##drv = &(drv)
 
 /* dmasan: what the PCI core does before probe (device_initialize, dma_mask = 32 bits, bus 0). */
 void kdma_pci_dev_init(struct pci_dev *pdev, unsigned short vendor, unsigned short device);
-/* dmasan: driver unbind (device_del: devres released). */
+/* dmasan: driver unbind (the bound driver's remove, then device_del: devres released). */
 void kdma_pci_dev_del(struct pci_dev *pdev);
+/* dmasan: bind pdev to the registered driver called `driver` (NULL: the first whose id_table
+ * matches) and run its probe. The probe's result; -ENODEV when no driver fits. */
+int kdma_pci_probe(struct pci_dev *pdev, const char *driver);
 
 int pci_enable_device(struct pci_dev *dev);
 int pci_enable_device_mem(struct pci_dev *dev);

@@ -5,6 +5,8 @@
  * test put into resource[bar] (identity physical addresses), so register accesses hit memory
  * the test (or its device-model thread) can read.
  */
+#include <pthread.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <linux/pci.h>
@@ -24,11 +26,113 @@ void kdma_pci_dev_init(struct pci_dev *pdev, unsigned short vendor, unsigned sho
 	pdev->dev.coherent_dma_mask = DMA_BIT_MASK(32);
 	memcpy(&pdev->kdma_config[PCI_VENDOR_ID], &vendor, sizeof(vendor));
 	memcpy(&pdev->kdma_config[PCI_DEVICE_ID], &device, sizeof(device));
+	/* the PCI core's name, domain:bus:slot.function, for reports and dev_printk */
+	if (!dev_name(&pdev->dev)[0])
+		dev_set_name(&pdev->dev, "0000:%02x:%02x.%u", pdev->bus->number,
+			     PCI_SLOT(pdev->devfn), PCI_FUNC(pdev->devfn));
 }
 
 void kdma_pci_dev_del(struct pci_dev *pdev)
 {
+	if (!pdev)
+		return;
+	if (pdev->kdma_driver && pdev->kdma_driver->remove)
+		pdev->kdma_driver->remove(pdev);
+	pdev->kdma_driver = NULL;
 	device_del(&pdev->dev);
+}
+
+/* ------------------------------------------------------------ registered drivers ---- */
+
+#define PCI_MAX_DRIVERS 32
+
+static struct pci_driver *pci_drivers[PCI_MAX_DRIVERS];
+static pthread_mutex_t pci_drivers_lock = PTHREAD_MUTEX_INITIALIZER;
+
+int pci_register_driver(struct pci_driver *drv)
+{
+	int ret = -ENOSPC;
+
+	if (!drv || !drv->name || !drv->probe) {
+		kdma_warn(NULL, "pci_register_driver: a driver needs a name and a probe");
+		return -EINVAL;
+	}
+	if (!drv->driver.name)
+		drv->driver.name = drv->name;
+	pthread_mutex_lock(&pci_drivers_lock);
+	for (int i = 0; i < PCI_MAX_DRIVERS && ret; i++) {
+		if (!pci_drivers[i] || pci_drivers[i] == drv) {
+			pci_drivers[i] = drv;
+			ret = 0;
+		}
+	}
+	pthread_mutex_unlock(&pci_drivers_lock);
+	if (ret)
+		kdma_warn(NULL, "pci_register_driver(%s): more than %d drivers", drv->name,
+			  PCI_MAX_DRIVERS);
+	return ret;
+}
+
+void pci_unregister_driver(struct pci_driver *drv)
+{
+	pthread_mutex_lock(&pci_drivers_lock);
+	for (int i = 0; i < PCI_MAX_DRIVERS; i++)
+		if (pci_drivers[i] == drv)
+			pci_drivers[i] = NULL;
+	pthread_mutex_unlock(&pci_drivers_lock);
+}
+
+static const struct pci_device_id *pci_match(const struct pci_driver *drv,
+					     const struct pci_dev *pdev)
+{
+	for (const struct pci_device_id *id = drv->id_table; id && (id->vendor || id->device ||
+	     id->class_mask); id++) {
+		if ((id->vendor == PCI_ANY_ID || id->vendor == pdev->vendor) &&
+		    (id->device == PCI_ANY_ID || id->device == pdev->device) &&
+		    (id->subvendor == PCI_ANY_ID || id->subvendor == pdev->subsystem_vendor) &&
+		    (id->subdevice == PCI_ANY_ID || id->subdevice == pdev->subsystem_device) &&
+		    !((id->class ^ pdev->class) & id->class_mask))
+			return id;
+	}
+	return NULL;
+}
+
+int kdma_pci_probe(struct pci_dev *pdev, const char *driver)
+{
+	struct pci_driver *drv = NULL;
+	const struct pci_device_id *id = NULL;
+	int ret;
+
+	if (!pdev || !pdev->dev.kdma) {
+		kdma_warn(pdev ? &pdev->dev : NULL, "kdma_pci_probe: device not set up with "
+			  "kdma_pci_dev_init");
+		return -EINVAL;
+	}
+	pthread_mutex_lock(&pci_drivers_lock);
+	for (int i = 0; i < PCI_MAX_DRIVERS && !drv; i++) {
+		struct pci_driver *d = pci_drivers[i];
+
+		if (!d)
+			continue;
+		id = pci_match(d, pdev);
+		if (driver ? !strcmp(d->name, driver) : id != NULL)
+			drv = d;
+	}
+	pthread_mutex_unlock(&pci_drivers_lock);
+	if (!drv) {
+		kdma_warn(&pdev->dev, "kdma_pci_probe: no registered driver %s%s", driver ? driver :
+			  "matches", driver ? "" : " the device");
+		return -ENODEV;
+	}
+	pdev->dev.driver = &drv->driver;
+	snprintf(pdev->dev.kdma->driver, sizeof(pdev->dev.kdma->driver), "%s", drv->name);
+	pdev->kdma_driver = drv;
+	ret = drv->probe(pdev, id);
+	if (ret) {
+		pdev->kdma_driver = NULL;
+		pdev->dev.driver = NULL;
+	}
+	return ret;
 }
 
 static void pci_command_update(struct pci_dev *dev, u16 set, u16 clear)
