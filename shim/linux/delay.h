@@ -22,6 +22,11 @@ static inline void kdma_sleep_ns(unsigned long long ns)
 #define usleep_range(min, max) kdma_sleep_ns((unsigned long long)(min) * 1000ULL)
 #define usleep_range_state(min, max, state) usleep_range(min, max)
 #define fsleep(us) kdma_sleep_ns((unsigned long long)(us) * 1000ULL)
-#define msleep_interruptible(n) (msleep(n), 0UL)
+/* Nothing interrupts the sleep here: 0 ms left. */
+static inline unsigned long msleep_interruptible(unsigned int msecs)
+{
+	msleep(msecs);
+	return 0;
+}
 
 #endif

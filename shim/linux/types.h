@@ -42,6 +42,7 @@ typedef phys_addr_t resource_size_t;
 typedef unsigned int gfp_t;
 typedef unsigned int slab_flags_t;
 typedef unsigned int fmode_t;
+typedef unsigned short umode_t;
 
 typedef u16 __sum16;
 typedef u32 __wsum;

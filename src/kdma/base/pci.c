@@ -5,12 +5,12 @@
  * test put into resource[bar] (identity physical addresses), so register accesses hit memory
  * the test (or its device-model thread) can read.
  */
-#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 
 #include <linux/pci.h>
 
+#include "base/registry.h"
 #include "internal.h"
 
 void kdma_pci_dev_init(struct pci_dev *pdev, unsigned short vendor, unsigned short device)
@@ -44,42 +44,22 @@ void kdma_pci_dev_del(struct pci_dev *pdev)
 
 /* ------------------------------------------------------------ registered drivers ---- */
 
-#define PCI_MAX_DRIVERS 32
-
-static struct pci_driver *pci_drivers[PCI_MAX_DRIVERS];
-static pthread_mutex_t pci_drivers_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct kdma_registry pci_drivers = KDMA_REGISTRY_INIT("PCI");
 
 int pci_register_driver(struct pci_driver *drv)
 {
-	int ret = -ENOSPC;
-
 	if (!drv || !drv->name || !drv->probe) {
 		kdma_warn(NULL, "pci_register_driver: a driver needs a name and a probe");
 		return -EINVAL;
 	}
 	if (!drv->driver.name)
 		drv->driver.name = drv->name;
-	pthread_mutex_lock(&pci_drivers_lock);
-	for (int i = 0; i < PCI_MAX_DRIVERS && ret; i++) {
-		if (!pci_drivers[i] || pci_drivers[i] == drv) {
-			pci_drivers[i] = drv;
-			ret = 0;
-		}
-	}
-	pthread_mutex_unlock(&pci_drivers_lock);
-	if (ret)
-		kdma_warn(NULL, "pci_register_driver(%s): more than %d drivers", drv->name,
-			  PCI_MAX_DRIVERS);
-	return ret;
+	return kdma_registry_add(&pci_drivers, drv, drv->name);
 }
 
 void pci_unregister_driver(struct pci_driver *drv)
 {
-	pthread_mutex_lock(&pci_drivers_lock);
-	for (int i = 0; i < PCI_MAX_DRIVERS; i++)
-		if (pci_drivers[i] == drv)
-			pci_drivers[i] = NULL;
-	pthread_mutex_unlock(&pci_drivers_lock);
+	kdma_registry_del(&pci_drivers, drv);
 }
 
 static const struct pci_device_id *pci_match(const struct pci_driver *drv,
@@ -97,10 +77,23 @@ static const struct pci_device_id *pci_match(const struct pci_driver *drv,
 	return NULL;
 }
 
+struct pci_probe_query {
+	struct pci_dev *pdev;
+	const char *driver;
+};
+
+static bool pci_driver_fits(void *drv, void *arg)
+{
+	const struct pci_probe_query *q = arg;
+	const struct pci_driver *d = drv;
+
+	return q->driver ? !strcmp(d->name, q->driver) : pci_match(d, q->pdev) != NULL;
+}
+
 int kdma_pci_probe(struct pci_dev *pdev, const char *driver)
 {
-	struct pci_driver *drv = NULL;
-	const struct pci_device_id *id = NULL;
+	struct pci_probe_query q = { pdev, driver };
+	struct pci_driver *drv;
 	int ret;
 
 	if (!pdev || !pdev->dev.kdma) {
@@ -108,17 +101,7 @@ int kdma_pci_probe(struct pci_dev *pdev, const char *driver)
 			  "kdma_pci_dev_init");
 		return -EINVAL;
 	}
-	pthread_mutex_lock(&pci_drivers_lock);
-	for (int i = 0; i < PCI_MAX_DRIVERS && !drv; i++) {
-		struct pci_driver *d = pci_drivers[i];
-
-		if (!d)
-			continue;
-		id = pci_match(d, pdev);
-		if (driver ? !strcmp(d->name, driver) : id != NULL)
-			drv = d;
-	}
-	pthread_mutex_unlock(&pci_drivers_lock);
+	drv = kdma_registry_find(&pci_drivers, pci_driver_fits, &q);
 	if (!drv) {
 		kdma_warn(&pdev->dev, "kdma_pci_probe: no registered driver %s%s", driver ? driver :
 			  "matches", driver ? "" : " the device");
@@ -127,7 +110,7 @@ int kdma_pci_probe(struct pci_dev *pdev, const char *driver)
 	pdev->dev.driver = &drv->driver;
 	snprintf(pdev->dev.kdma->driver, sizeof(pdev->dev.kdma->driver), "%s", drv->name);
 	pdev->kdma_driver = drv;
-	ret = drv->probe(pdev, id);
+	ret = drv->probe(pdev, pci_match(drv, pdev));
 	if (ret) {
 		pdev->kdma_driver = NULL;
 		pdev->dev.driver = NULL;
