@@ -6,7 +6,9 @@
 #include <criterion/criterion.h>
 #include <criterion/redirect.h>
 
+#include <dmasan/sim.h>
 #include <linux/debugfs.h>
+#include <linux/interrupt.h>
 #include <linux/kthread.h>
 #include <linux/ktime.h>
 #include <linux/math64.h>
@@ -166,4 +168,49 @@ Test(bus, modules_and_platform_drivers, .init = cr_redirect_stderr)
 	platform_driver_unregister(&plat_drv);
 	kdma_modules_exit();
 	cr_assert_eq(exits, 1);
+}
+
+static int hits[3];
+
+static irqreturn_t count_irq(int irq, void *dev_id)
+{
+	hits[*(int *)dev_id]++;
+	return IRQ_HANDLED;
+}
+
+static irqreturn_t wake_thread(int irq, void *dev_id)
+{
+	return IRQ_WAKE_THREAD;
+}
+
+Test(irq, lines_run_requested_handlers, .init = cr_redirect_stderr)
+{
+	static int a = 0, b = 1, c = 2;
+	struct device *dev = dmasim_device_create(NULL);
+
+	memset(hits, 0, sizeof(hits));
+	cr_assert_eq(request_irq(40, count_irq, IRQF_SHARED, "a", &a), 0);
+	cr_assert_eq(request_irq(40, count_irq, IRQF_SHARED, "b", &b), 0);
+	cr_assert_eq(request_irq(40, count_irq, 0, "x", &c), -EBUSY, "not shared");
+	cr_assert_eq(kdma_irq_raise(40), IRQ_HANDLED);
+	cr_assert(hits[0] == 1 && hits[1] == 1);
+	disable_irq(40);
+	disable_irq(40);
+	cr_assert_eq(kdma_irq_raise(40), 0, "held while disabled");
+	enable_irq(40);
+	cr_assert_eq(hits[0], 1);
+	enable_irq(40);
+	cr_assert(hits[0] == 2 && hits[1] == 2, "delivered when enabled again");
+	cr_assert_str_eq(free_irq(40, &a), "a");
+	cr_assert_eq(kdma_irq_raise(40), IRQ_HANDLED);
+	cr_assert(hits[0] == 2 && hits[1] == 3);
+	cr_assert_str_eq(free_irq(40, &b), "b");
+	cr_assert_eq(kdma_irq_raise(40), -ENOENT);
+	cr_assert_null(free_irq(40, &b));
+
+	cr_assert_eq(devm_request_threaded_irq(dev, 41, wake_thread, count_irq, 0, "t", &c), 0);
+	cr_assert_eq(kdma_irq_raise(41), IRQ_HANDLED);
+	cr_assert_eq(hits[2], 1, "the threaded part ran");
+	dmasim_device_destroy(dev);
+	cr_assert_eq(kdma_irq_raise(41), -ENOENT, "devres freed the line");
 }
