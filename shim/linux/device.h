@@ -10,6 +10,8 @@
 #include <linux/types.h>
 #include <linux/printk.h>
 #include <linux/slab.h> /* as in the kernel: kmalloc/kcalloc/kfree come with device.h */
+#include <linux/completion.h> /* and completions and ida, through kobject.h */
+#include <linux/idr.h>
 
 struct dma_map_ops;
 struct bus_dma_region;

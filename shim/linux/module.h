@@ -45,6 +45,19 @@ void kdma_modules_exit(void);
 	{                                                                                      \
 		kdma_module_record(__FILE__, NULL, fn);                                        \
 	}
+/* module_pci_driver() and friends: a module whose init registers the driver and whose exit
+ * unregisters it, as the kernel's module_driver(). */
+#define module_driver(__driver, __register, __unregister, ...)                               \
+	static int __init __driver##_init(void)                                              \
+	{                                                                                      \
+		return __register(&(__driver), ##__VA_ARGS__);                                 \
+	}                                                                                      \
+	module_init(__driver##_init);                                                          \
+	static void __exit __driver##_exit(void)                                              \
+	{                                                                                      \
+		__unregister(&(__driver), ##__VA_ARGS__);                                      \
+	}                                                                                      \
+	module_exit(__driver##_exit)
 #define __module_get(m) do {} while (0)
 #define try_module_get(m) 1
 #define module_put(m) do {} while (0)

@@ -18,6 +18,8 @@
 #include <linux/io.h>
 #include <linux/ioport.h>
 #include <linux/mod_devicetable.h>
+#include <linux/module.h> /* module_pci_driver */
+#include <linux/pci_ids.h>
 
 #define PCI_STD_NUM_BARS 6
 #define PCI_ROM_RESOURCE 6
@@ -93,6 +95,7 @@ struct pci_driver {
 	int (*probe)(struct pci_dev *dev, const struct pci_device_id *id);
 	void (*remove)(struct pci_dev *dev);
 	void (*shutdown)(struct pci_dev *dev);
+	int (*sriov_configure)(struct pci_dev *dev, int num_vfs);
 	struct device_driver driver;
 };
 
@@ -101,6 +104,10 @@ struct pci_driver {
 #define PCI_VDEVICE(vend, dev)                                                                \
 	.vendor = PCI_VENDOR_ID_##vend, .device = (dev), .subvendor = PCI_ANY_ID,               \
 	.subdevice = PCI_ANY_ID, 0, 0
+#define PCI_DEVICE_DATA(vend, dev, data)                                                      \
+	.vendor = PCI_VENDOR_ID_##vend, .device = PCI_DEVICE_ID_##vend##_##dev,                 \
+	.subvendor = PCI_ANY_ID, .subdevice = PCI_ANY_ID, .class = 0, .class_mask = 0,          \
+	.driver_data = (kernel_ulong_t)(data)
 #define PCI_DEVICE_SUB(vend, dev, subvend, subdev)                                            \
 	.vendor = (vend), .device = (dev), .subvendor = (subvend), .subdevice = (subdev)
 #define PCI_DEVICE_CLASS(dev_class, dev_class_mask)                                           \
@@ -111,8 +118,7 @@ struct pci_driver {
  * kernel's PCI core would match at device add), or calls the driver's probe itself. */
 int pci_register_driver(struct pci_driver *drv);
 void pci_unregister_driver(struct pci_driver *drv);
-#define module_pci_driver(drv)                                                                \
-	static __attribute__((used)) struct pci_driver *__kdma_pci_driver_##drv = &(drv)
+#define module_pci_driver(drv) module_driver(drv, pci_register_driver, pci_unregister_driver)
 
 /* dmasan: what the PCI core does before probe (device_initialize, dma_mask = 32 bits, bus 0). */
 void kdma_pci_dev_init(struct pci_dev *pdev, unsigned short vendor, unsigned short device);
@@ -191,6 +197,15 @@ static inline int pci_set_dma_seg_boundary(struct pci_dev *dev, unsigned long ma
 {
 	return dma_set_seg_boundary(&dev->dev, mask);
 }
+
+/* Devices set up by kdma_pci_dev_init are endpoints unless the test gives a bridge class. */
+static inline bool pci_is_bridge(struct pci_dev *dev)
+{
+	return (dev->class >> 8) == 0x0604 || (dev->class >> 8) == 0x0607;
+}
+
+/* SR-IOV is not modelled: says so once, enables no virtual function. */
+int pci_sriov_configure_simple(struct pci_dev *dev, int nr_virtfn);
 
 static inline bool pci_is_pcie(struct pci_dev *dev)
 {

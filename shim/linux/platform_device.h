@@ -11,6 +11,7 @@
 #include <linux/device.h>
 #include <linux/ioport.h>
 #include <linux/mod_devicetable.h>
+#include <linux/module.h> /* module_platform_driver */
 
 struct platform_device {
 	const char *name;
@@ -45,7 +46,7 @@ static inline void platform_set_drvdata(struct platform_device *pdev, void *data
 int platform_driver_register(struct platform_driver *drv);
 void platform_driver_unregister(struct platform_driver *drv);
 #define module_platform_driver(drv)                                                          \
-	static __attribute__((used)) struct platform_driver *__kdma_platform_driver_##drv = &(drv)
+	module_driver(drv, platform_driver_register, platform_driver_unregister)
 
 /* dmasan: what platform_device_register() does before a driver binds: device initialised,
  * named "<name>.<id>" (or "<name>" for id -1), 32-bit DMA masks. */

@@ -23,7 +23,7 @@ for f in "$@"; do
 	for h in $(grep -oE '^#include <(linux|asm|net|trace)/[^>]+>' "$tree/$f" | sed 's/^#include <//; s/>$//' | sort -u); do
 		if [ -f "$shim/$h" ]; then
 			have=$((have + 1))
-		elif [ -f "$tree/include/$h" ]; then
+		elif [ -f "$tree/include/$h" ] || [ -f "$tree/include/uapi/$h" ]; then
 			kernel=$((kernel + 1))
 		else
 			lacking+=("$h")

@@ -370,3 +370,11 @@ int pci_write_config_dword(const struct pci_dev *dev, int where, u32 val)
 {
 	return pci_cfg(dev, where, sizeof(val), &val, true);
 }
+
+int pci_sriov_configure_simple(struct pci_dev *dev, int nr_virtfn)
+{
+	(void)dev;
+	(void)nr_virtfn;
+	KDMA_STUB_ONCE("pci_sriov_configure_simple");
+	return -ENODEV;
+}

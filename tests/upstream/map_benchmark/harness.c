@@ -25,127 +25,45 @@
 #include <linux/module.h>
 #include <linux/pci.h>
 
-#define DEBUGFS_ROOT "/sys/kernel/debug/"
-#define HARNESS_FD 100
+#include "harness_file.h"
+#include "harness_platform.h"
 
-int harness_open(const char *path, int flags, ...);
-int harness_ioctl(int fd, unsigned long request, ...);
+#define DEBUGFS_ROOT "/sys/kernel/debug/"
 int dma_map_benchmark_main(int argc, char **argv);
 
-static struct file file;
-static bool file_open;
+/* "/sys/kernel/debug/<name>" is the debugfs file <name> */
+static int debugfs_path_open(const char *path, struct file *file)
+{
+	if (strncmp(path, DEBUGFS_ROOT, strlen(DEBUGFS_ROOT)))
+		return -ENOENT;
+	return kdma_debugfs_open(path + strlen(DEBUGFS_ROOT), file);
+}
 
 int harness_open(const char *path, int flags, ...)
 {
-	int ret;
-
 	(void)flags;
-	if (file_open || strncmp(path, DEBUGFS_ROOT, strlen(DEBUGFS_ROOT))) {
-		errno = file_open ? EMFILE : ENOENT;
-		return -1;
-	}
-	ret = kdma_debugfs_open(path + strlen(DEBUGFS_ROOT), &file);
-	if (ret) {
-		errno = -ret;
-		return -1;
-	}
-	file_open = true;
-	return HARNESS_FD;
+	return harness_file_do_open(debugfs_path_open, path);
 }
 
 int harness_ioctl(int fd, unsigned long request, ...)
 {
-	const struct file_operations *fops = kdma_debugfs_fops(&file);
 	unsigned long arg;
-	va_list ap;
-	long ret;
 
-	va_start(ap, request);
-	arg = (unsigned long)va_arg(ap, void *);
-	va_end(ap);
-	if (fd != HARNESS_FD || !file_open || !fops || !fops->unlocked_ioctl) {
-		errno = EBADF;
-		return -1;
-	}
-	ret = fops->unlocked_ioctl(&file, (unsigned int)request, arg);
-	if (ret < 0) {
-		errno = (int)-ret;
-		return -1;
-	}
-	return (int)ret;
-}
-
-static int parse_mode(const char *arg, const char *name, const char *const *modes, int n)
-{
-	size_t len = strlen(name);
-
-	if (strncmp(arg, name, len) || arg[len] != '=')
-		return -1;
-	for (int i = 0; i < n; i++)
-		if (!strcmp(arg + len + 1, modes[i]))
-			return i;
-	fprintf(stderr, "harness: bad value in %s\n", arg);
-	exit(2);
-}
-
-/* Whether the device's mappings took the expected path. */
-static bool took_path(struct device *dev, const char *expect)
-{
-	struct dmasim_stats st;
-	bool bounced, iommu;
-
-	if (!expect)
-		return true;
-	if (dmasim_stats(dev, &st))
-		return false;
-	bounced = st.swiotlb_high_water > 0;
-	iommu = st.iommu && st.iova_high_water > 0;
-	printf("harness: iommu %d (IOVA high water %llu bytes), bounce slots high water %lu\n",
-	       st.iommu, st.iova_high_water, st.swiotlb_high_water);
-	if (!strcmp(expect, "direct"))
-		return !bounced && !st.iommu;
-	if (!strcmp(expect, "bounce"))
-		return bounced && !st.iommu;
-	if (!strcmp(expect, "iommu"))
-		return iommu && !bounced;
-	fprintf(stderr, "harness: bad --expect=%s\n", expect);
-	return false;
+	HARNESS_VA_ARG(request, arg);
+	return harness_file_do_ioctl(kdma_debugfs_fops(&harness_file), fd, request, arg);
 }
 
 int main(int argc, char **argv)
 {
-	static const char *const iommus[] = { "none", "strict", "lazy" };
-	static const char *const bounces[] = { "auto", "off", "force" };
-	enum dmasim_iommu iommu = DMASIM_IOMMU_NONE;
-	enum dmasim_bounce bounce = DMASIM_BOUNCE_AUTO;
-	bool set_platform = false;
-	const char *expect = NULL;
+	struct harness_platform platform = { 0 };
 	struct pci_dev pdev = { 0 };
-	int i, ret, m;
+	int i = harness_parse(argc, argv, &platform), ret;
 
-	for (i = 1; i < argc && !strncmp(argv[i], "--", 2); i++) {
-		if (!strcmp(argv[i], "--")) {
-			i++;
-			break;
-		}
-		if (!strncmp(argv[i], "--expect=", 9)) {
-			expect = argv[i] + 9;
-		} else if ((m = parse_mode(argv[i], "--iommu", iommus, 3)) >= 0) {
-			iommu = (enum dmasim_iommu)m;
-			set_platform = true;
-		} else if ((m = parse_mode(argv[i], "--bounce", bounces, 3)) >= 0) {
-			bounce = (enum dmasim_bounce)m;
-			set_platform = true;
-		} else {
-			fprintf(stderr, "harness: unknown option %s\n", argv[i]);
-			return 2;
-		}
-	}
 	ret = kdma_modules_init();
 	if (ret)
 		return 1;
 	kdma_pci_dev_init(&pdev, 0x1ded, 0x0001);
-	if (set_platform && dmasim_device_set_platform(&pdev.dev, iommu, bounce))
+	if (harness_apply(&pdev.dev, &platform))
 		return 1;
 	ret = kdma_pci_probe(&pdev, "dma_map_benchmark");
 	if (ret) {
@@ -155,12 +73,10 @@ int main(int argc, char **argv)
 	/* the selftest parses with getopt from argv[1]: hand it our program name first */
 	argv[i - 1] = argv[0];
 	ret = dma_map_benchmark_main(argc - (i - 1), argv + (i - 1));
-	if (file_open)
-		kdma_debugfs_release(&file);
-	if (!ret && !took_path(&pdev.dev, expect)) {
-		fprintf(stderr, "harness: the mappings did not take the %s path\n", expect);
+	if (harness_file_open)
+		kdma_debugfs_release(&harness_file);
+	if (!ret && !harness_took_path(&pdev.dev, &platform))
 		ret = 1;
-	}
 	kdma_pci_dev_del(&pdev);
 	kdma_modules_exit();
 	return ret;
