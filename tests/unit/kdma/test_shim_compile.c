@@ -58,7 +58,17 @@
 #include <linux/sizes.h>
 #include <linux/slab.h>
 #include <linux/spinlock.h>
+#include <linux/crc32.h>
 #include <linux/debugfs.h>
+#include <linux/etherdevice.h>
+#include <linux/idr.h>
+#include <linux/irq.h>
+#include <linux/miscdevice.h>
+#include <linux/netdevice.h>
+#include <linux/pci_ids.h>
+#include <linux/pci_regs.h>
+#include <linux/random.h>
+#include <linux/skbuff.h>
 #include <linux/fs.h>
 #include <linux/kthread.h>
 #include <linux/ktime.h>
