@@ -123,6 +123,13 @@ size_t dmasim_dmac_fifo_pop(struct dmasim_dmac *dmac, const char *chan, void *da
 struct dma_buf;
 struct dma_buf *dmasim_dmabuf_export(size_t size, const char *name);
 
+/* Platform configuration of a device that a test embeds in its own bus structure (a pci_dev set up
+ * by kdma_pci_dev_init(), a platform_device...): IOMMU mode and SWIOTLB use, as dmasim_config
+ * sets them for dmasim_device_create(). Call before the driver maps anything. 0, or -EINVAL
+ * (message on stderr) for a bad device or mode, -ENOMEM. */
+int dmasim_device_set_platform(struct device *dev, enum dmasim_iommu iommu,
+			       enum dmasim_bounce bounce);
+
 #ifdef __cplusplus
 }
 #endif

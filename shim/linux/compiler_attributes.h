@@ -26,7 +26,9 @@
 #define __malloc __attribute__((__malloc__))
 #define __alias(sym) __attribute__((__alias__(#sym)))
 #define __deprecated
+#ifndef __counted_by /* the UAPI <linux/stddef.h> may have defined it */
 #define __counted_by(member)
+#endif
 #define __nonstring
 #define __assume_aligned(a, ...) __attribute__((__assume_aligned__(a, ##__VA_ARGS__)))
 #if defined(__has_attribute) && __has_attribute(__fallthrough__)

@@ -47,6 +47,11 @@ static inline void kdma_spin_ns(unsigned long long ns)
 #define fsleep(us)                                                                     \
 	((unsigned long long)(us) <= 10 ? udelay(us)                                   \
 					: kdma_sleep_ns((unsigned long long)(us) * 1000ULL))
-#define msleep_interruptible(n) (msleep(n), 0UL)
+/* Nothing interrupts the sleep here: 0 ms left. */
+static inline unsigned long msleep_interruptible(unsigned int msecs)
+{
+	msleep(msecs);
+	return 0;
+}
 
 #endif

@@ -9,6 +9,9 @@
 
 #include <linux/types.h>
 #include <linux/printk.h>
+#include <linux/slab.h> /* as in the kernel: kmalloc/kcalloc/kfree come with device.h */
+#include <linux/completion.h> /* and completions and ida, through kobject.h */
+#include <linux/idr.h>
 
 struct dma_map_ops;
 struct bus_dma_region;
@@ -48,6 +51,9 @@ struct device {
 	bool dma_ops_bypass;
 	bool removable;
 
+	/* called when the last reference goes (put_device), for devices a test embeds */
+	void (*release)(struct device *dev);
+
 	/* dmasan-private state (devres list, IOMMU domain, names...); not for driver use */
 	struct kdma_dev *kdma;
 };
@@ -60,6 +66,12 @@ const char *dev_driver_string(const struct device *dev);
  * device_initialize() zeroes nothing, sets up the private state; device_del() is the unbind. */
 void device_initialize(struct device *dev);
 void device_del(struct device *dev);
+
+/* The driver core's pair: device_register() = device_initialize() + device_add();
+ * device_unregister() unbinds and drops the reference, calling dev->release at the last one. */
+int device_add(struct device *dev);
+int device_register(struct device *dev);
+void device_unregister(struct device *dev);
 
 struct device *get_device(struct device *dev);
 void put_device(struct device *dev);

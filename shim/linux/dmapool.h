@@ -4,6 +4,7 @@
 #define _DMASAN_SHIM_LINUX_DMAPOOL_H
 
 #include <linux/types.h>
+#include <linux/device.h> /* as in the kernel: brings kcalloc/kfree */
 
 struct device;
 struct dma_pool;

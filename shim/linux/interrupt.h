@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * <linux/interrupt.h> — interrupt registration stubs. Nothing raises interrupts by itself: a
- * test calls the driver's handler directly (or from its device-model thread) when the simulated
- * hardware would interrupt.
+ * <linux/interrupt.h> — interrupt lines. Nothing raises interrupts by itself: the test (or its
+ * device-model thread) calls kdma_irq_raise() where the hardware would interrupt, or calls the
+ * driver's handler directly.
  */
 #ifndef _DMASAN_SHIM_LINUX_INTERRUPT_H
 #define _DMASAN_SHIM_LINUX_INTERRUPT_H
@@ -29,52 +29,36 @@ typedef irqreturn_t (*irq_handler_t)(int irq, void *dev_id);
 #define IRQF_TRIGGER_NONE 0x00000000
 #define IRQF_TRIGGER_HIGH 0x00000004
 
-static inline int request_irq(unsigned int irq __maybe_unused,
-			      irq_handler_t handler __maybe_unused,
-			      unsigned long flags __maybe_unused, const char *name __maybe_unused,
-			      void *dev __maybe_unused)
+/* Handlers are recorded per line; kdma_irq_raise() (the simulated hardware) runs them. A line's
+ * handlers never run concurrently with each other, as on one CPU; IRQ_WAKE_THREAD runs the
+ * threaded part right after. */
+int request_threaded_irq(unsigned int irq, irq_handler_t handler, irq_handler_t thread_fn,
+			 unsigned long flags, const char *name, void *dev);
+static inline int request_irq(unsigned int irq, irq_handler_t handler, unsigned long flags,
+			      const char *name, void *dev)
 {
-	return 0;
+	return request_threaded_irq(irq, handler, NULL, flags, name, dev);
 }
-
-static inline int request_threaded_irq(unsigned int irq __maybe_unused,
-				       irq_handler_t handler __maybe_unused,
-				       irq_handler_t thread_fn __maybe_unused,
-				       unsigned long flags __maybe_unused,
-				       const char *name __maybe_unused, void *dev __maybe_unused)
+int devm_request_threaded_irq(struct device *dev, unsigned int irq, irq_handler_t handler,
+			      irq_handler_t thread_fn, unsigned long flags, const char *name,
+			      void *dev_id);
+static inline int devm_request_irq(struct device *dev, unsigned int irq, irq_handler_t handler,
+				   unsigned long flags, const char *name, void *dev_id)
 {
-	return 0;
+	return devm_request_threaded_irq(dev, irq, handler, NULL, flags, name, dev_id);
 }
+/* Waits for a running handler of the line; returns the name given at request. */
+const void *free_irq(unsigned int irq, void *dev_id);
+void devm_free_irq(struct device *dev, unsigned int irq, void *dev_id);
+/* Nested: a raise while disabled is delivered by the enable_irq that re-enables the line. */
+void disable_irq(unsigned int irq);
+void disable_irq_nosync(unsigned int irq);
+void enable_irq(unsigned int irq);
+void synchronize_irq(unsigned int irq);
 
-static inline int devm_request_irq(struct device *dev __maybe_unused,
-				   unsigned int irq __maybe_unused,
-				   irq_handler_t handler __maybe_unused,
-				   unsigned long flags __maybe_unused,
-				   const char *name __maybe_unused, void *dev_id __maybe_unused)
-{
-	return 0;
-}
-
-static inline int devm_request_threaded_irq(struct device *dev __maybe_unused,
-					    unsigned int irq __maybe_unused,
-					    irq_handler_t handler __maybe_unused,
-					    irq_handler_t thread_fn __maybe_unused,
-					    unsigned long flags __maybe_unused,
-					    const char *name __maybe_unused,
-					    void *dev_id __maybe_unused)
-{
-	return 0;
-}
-
-static inline const void *free_irq(unsigned int irq __maybe_unused, void *dev_id __maybe_unused)
-{
-	return NULL;
-}
-
-#define devm_free_irq(dev, irq, dev_id) ((void)(dev), (void)(irq), (void)(dev_id))
-#define disable_irq(irq) ((void)(irq))
-#define disable_irq_nosync(irq) ((void)(irq))
-#define enable_irq(irq) ((void)(irq))
-#define synchronize_irq(irq) ((void)(irq))
+/* dmasan: the hardware raises line irq. IRQ_HANDLED or IRQ_NONE as the handlers answered, 0 if
+ * the line is disabled (delivered later), -ENOENT (with a message) when no handler is
+ * registered. */
+int kdma_irq_raise(unsigned int irq);
 
 #endif

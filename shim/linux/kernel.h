@@ -52,7 +52,6 @@
 /* Scheduling context does not exist here: these are annotations. */
 #define might_sleep() do {} while (0)
 #define might_sleep_if(cond) do {} while (0)
-#define cond_resched() 0
 #define in_interrupt() 0
 #define in_atomic() 0
 #define in_task() 1

@@ -22,6 +22,7 @@
 #include <linux/list.h>
 #include <linux/overflow.h>
 #include <linux/sizes.h>
+#include <linux/topology.h>
 
 #define PAGE_SHIFT 12
 #define PAGE_SIZE (1UL << PAGE_SHIFT)
@@ -70,6 +71,18 @@ void free_pages(unsigned long addr, unsigned int order);
 #define dev_alloc_pages(order) alloc_pages(GFP_ATOMIC | __GFP_NOWARN, order)
 #define dev_alloc_page() dev_alloc_pages(0)
 #define __free_page(page) __free_pages((page), 0)
+
+/* Exactly `size` bytes of whole pages. The kernel returns the pages past `size` of the
+ * power-of-two block to the allocator; here the block stays whole until free_pages_exact. */
+static inline void *alloc_pages_exact(size_t size, gfp_t gfp)
+{
+	return (void *)__get_free_pages(gfp, get_order(size));
+}
+
+static inline void free_pages_exact(void *virt, size_t size)
+{
+	free_pages((unsigned long)virt, get_order(size));
+}
 #define __get_free_page(gfp) __get_free_pages((gfp), 0)
 #define free_page(addr) free_pages((addr), 0)
 

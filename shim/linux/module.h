@@ -10,12 +10,11 @@
 #include <linux/types.h>
 #include <linux/compiler.h>
 #include <linux/init.h>
+#include <linux/moduleparam.h>
 
 struct module;
 #define THIS_MODULE ((struct module *)0)
 
-/* A harmless file-scope declaration, so "MACRO(...);" is valid where the kernel allows it. */
-#define __KDMA_MODULE_NOTHING extern int __kdma_module_unused_decl
 
 #define MODULE_LICENSE(x) __KDMA_MODULE_NOTHING
 #define MODULE_AUTHOR(x) __KDMA_MODULE_NOTHING
@@ -26,16 +25,39 @@ struct module;
 #define MODULE_SOFTDEP(x) __KDMA_MODULE_NOTHING
 #define MODULE_IMPORT_NS(x) __KDMA_MODULE_NOTHING
 #define MODULE_DEVICE_TABLE(type, name) __KDMA_MODULE_NOTHING
-#define MODULE_PARM_DESC(name, desc) __KDMA_MODULE_NOTHING
-#define module_param(name, type, perm) __KDMA_MODULE_NOTHING
-#define module_param_named(name, value, type, perm) __KDMA_MODULE_NOTHING
-#define module_param_array(name, type, nump, perm) __KDMA_MODULE_NOTHING
 #define EXPORT_SYMBOL(sym) __KDMA_MODULE_NOTHING
 #define EXPORT_SYMBOL_GPL(sym) __KDMA_MODULE_NOTHING
 #define EXPORT_SYMBOL_NS_GPL(sym, ns) __KDMA_MODULE_NOTHING
 
-#define module_init(fn) static __attribute__((used)) int (*__kdma_module_init_##fn)(void) = fn
-#define module_exit(fn) static __attribute__((used)) void (*__kdma_module_exit_##fn)(void) = fn
+/* module_init/module_exit record the functions at program start (a constructor); a harness runs
+ * every recorded init with kdma_modules_init() and the exits, newest first, with
+ * kdma_modules_exit(). A test may also call a driver's probe itself. */
+void kdma_module_record(const char *file, int (*init)(void), void (*exit)(void));
+int kdma_modules_init(void);
+void kdma_modules_exit(void);
+#define module_init(fn)                                                                       \
+	static __attribute__((constructor)) void __kdma_module_init_##fn(void)               \
+	{                                                                                      \
+		kdma_module_record(__FILE__, fn, NULL);                                        \
+	}
+#define module_exit(fn)                                                                       \
+	static __attribute__((constructor)) void __kdma_module_exit_##fn(void)               \
+	{                                                                                      \
+		kdma_module_record(__FILE__, NULL, fn);                                        \
+	}
+/* module_pci_driver() and friends: a module whose init registers the driver and whose exit
+ * unregisters it, as the kernel's module_driver(). */
+#define module_driver(__driver, __register, __unregister, ...)                               \
+	static int __init __driver##_init(void)                                              \
+	{                                                                                      \
+		return __register(&(__driver), ##__VA_ARGS__);                                 \
+	}                                                                                      \
+	module_init(__driver##_init);                                                          \
+	static void __exit __driver##_exit(void)                                              \
+	{                                                                                      \
+		__unregister(&(__driver), ##__VA_ARGS__);                                      \
+	}                                                                                      \
+	module_exit(__driver##_exit)
 #define __module_get(m) do {} while (0)
 #define try_module_get(m) 1
 #define module_put(m) do {} while (0)

@@ -18,6 +18,8 @@
 #include <linux/io.h>
 #include <linux/ioport.h>
 #include <linux/mod_devicetable.h>
+#include <linux/module.h> /* module_pci_driver */
+#include <linux/pci_ids.h>
 
 #define PCI_STD_NUM_BARS 6
 #define PCI_ROM_RESOURCE 6
@@ -81,6 +83,7 @@ struct pci_dev {
 	struct pci_bus kdma_bus;    /* default bus (number 0) when the test sets none */
 	void __iomem *kdma_iomap[PCI_STD_NUM_BARS]; /* pcim_iomap_table() */
 	u8 kdma_config[PCI_CFG_SPACE_EXP_SIZE];
+	struct pci_driver *kdma_driver; /* bound by kdma_pci_probe() */
 };
 
 #define to_pci_dev(n) container_of(n, struct pci_dev, dev)
@@ -92,6 +95,7 @@ struct pci_driver {
 	int (*probe)(struct pci_dev *dev, const struct pci_device_id *id);
 	void (*remove)(struct pci_dev *dev);
 	void (*shutdown)(struct pci_dev *dev);
+	int (*sriov_configure)(struct pci_dev *dev, int num_vfs);
 	struct device_driver driver;
 };
 
@@ -100,22 +104,29 @@ struct pci_driver {
 #define PCI_VDEVICE(vend, dev)                                                                \
 	.vendor = PCI_VENDOR_ID_##vend, .device = (dev), .subvendor = PCI_ANY_ID,               \
 	.subdevice = PCI_ANY_ID, 0, 0
+#define PCI_DEVICE_DATA(vend, dev, data)                                                      \
+	.vendor = PCI_VENDOR_ID_##vend, .device = PCI_DEVICE_ID_##vend##_##dev,                 \
+	.subvendor = PCI_ANY_ID, .subdevice = PCI_ANY_ID, .class = 0, .class_mask = 0,          \
+	.driver_data = (kernel_ulong_t)(data)
 #define PCI_DEVICE_SUB(vend, dev, subvend, subdev)                                            \
 	.vendor = (vend), .device = (dev), .subvendor = (subvend), .subdevice = (subdev)
 #define PCI_DEVICE_CLASS(dev_class, dev_class_mask)                                           \
 	.class = (dev_class), .class_mask = (dev_class_mask), .vendor = PCI_ANY_ID,             \
 	.device = PCI_ANY_ID, .subvendor = PCI_ANY_ID, .subdevice = PCI_ANY_ID
 
-/* Registration is where the kernel would probe matching devices; tests probe explicitly. */
-#define pci_register_driver(drv) ((void)(drv), 0)
-#define pci_unregister_driver(drv) ((void)(drv))
-#define module_pci_driver(drv)                                                                \
-	static __attribute__((used)) struct pci_driver *__kdma_pci_driver_##drv = &(drv)
+/* Registration records the driver; a test binds a device to it with kdma_pci_probe() (where the
+ * kernel's PCI core would match at device add), or calls the driver's probe itself. */
+int pci_register_driver(struct pci_driver *drv);
+void pci_unregister_driver(struct pci_driver *drv);
+#define module_pci_driver(drv) module_driver(drv, pci_register_driver, pci_unregister_driver)
 
 /* dmasan: what the PCI core does before probe (device_initialize, dma_mask = 32 bits, bus 0). */
 void kdma_pci_dev_init(struct pci_dev *pdev, unsigned short vendor, unsigned short device);
-/* dmasan: driver unbind (device_del: devres released). */
+/* dmasan: driver unbind (the bound driver's remove, then device_del: devres released). */
 void kdma_pci_dev_del(struct pci_dev *pdev);
+/* dmasan: bind pdev to the registered driver called `driver` (NULL: the first whose id_table
+ * matches) and run its probe. The probe's result; -ENODEV when no driver fits. */
+int kdma_pci_probe(struct pci_dev *pdev, const char *driver);
 
 int pci_enable_device(struct pci_dev *dev);
 int pci_enable_device_mem(struct pci_dev *dev);
@@ -186,6 +197,15 @@ static inline int pci_set_dma_seg_boundary(struct pci_dev *dev, unsigned long ma
 {
 	return dma_set_seg_boundary(&dev->dev, mask);
 }
+
+/* Devices set up by kdma_pci_dev_init are endpoints unless the test gives a bridge class. */
+static inline bool pci_is_bridge(struct pci_dev *dev)
+{
+	return (dev->class >> 8) == 0x0604 || (dev->class >> 8) == 0x0607;
+}
+
+/* SR-IOV is not modelled: says so once, enables no virtual function. */
+int pci_sriov_configure_simple(struct pci_dev *dev, int nr_virtfn);
 
 static inline bool pci_is_pcie(struct pci_dev *dev)
 {

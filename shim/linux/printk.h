@@ -68,4 +68,13 @@ int _printk(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 #define printk_ratelimit() 1
 #define pr_warning pr_warn
 
+/* A shim function that does nothing here says so once, naming itself (docs/porting.md). */
+void kdma_stub_called(const char *fn);
+#define KDMA_STUB_ONCE(fn)                                                                    \
+	do {                                                                                   \
+		static int __kdma_stub_said;                                                   \
+		if (!__atomic_exchange_n(&__kdma_stub_said, 1, __ATOMIC_RELAXED))              \
+			kdma_stub_called(fn);                                                  \
+	} while (0)
+
 #endif

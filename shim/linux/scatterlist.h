@@ -25,6 +25,13 @@ struct sg_table {
 	unsigned int orig_nents; /* original size of list */
 };
 
+/* A table built by successive sg_alloc_append_table_from_pages() calls. */
+struct sg_append_table {
+	struct sg_table sgt;       /* the table */
+	struct scatterlist *prv;   /* last populated entry */
+	unsigned int total_nents;  /* entries allocated (more than used while pages are expected) */
+};
+
 #define SG_CHAIN 0x01UL
 #define SG_END 0x02UL
 #define SG_PAGE_LINK_MASK (SG_CHAIN | SG_END)
@@ -110,6 +117,13 @@ int sg_alloc_table_from_pages_segment(struct sg_table *sgt, struct page **pages,
 				      unsigned int n_pages, unsigned int offset,
 				      unsigned long size, unsigned int max_segment,
 				      gfp_t gfp_mask);
+/* Append n_pages to sgt_append, merging with its last entry when contiguous; left_pages: how
+ * many more pages later calls will add (0 ends the table). Free with sg_free_append_table(). */
+int sg_alloc_append_table_from_pages(struct sg_append_table *sgt_append, struct page **pages,
+				     unsigned int n_pages, unsigned int offset, unsigned long size,
+				     unsigned int max_segment, unsigned int left_pages,
+				     gfp_t gfp_mask);
+void sg_free_append_table(struct sg_append_table *sgt_append);
 size_t sg_copy_from_buffer(struct scatterlist *sgl, unsigned int nents, const void *buf,
 			   size_t buflen);
 size_t sg_copy_to_buffer(struct scatterlist *sgl, unsigned int nents, void *buf, size_t buflen);

@@ -11,11 +11,12 @@
 typedef uint8_t u8;
 typedef uint16_t u16;
 typedef uint32_t u32;
-typedef uint64_t u64;
+/* long long on every architecture, as in the kernel, so driver code's %llu/%llx match. */
+typedef unsigned long long u64;
 typedef int8_t s8;
 typedef int16_t s16;
 typedef int32_t s32;
-typedef int64_t s64;
+typedef long long s64;
 
 typedef u8 __u8;
 typedef u16 __u16;
@@ -41,6 +42,7 @@ typedef phys_addr_t resource_size_t;
 typedef unsigned int gfp_t;
 typedef unsigned int slab_flags_t;
 typedef unsigned int fmode_t;
+typedef unsigned short umode_t;
 
 typedef u16 __sum16;
 typedef u32 __wsum;

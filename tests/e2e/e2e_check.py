@@ -3,14 +3,16 @@
 """Run one end-to-end program under libdmasan.so and check what it reported.
 
   e2e_check.py --preload LIB --outdir DIR --source FILE (--expect ID | --clean) [--exitcode N]
-               [--launcher PATH] -- PROGRAM [ARGS...]
+               [--at FILE:LINE] [--device NAME] [--launcher PATH] -- PROGRAM [ARGS...]
 
 The program runs with LD_PRELOAD=LIB (or through the dmasan launcher) and
 DMASAN_OPTIONS=json_path=DIR/out plus the options named in the source on a line
 "E2E_OPTIONS: ..." (KDMA_OPTIONS from "E2E_KDMA_OPTIONS: ..."). --expect: the program's own
 JSON Lines file has a violation with that exact check id and the exit status is non-zero
 (or N with --exitcode); --only (or "E2E_ONLY: yes" in the source): and no violation of another
-check. --clean: no violation at all and exit status 0.
+check; --at: the first such report's innermost frame outside the DMA layer is at that file (base
+name) and line; --device: that report names this device. --clean: no violation at all and exit
+status 0.
 """
 import argparse
 import glob
@@ -50,6 +52,8 @@ def main():
     ap.add_argument("--clean", action="store_true")
     ap.add_argument("--only", action="store_true", help="with --expect: no other check id")
     ap.add_argument("--exitcode", type=int)
+    ap.add_argument("--at")
+    ap.add_argument("--device")
     ap.add_argument("--options", default="")
     ap.add_argument("cmd", nargs=argparse.REMAINDER)
     a = ap.parse_args()
@@ -103,6 +107,14 @@ def main():
             got = first.get("facts", {}).get(key)
             if str(got) != val:
                 fail.append("fact %s is %r, expected %s" % (key, got, val))
+    if first and a.at:
+        frame = next((f for f in first.get("stack", []) if not f.get("internal")), {})
+        where = "%s:%s" % (os.path.basename(frame.get("file", "?")), frame.get("line", "?"))
+        if where != a.at:
+            fail.append("the %s report is at %s, expected %s" % (a.expect, where, a.at))
+    if first and a.device and first.get("device") != a.device:
+        fail.append("the %s report names device %r, expected %s" % (a.expect, first.get("device"),
+                                                                  a.device))
     if a.clean:
         if violations:
             fail.append("expected no findings, got %s" % found)

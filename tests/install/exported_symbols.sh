@@ -25,6 +25,12 @@ allowed="$allowed|^(kdma_bug|kdma_warn_slowpath)$"
 allowed="$allowed|^kdma_(system_wq|alloc_workqueue|destroy_workqueue|queue_work|cancel_work)$"
 allowed="$allowed|^kdma_(flush_work|flush_workqueue)$"
 allowed="$allowed|^kdma_(pci_dev_init|pci_dev_del|pci_iomap_table)$"
+allowed="$allowed|^(device_add|device_register|device_unregister|kthread_.*|wake_up_process|get_task_struct|put_task_struct|schedule_timeout|kdma_current)$"
+allowed="$allowed|^(debugfs_.*|platform_driver_register|platform_driver_unregister|misc_register|misc_deregister|ida_.*)$"
+allowed="$allowed|^(request_threaded_irq|free_irq|disable_irq|disable_irq_nosync|enable_irq|synchronize_irq|kdma_irq_raise)$"
+allowed="$allowed|^(alloc_skb|__netdev_alloc_skb|napi_alloc_skb|skb_add_rx_frag|skb_put|skb_push|skb_pull|skb_padto)$"
+allowed="$allowed|^(alloc_netdev|free_netdev|register_netdev|unregister_netdev|netif_receive_skb|netif_napi_.*|napi_.*|__napi_schedule)$"
+allowed="$allowed|^(kdma_pci_probe|kdma_debugfs_(fops|open|release)|kdma_misc_(fops|open|release)|kdma_module_record|kdma_modules_(init|exit)|kdma_netdev_set_rx|kdma_platform_(device_init|device_del|probe)|kdma_stub_called)$"
 
 syms=$(nm -D --defined-only "$lib" | awk '{ print $3 }' | sed 's/@.*//')
 count=$(printf '%s\n' "$syms" | grep -c . || true)

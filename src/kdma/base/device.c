@@ -33,12 +33,15 @@ static struct kdma_dev *kdma_dev_new(struct device *dev, bool owned)
 static void kdma_dev_free(struct device *dev)
 {
 	struct kdma_dev *kd = kdma_of(dev);
+	bool owned = kd->owned;
 
 	pthread_mutex_destroy(&kd->devres_lock);
 	dev->kdma = NULL;
-	if (kd->owned)
-		kdma_free(dev);
 	kdma_free(kd);
+	if (owned)
+		kdma_free(dev);
+	else if (dev->release)
+		dev->release(dev); /* the embedding structure may be freed here: touch dev no more */
 }
 
 static void list_init(struct list_head *l)
@@ -92,6 +95,24 @@ static bool config_ok(const struct dmasim_config *cfg)
 	return true;
 }
 
+/* KDMA_OPTIONS=iommu=strict|lazy|off: the mode of devices whose creator chose none. */
+static enum dmasim_iommu default_iommu(void)
+{
+	static atomic_bool warned;
+	const char *v = kdma_opts()->iommu;
+
+	if (!v || !strcmp(v, "off") || !strcmp(v, "none") || !strcmp(v, "0") || !v[0])
+		return DMASIM_IOMMU_NONE;
+	if (!strcmp(v, "strict"))
+		return DMASIM_IOMMU_STRICT;
+	if (!strcmp(v, "lazy"))
+		return DMASIM_IOMMU_LAZY;
+	if (!atomic_exchange(&warned, true))
+		kdma_warn(NULL, "KDMA_OPTIONS: invalid value '%s' for iommu (expected strict, lazy "
+			  "or off); devices stay off the IOMMU", v);
+	return DMASIM_IOMMU_NONE;
+}
+
 static void dmasim_setup(struct device *dev, struct kdma_dev *kd, const struct dmasim_config *cfg)
 {
 	if (cfg->name)
@@ -123,11 +144,11 @@ static void dmasim_setup(struct device *dev, struct kdma_dev *kd, const struct d
 		kd->range_map[0].size = cfg->dma_range.size;
 		dev->dma_range_map = kd->range_map; /* range_map[1] is the zero terminator */
 	}
-	kd->iommu_mode = cfg->iommu;
+	kd->iommu_mode = cfg->iommu != DMASIM_IOMMU_NONE ? cfg->iommu : default_iommu();
 	kd->bounce = cfg->bounce;
 	kd->untrusted = cfg->untrusted;
 	kd->iommu_fromdev_rw = cfg->iommu_fromdev_rw;
-	dev->dma_iommu = cfg->iommu != DMASIM_IOMMU_NONE;
+	dev->dma_iommu = kd->iommu_mode != DMASIM_IOMMU_NONE;
 }
 
 struct device *dmasim_device_create(const struct dmasim_config *cfg)
@@ -228,7 +249,45 @@ void device_initialize(struct device *dev)
 		snprintf(kd->driver, sizeof(kd->driver), "%s", dev->driver->name);
 	list_init(&dev->dma_pools);
 	dev->kdma = kd;
+	kd->iommu_mode = default_iommu();
+	if (kd->iommu_mode != DMASIM_IOMMU_NONE && kdma_iommu_attach(dev)) {
+		kdma_warn(dev, "device_initialize: IOMMU attach failed; direct mapping");
+		kd->iommu_mode = DMASIM_IOMMU_NONE;
+	}
 	KDMA_HOOK(device_create, dev);
+}
+
+int dmasim_device_set_platform(struct device *dev, enum dmasim_iommu iommu,
+			       enum dmasim_bounce bounce)
+{
+	struct kdma_dev *kd = kdma_of(dev);
+	enum dmasim_iommu old;
+	int err;
+
+	kdma_hooks_ensure();
+	if (!kdma_check_dev(dev, __func__) || !kd)
+		return -EINVAL;
+	if ((unsigned int)iommu > DMASIM_IOMMU_LAZY || (unsigned int)bounce > DMASIM_BOUNCE_FORCE) {
+		kdma_warn(dev, "dmasim_device_set_platform: invalid iommu (%d) or bounce (%d) mode",
+			  (int)iommu, (int)bounce);
+		return -EINVAL;
+	}
+	kd->bounce = bounce;
+	old = kd->iommu_mode;
+	if (iommu == old)
+		return 0;
+	if (old != DMASIM_IOMMU_NONE)
+		kdma_iommu_detach(dev);
+	kd->iommu_mode = iommu;
+	dev->dma_iommu = iommu != DMASIM_IOMMU_NONE;
+	err = kdma_iommu_attach(dev);
+	if (err) {
+		kdma_warn(dev, "dmasim_device_set_platform: IOMMU attach failed (%d)", err);
+		kd->iommu_mode = DMASIM_IOMMU_NONE;
+		dev->dma_iommu = false;
+	}
+	kdma_setup_need_sync(dev);
+	return err;
 }
 
 void device_del(struct device *dev)
@@ -238,6 +297,30 @@ void device_del(struct device *dev)
 		return;
 	device_unbind(dev);
 	put_device(dev); /* the reference of device_initialize */
+}
+
+int device_add(struct device *dev)
+{
+	kdma_hooks_ensure();
+	if (!kdma_check_dev(dev, __func__))
+		return -EINVAL;
+	if (!dev->kdma)
+		device_initialize(dev);
+	return dev->kdma ? 0 : -ENOMEM;
+}
+
+int device_register(struct device *dev)
+{
+	if (!kdma_check_dev(dev, __func__))
+		return -EINVAL;
+	device_initialize(dev);
+	return device_add(dev);
+}
+
+/* device_del() here already drops device_initialize()'s reference (its callers rely on that). */
+void device_unregister(struct device *dev)
+{
+	device_del(dev);
 }
 
 struct device *get_device(struct device *dev)

@@ -5,11 +5,13 @@
  * test put into resource[bar] (identity physical addresses), so register accesses hit memory
  * the test (or its device-model thread) can read.
  */
+#include <stdio.h>
 #include <string.h>
 
 #include <linux/pci.h>
 
 #include "base/base.h"
+#include "base/registry.h"
 
 void kdma_pci_dev_init(struct pci_dev *pdev, unsigned short vendor, unsigned short device)
 {
@@ -24,11 +26,96 @@ void kdma_pci_dev_init(struct pci_dev *pdev, unsigned short vendor, unsigned sho
 	pdev->dev.coherent_dma_mask = DMA_BIT_MASK(32);
 	memcpy(&pdev->kdma_config[PCI_VENDOR_ID], &vendor, sizeof(vendor));
 	memcpy(&pdev->kdma_config[PCI_DEVICE_ID], &device, sizeof(device));
+	/* the PCI core's name, domain:bus:slot.function, for reports and dev_printk */
+	if (!dev_name(&pdev->dev)[0])
+		dev_set_name(&pdev->dev, "0000:%02x:%02x.%u", pdev->bus->number,
+			     PCI_SLOT(pdev->devfn), PCI_FUNC(pdev->devfn));
 }
 
 void kdma_pci_dev_del(struct pci_dev *pdev)
 {
+	if (!pdev)
+		return;
+	if (pdev->kdma_driver && pdev->kdma_driver->remove)
+		pdev->kdma_driver->remove(pdev);
+	pdev->kdma_driver = NULL;
 	device_del(&pdev->dev);
+}
+
+/* ------------------------------------------------------------ registered drivers ---- */
+
+static struct kdma_registry pci_drivers = KDMA_REGISTRY_INIT("PCI");
+
+int pci_register_driver(struct pci_driver *drv)
+{
+	if (!drv || !drv->name || !drv->probe) {
+		kdma_warn(NULL, "pci_register_driver: a driver needs a name and a probe");
+		return -EINVAL;
+	}
+	if (!drv->driver.name)
+		drv->driver.name = drv->name;
+	return kdma_registry_add(&pci_drivers, drv, drv->name);
+}
+
+void pci_unregister_driver(struct pci_driver *drv)
+{
+	kdma_registry_del(&pci_drivers, drv);
+}
+
+static const struct pci_device_id *pci_match(const struct pci_driver *drv,
+					     const struct pci_dev *pdev)
+{
+	for (const struct pci_device_id *id = drv->id_table; id && (id->vendor || id->device ||
+	     id->class_mask); id++) {
+		if ((id->vendor == PCI_ANY_ID || id->vendor == pdev->vendor) &&
+		    (id->device == PCI_ANY_ID || id->device == pdev->device) &&
+		    (id->subvendor == PCI_ANY_ID || id->subvendor == pdev->subsystem_vendor) &&
+		    (id->subdevice == PCI_ANY_ID || id->subdevice == pdev->subsystem_device) &&
+		    !((id->class ^ pdev->class) & id->class_mask))
+			return id;
+	}
+	return NULL;
+}
+
+struct pci_probe_query {
+	struct pci_dev *pdev;
+	const char *driver;
+};
+
+static bool pci_driver_fits(void *drv, void *arg)
+{
+	const struct pci_probe_query *q = arg;
+	const struct pci_driver *d = drv;
+
+	return q->driver ? !strcmp(d->name, q->driver) : pci_match(d, q->pdev) != NULL;
+}
+
+int kdma_pci_probe(struct pci_dev *pdev, const char *driver)
+{
+	struct pci_probe_query q = { pdev, driver };
+	struct pci_driver *drv;
+	int ret;
+
+	if (!pdev || !pdev->dev.kdma) {
+		kdma_warn(pdev ? &pdev->dev : NULL, "kdma_pci_probe: device not set up with "
+			  "kdma_pci_dev_init");
+		return -EINVAL;
+	}
+	drv = kdma_registry_find(&pci_drivers, pci_driver_fits, &q);
+	if (!drv) {
+		kdma_warn(&pdev->dev, "kdma_pci_probe: no registered driver %s%s", driver ? driver :
+			  "matches", driver ? "" : " the device");
+		return -ENODEV;
+	}
+	pdev->dev.driver = &drv->driver;
+	snprintf(pdev->dev.kdma->driver, sizeof(pdev->dev.kdma->driver), "%s", drv->name);
+	pdev->kdma_driver = drv;
+	ret = drv->probe(pdev, pci_match(drv, pdev));
+	if (ret) {
+		pdev->kdma_driver = NULL;
+		pdev->dev.driver = NULL;
+	}
+	return ret;
 }
 
 static void pci_command_update(struct pci_dev *dev, u16 set, u16 clear)
@@ -282,4 +369,12 @@ int pci_write_config_word(const struct pci_dev *dev, int where, u16 val)
 int pci_write_config_dword(const struct pci_dev *dev, int where, u32 val)
 {
 	return pci_cfg(dev, where, sizeof(val), &val, true);
+}
+
+int pci_sriov_configure_simple(struct pci_dev *dev, int nr_virtfn)
+{
+	(void)dev;
+	(void)nr_virtfn;
+	KDMA_STUB_ONCE("pci_sriov_configure_simple");
+	return -ENODEV;
 }

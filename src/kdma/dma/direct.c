@@ -74,28 +74,13 @@ bool kdma_dma_coherent_ok(struct device *dev, phys_addr_t phys, size_t size)
 	return addr + size - 1 <= kdma_min_not_zero(dev->coherent_dma_mask, dev->bus_dma_limit);
 }
 
-/* kmalloc_size_roundup() for the small sizes the heuristic looks at: the kmalloc caches are
- * powers of two plus 96 and 192 bytes. */
-static size_t kmalloc_small_roundup(size_t size)
-{
-	size_t c = 8;
-
-	if (size > 64 && size <= 96)
-		return 96;
-	if (size > 128 && size <= 192)
-		return 192;
-	while (c < size)
-		c <<= 1;
-	return c;
-}
-
 bool kdma_kmalloc_needs_bounce(struct device *dev, size_t size, enum dma_data_direction dir)
 {
 	u64 align = kdma_opts()->dma_minalign;
 
 	if (!kdma_opts()->kmalloc_bounce || dev->dma_coherent || dir == DMA_TO_DEVICE || !align)
 		return false;
-	return !(size >= 2 * align || kmalloc_small_roundup(size) % align == 0);
+	return !(size >= 2 * align || kmalloc_size_roundup(size) % align == 0);
 }
 
 /* ------------------------------------------------------------------ streaming maps ---- */

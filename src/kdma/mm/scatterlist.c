@@ -7,6 +7,7 @@
 #include <limits.h>
 #include <string.h>
 
+#include <linux/err.h>
 #include <linux/errno.h>
 #include <linux/mm.h>
 #include <linux/slab.h>
@@ -229,6 +230,151 @@ int sg_alloc_table_from_pages(struct sg_table *sgt, struct page **pages, unsigne
 			      unsigned int offset, unsigned long size, gfp_t gfp_mask)
 {
 	return sg_alloc_table_from_pages_segment(sgt, pages, n_pages, offset, size, UINT_MAX, gfp_mask);
+}
+
+/* Free a chained list of nents entries whose chunks may have any size: a chunk ends at its
+ * chain link, the last one at its nents-th entry. */
+static void sg_free_chunks(struct scatterlist *sgl, unsigned int nents)
+{
+	while (sgl && nents) {
+		struct scatterlist *next = NULL;
+		unsigned int i;
+
+		for (i = 0;; i++) {
+			if (sg_is_chain(&sgl[i])) {
+				next = sg_chain_ptr(&sgl[i]);
+				break;
+			}
+			if (--nents == 0)
+				break;
+		}
+		sg_chunk_free(sgl, i + 1);
+		sgl = next;
+	}
+}
+
+void sg_free_append_table(struct sg_append_table *t)
+{
+	if (!t)
+		return;
+	sg_free_chunks(t->sgt.sgl, t->total_nents);
+	memset(t, 0, sizeof(*t));
+}
+
+/* The entry after cur for an append table. When cur's chunk has only its last entry left and
+ * more than one entry is still expected, that entry becomes a link to a new chunk sized for the
+ * entries expected (at most a page of them). */
+static struct scatterlist *sg_append_next(struct sg_append_table *t, struct scatterlist *cur,
+					  unsigned long needed, gfp_t gfp)
+{
+	struct scatterlist *next = NULL, *chunk;
+	unsigned int size;
+
+	if (cur) {
+		next = sg_next(cur);
+		if (!next) {
+			kdma_warn(NULL, "sg_alloc_append_table_from_pages: the table was ended by "
+				  "a call with left_pages 0");
+			return ERR_PTR(-EINVAL);
+		}
+		if (!sg_is_last(next) || needed == 1)
+			return next;
+	}
+	size = needed < SG_MAX_SINGLE_ALLOC ? (unsigned int)needed : SG_MAX_SINGLE_ALLOC;
+	chunk = sg_chunk_alloc(size, gfp);
+	if (!chunk)
+		return ERR_PTR(-ENOMEM);
+	sg_init_table(chunk, size);
+	if (cur) {
+		sg_chain(next, 1, chunk);
+		t->total_nents += size - 1;
+	} else {
+		t->sgt.sgl = chunk;
+		t->total_nents = size;
+	}
+	return chunk;
+}
+
+/* Whether pages[i] starts a new segment after seg_len bytes of the current one. */
+static bool sg_append_breaks(struct page **pages, unsigned int i, unsigned int seg_len,
+			     unsigned int max_segment)
+{
+	return seg_len >= max_segment || page_to_pfn(pages[i]) != page_to_pfn(pages[i - 1]) + 1;
+}
+
+int sg_alloc_append_table_from_pages(struct sg_append_table *t, struct page **pages,
+				     unsigned int n_pages, unsigned int offset, unsigned long size,
+				     unsigned int max_segment, unsigned int left_pages,
+				     gfp_t gfp_mask)
+{
+	struct scatterlist *s = t ? t->prv : NULL;
+	unsigned int chunks, cur_page, seg_len, i, prv_len = 0, added = 0;
+
+	max_segment &= PAGE_MASK;
+	if (!t || max_segment < PAGE_SIZE || (!t->prv && (!pages || !n_pages))) {
+		kdma_warn(NULL, "sg_alloc_append_table_from_pages: %s",
+			  !t ? "no table" : max_segment < PAGE_SIZE ?
+			  "max_segment is smaller than a page" : "no pages");
+		return -EINVAL;
+	}
+	if (t->prv) {
+		unsigned long next_pfn = (page_to_pfn(sg_page(t->prv)) * PAGE_SIZE +
+					  t->prv->offset + t->prv->length) / PAGE_SIZE;
+
+		if (offset) {
+			kdma_warn(NULL, "sg_alloc_append_table_from_pages: offset %u when appending",
+				  offset);
+			return -EINVAL;
+		}
+		/* contiguous pages grow the last entry */
+		prv_len = t->prv->length;
+		while (n_pages && page_to_pfn(pages[0]) == next_pfn &&
+		       t->prv->length + PAGE_SIZE <= max_segment) {
+			t->prv->length += PAGE_SIZE;
+			next_pfn++;
+			pages++;
+			n_pages--;
+		}
+		if (!n_pages)
+			goto out;
+	}
+	chunks = 1;
+	for (i = 1, seg_len = 0; i < n_pages; i++) {
+		seg_len += PAGE_SIZE;
+		if (sg_append_breaks(pages, i, seg_len, max_segment)) {
+			chunks++;
+			seg_len = 0;
+		}
+	}
+	for (cur_page = 0, i = 0; i < chunks; i++) {
+		unsigned int j, chunk_size;
+
+		for (j = cur_page + 1, seg_len = 0; j < n_pages; j++) {
+			seg_len += PAGE_SIZE;
+			if (sg_append_breaks(pages, j, seg_len, max_segment))
+				break;
+		}
+		s = sg_append_next(t, s, chunks - i + left_pages, gfp_mask);
+		if (IS_ERR(s)) {
+			if (t->prv)
+				t->prv->length = prv_len; /* as before the call */
+			return (int)PTR_ERR(s);
+		}
+		chunk_size = ((j - cur_page) << PAGE_SHIFT) - offset;
+		sg_set_page(s, pages[cur_page], (unsigned int)(size < chunk_size ? size : chunk_size),
+			    offset);
+		added++;
+		size -= size < chunk_size ? size : chunk_size;
+		offset = 0;
+		cur_page = j;
+	}
+	t->sgt.nents += added;
+	t->sgt.orig_nents = t->sgt.nents;
+	t->prv = s;
+out:
+	if (!left_pages)
+		sg_mark_end(s);
+	return 0;
 }
 
 /* Copy between the list (after skipping skip bytes) and buf; returns the bytes copied. */

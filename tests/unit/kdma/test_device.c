@@ -6,7 +6,11 @@
 #include <criterion/criterion.h>
 #include <criterion/redirect.h>
 
+#include <stdlib.h>
+
+#include <dmasan/sim.h>
 #include <linux/dma-mapping.h>
+#include <linux/pci.h>
 #include <linux/slab.h>
 
 #include "kdma/base/base.h"
@@ -196,4 +200,108 @@ Test(device, sim_config_fields)
 	cr_assert_eq(dev->dma_range_map[1].size, 0, "terminated");
 	cr_assert_not(dev->dma_iommu);
 	dmasim_device_destroy(dev);
+}
+
+static int releases;
+
+static void count_release(struct device *dev)
+{
+	cr_assert_null(dev->kdma, "release runs after the private state is gone");
+	releases++;
+}
+
+Test(device, register_unregister_calls_release_at_the_last_reference)
+{
+	struct device dev = { .release = count_release };
+
+	releases = 0;
+	cr_assert_eq(dev_set_name(&dev, "reg%d", 0), 0);
+	cr_assert_eq(device_register(&dev), 0);
+	cr_assert_str_eq(dev_name(&dev), "reg0", "device_register keeps the name already set");
+	get_device(&dev);
+	device_unregister(&dev);
+	cr_assert_eq(releases, 0, "a reference is still held");
+	put_device(&dev);
+	cr_assert_eq(releases, 1);
+	cr_assert_eq(device_register(NULL), -EINVAL);
+}
+
+static bool behind_iommu(struct device *dev)
+{
+	struct dmasim_stats st;
+
+	cr_assert_eq(dmasim_stats(dev, &st), 0);
+	return st.iommu;
+}
+
+Test(device, kdma_options_iommu_puts_every_device_behind_the_iommu, .init = cr_redirect_stderr)
+{
+	struct dmasim_config own = { .iommu = DMASIM_IOMMU_STRICT };
+	struct pci_dev pdev = { .devfn = PCI_DEVFN(3, 1) };
+	struct device *sim, *strict;
+
+	setenv("KDMA_OPTIONS", "iommu=lazy", 1);
+	kdma_options_reload();
+	sim = dmasim_device_create(NULL);
+	strict = dmasim_device_create(&own);
+	kdma_pci_dev_init(&pdev, 0x10ec, 0x8139);
+	cr_assert(behind_iommu(sim) && behind_iommu(strict) && behind_iommu(&pdev.dev));
+	cr_assert_eq(kdma_of(sim)->iommu_mode, DMASIM_IOMMU_LAZY);
+	cr_assert_eq(kdma_of(strict)->iommu_mode, DMASIM_IOMMU_STRICT, "its own mode kept");
+	cr_assert_str_eq(pci_name(&pdev), "0000:00:03.1");
+	cr_assert_eq(dmasim_device_set_platform(&pdev.dev, DMASIM_IOMMU_NONE, DMASIM_BOUNCE_FORCE),
+		     0);
+	cr_assert_not(behind_iommu(&pdev.dev));
+	cr_assert_eq(dmasim_device_set_platform(&pdev.dev, 7, DMASIM_BOUNCE_AUTO), -EINVAL);
+	cr_assert(stderr_has("invalid iommu (7)"));
+	kdma_pci_dev_del(&pdev);
+	dmasim_device_destroy(sim);
+	dmasim_device_destroy(strict);
+
+	setenv("KDMA_OPTIONS", "iommu=sometimes", 1);
+	kdma_options_reload();
+	sim = dmasim_device_create(NULL);
+	cr_assert_not(behind_iommu(sim));
+	cr_assert(stderr_has("invalid value 'sometimes' for iommu"));
+	dmasim_device_destroy(sim);
+	unsetenv("KDMA_OPTIONS");
+	kdma_options_reload();
+}
+
+static int probed;
+
+static int fake_probe(struct pci_dev *pdev, const struct pci_device_id *id)
+{
+	probed = id ? (int)id->driver_data : -1;
+	return 0;
+}
+
+static void fake_remove(struct pci_dev *pdev)
+{
+	probed = 0;
+}
+
+Test(device, pci_drivers_register_and_bind, .init = cr_redirect_stderr)
+{
+	static const struct pci_device_id ids[] = { { PCI_DEVICE(0x10ec, 0x8139), .driver_data = 7 },
+						    { 0 } };
+	static struct pci_driver drv = { .name = "fake", .id_table = ids, .probe = fake_probe,
+					 .remove = fake_remove };
+	struct pci_dev pdev = { 0 }, other = { 0 };
+
+	cr_assert_eq(pci_register_driver(&drv), 0);
+	kdma_pci_dev_init(&pdev, 0x10ec, 0x8139);
+	kdma_pci_dev_init(&other, 0x8086, 0x1234);
+	cr_assert_eq(kdma_pci_probe(&pdev, NULL), 0);
+	cr_assert_eq(probed, 7);
+	cr_assert_str_eq(dev_driver_string(&pdev.dev), "fake");
+	cr_assert_eq(kdma_pci_probe(&other, NULL), -ENODEV);
+	cr_assert(stderr_has("no registered driver matches"));
+	cr_assert_eq(kdma_pci_probe(&other, "fake"), 0, "bound by name (driver_override)");
+	cr_assert_eq(probed, -1);
+	kdma_pci_dev_del(&pdev);
+	cr_assert_eq(probed, 0, "unbind runs remove");
+	kdma_pci_dev_del(&other);
+	pci_unregister_driver(&drv);
+	cr_assert_eq(pci_register_driver(NULL), -EINVAL);
 }

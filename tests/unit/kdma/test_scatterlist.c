@@ -236,3 +236,43 @@ Test(sg, copy_to_and_from_a_chained_list)
 	cr_assert_eq(sg_copy_to_buffer(a, 5, dst, sizeof(dst)), 150);
 	cr_assert_eq(sg_copy_to_buffer(a, 2, dst, sizeof(dst)), 30, "nents limits the walk");
 }
+
+/* Appends that outgrow the first chunk: a 2-entry chunk (one page expected after the first),
+ * then 3 separate pages chain a new chunk of another size, which sg_free_append_table must
+ * find through the link. */
+Test(sg, append_merges_chains_and_ends, .init = cr_redirect_stderr)
+{
+	struct page *block = alloc_pages(GFP_KERNEL, 4), *pages[3];
+	struct sg_append_table t = {};
+	struct scatterlist *s;
+	unsigned int n = 0;
+
+	cr_assert_not_null(block);
+	pages[0] = nth_page(block, 0);
+	cr_assert_eq(sg_alloc_append_table_from_pages(&t, pages, 1, 0, PAGE_SIZE, UINT_MAX, 1,
+						      GFP_KERNEL), 0);
+	cr_assert_eq(t.total_nents, 2);
+	pages[0] = nth_page(block, 1); /* contiguous: grows the entry */
+	cr_assert_eq(sg_alloc_append_table_from_pages(&t, pages, 1, 0, PAGE_SIZE, UINT_MAX, 3,
+						      GFP_KERNEL), 0);
+	cr_assert_eq(t.sgt.nents, 1);
+	cr_assert_eq(t.sgt.sgl[0].length, 2 * PAGE_SIZE);
+	pages[0] = nth_page(block, 4);
+	pages[1] = nth_page(block, 6);
+	pages[2] = nth_page(block, 8);
+	cr_assert_eq(sg_alloc_append_table_from_pages(&t, pages, 3, 0, 3 * PAGE_SIZE, UINT_MAX, 0,
+						      GFP_KERNEL), 0);
+	cr_assert_eq(t.sgt.nents, 4);
+	cr_assert(sg_is_chain(&t.sgt.sgl[1]), "the first chunk's last entry became a link");
+	for_each_sgtable_sg(&t.sgt, s, n)
+		;
+	cr_assert_eq(n, 4);
+	cr_assert(sg_is_last(t.prv));
+	cr_assert_eq(sg_alloc_append_table_from_pages(&t, pages, 1, 0, PAGE_SIZE, UINT_MAX, 0,
+						      GFP_KERNEL), -EINVAL, "the table was ended");
+	cr_assert_eq(sg_alloc_append_table_from_pages(&t, pages, 1, 0, PAGE_SIZE, 100, 0,
+						      GFP_KERNEL), -EINVAL);
+	sg_free_append_table(&t);
+	cr_assert_null(t.sgt.sgl);
+	__free_pages(block, 4);
+}

@@ -103,13 +103,13 @@ static void assert_json_lines(const char *text)
 
 static dmasan_stack_id map_stack;
 
-static __attribute__((noinline)) void mapping_site(void)
+static __attribute__((__noinline__)) void mapping_site(void)
 {
 	map_stack = dmasan_stack_capture(0);
 	__asm__ volatile("" ::: "memory");
 }
 
-static __attribute__((noinline)) bool buggy_unmap_site(void)
+static __attribute__((__noinline__)) bool buggy_unmap_site(void)
 {
 	struct dmasan_report r;
 	bool ret;
@@ -127,7 +127,7 @@ static __attribute__((noinline)) bool buggy_unmap_site(void)
 }
 
 /* Each call site of emit_at is a different stack; calls from one site deduplicate. */
-static __attribute__((noinline)) bool emit_at(enum dmasan_check c)
+static __attribute__((__noinline__)) bool emit_at(enum dmasan_check c)
 {
 	struct dmasan_report r;
 	bool ret;
@@ -306,7 +306,7 @@ static void start_with_suppressions(const char *text, const char *more)
 	unlink(supp);
 }
 
-static __attribute__((noinline)) bool suppressed_site(void)
+static __attribute__((__noinline__)) bool suppressed_site(void)
 {
 	bool ret = emit_at(DMASAN_CHECK_UNMAP_SIZE_MISMATCH);
 

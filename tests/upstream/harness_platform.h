@@ -1,0 +1,93 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * What every upstream harness does with its own options: --iommu=none|strict|lazy and
+ * --bounce=auto|off|force choose the device's platform, --expect=direct|bounce|iommu fails the
+ * run unless its mappings took that path (bounce-pool and IOVA high-water marks).
+ */
+#ifndef DMASAN_UPSTREAM_HARNESS_PLATFORM_H
+#define DMASAN_UPSTREAM_HARNESS_PLATFORM_H
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <dmasan/sim.h>
+
+struct harness_platform {
+	enum dmasim_iommu iommu;
+	enum dmasim_bounce bounce;
+	bool set;
+	const char *expect;
+};
+
+static int harness_mode(const char *arg, const char *name, const char *const *modes, int n)
+{
+	size_t len = strlen(name);
+
+	if (strncmp(arg, name, len) || arg[len] != '=')
+		return -1;
+	for (int i = 0; i < n; i++)
+		if (!strcmp(arg + len + 1, modes[i]))
+			return i;
+	fprintf(stderr, "harness: bad value in %s\n", arg);
+	exit(2);
+}
+
+/* Consumes the harness options (up to "--"); returns the index of the program's first argument. */
+static int harness_parse(int argc, char **argv, struct harness_platform *p)
+{
+	static const char *const iommus[] = { "none", "strict", "lazy" };
+	static const char *const bounces[] = { "auto", "off", "force" };
+	int i, m;
+
+	for (i = 1; i < argc && !strncmp(argv[i], "--", 2); i++) {
+		if (!strcmp(argv[i], "--"))
+			return i + 1;
+		if (!strncmp(argv[i], "--expect=", 9)) {
+			p->expect = argv[i] + 9;
+		} else if ((m = harness_mode(argv[i], "--iommu", iommus, 3)) >= 0) {
+			p->iommu = (enum dmasim_iommu)m;
+			p->set = true;
+		} else if ((m = harness_mode(argv[i], "--bounce", bounces, 3)) >= 0) {
+			p->bounce = (enum dmasim_bounce)m;
+			p->set = true;
+		} else {
+			fprintf(stderr, "harness: unknown option %s\n", argv[i]);
+			exit(2);
+		}
+	}
+	return i;
+}
+
+static int harness_apply(struct device *dev, const struct harness_platform *p)
+{
+	return p->set ? dmasim_device_set_platform(dev, p->iommu, p->bounce) : 0;
+}
+
+/* Whether the device's mappings took the expected path (always, without --expect). */
+static bool harness_took_path(struct device *dev, const struct harness_platform *p)
+{
+	struct dmasim_stats st;
+	bool bounced, ok;
+
+	if (!p->expect)
+		return true;
+	if (dmasim_stats(dev, &st))
+		return false;
+	bounced = st.swiotlb_high_water > 0;
+	printf("harness: iommu %d (IOVA high water %llu bytes), bounce slots high water %lu\n",
+	       st.iommu, st.iova_high_water, st.swiotlb_high_water);
+	if (!strcmp(p->expect, "direct"))
+		ok = !bounced && !st.iommu;
+	else if (!strcmp(p->expect, "bounce"))
+		ok = bounced && !st.iommu;
+	else if (!strcmp(p->expect, "iommu"))
+		ok = st.iommu && st.iova_high_water > 0 && !bounced;
+	else
+		ok = false;
+	if (!ok)
+		fprintf(stderr, "harness: the mappings did not take the %s path\n", p->expect);
+	return ok;
+}
+
+#endif
