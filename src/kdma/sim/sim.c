@@ -9,9 +9,12 @@
  * everything, identity) and no further than its masks and the bus limit allow. Memory that is not
  * mapped in this process does not exist for the device either: -EFAULT, never a crash.
  */
+#define _GNU_SOURCE
 #include <errno.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/uio.h>
+#include <unistd.h>
 
 #include "dma/dmacore.h"
 
@@ -25,16 +28,24 @@ static u64 device_reach(const struct device *dev)
 	return kdma_min_not_zero(mask, dev->bus_dma_limit);
 }
 
-/* Is [phys, phys+len) mapped in this process? mincore() fails with ENOMEM where it is not. */
+/* Is [phys, phys+len) mapped in this process? mincore() fails with ENOMEM where it is not; a
+ * mapping without read access (a guard page, PROT_NONE reservations such as ASan's shadow gap)
+ * passes mincore, so one byte of each page is also read through process_vm_readv, which fails
+ * with EFAULT there instead of faulting (where the call is not allowed, mincore decides). */
 static bool phys_backed(phys_addr_t phys, size_t len)
 {
 	uintptr_t start = (uintptr_t)phys & PAGE_MASK;
 	uintptr_t end = (uintptr_t)PAGE_ALIGN(phys + len);
 	unsigned char vec[1];
 
-	for (uintptr_t p = start; p < end; p += PAGE_SIZE)
+	for (uintptr_t p = start; p < end; p += PAGE_SIZE) {
+		struct iovec local = { vec, 1 }, remote = { (void *)p, 1 };
+
 		if (mincore((void *)p, PAGE_SIZE, vec))
 			return false;
+		if (process_vm_readv(getpid(), &local, 1, &remote, 1, 0) < 0 && errno == EFAULT)
+			return false;
+	}
 	return true;
 }
 
