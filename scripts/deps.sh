@@ -2,7 +2,8 @@
 # Install what dmasan needs on Debian 12 (as root, or with sudo). Skips packages already present.
 set -euo pipefail
 pkgs=(build-essential cmake pkg-config libcriterion-dev libunwind-dev uthash-dev libjson-c-dev
-      libdw-dev libbsd-dev valgrind python3 python3-jsonschema)
+      libdw-dev libbsd-dev valgrind python3 python3-jsonschema
+      clang libclang-rt-14-dev) # clang + libFuzzer: scripts/sanitize.sh fuzz
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

@@ -28,21 +28,33 @@ static u64 device_reach(const struct device *dev)
 	return kdma_min_not_zero(mask, dev->bus_dma_limit);
 }
 
-/* Is [phys, phys+len) mapped in this process? mincore() fails with ENOMEM where it is not; a
- * mapping without read access (a guard page, PROT_NONE reservations such as ASan's shadow gap)
- * passes mincore, so one byte of each page is also read through process_vm_readv, which fails
- * with EFAULT there instead of faulting (where the call is not allowed, mincore decides). */
+/* Is [phys, phys+len) mapped in this process? mincore() fails with ENOMEM where it is not. */
 static bool phys_backed(phys_addr_t phys, size_t len)
 {
 	uintptr_t start = (uintptr_t)phys & PAGE_MASK;
 	uintptr_t end = (uintptr_t)PAGE_ALIGN(phys + len);
 	unsigned char vec[1];
 
-	for (uintptr_t p = start; p < end; p += PAGE_SIZE) {
-		struct iovec local = { vec, 1 }, remote = { (void *)p, 1 };
-
+	for (uintptr_t p = start; p < end; p += PAGE_SIZE)
 		if (mincore((void *)p, PAGE_SIZE, vec))
 			return false;
+	return true;
+}
+
+/* Mapped is not enough for the copy: a guard page or a PROT_NONE reservation (ASan's shadow gap)
+ * passes mincore. One byte of each page is read through process_vm_readv, which fails with
+ * EFAULT there instead of faulting (where the call is not permitted, mincore alone decides).
+ * Checked only when libkdma copies itself: the sanitizer's mprotect backend protects pages of
+ * device-owned buffers and performs those accesses. */
+static bool phys_readable(phys_addr_t phys, size_t len)
+{
+	uintptr_t start = (uintptr_t)phys & PAGE_MASK;
+	uintptr_t end = (uintptr_t)PAGE_ALIGN(phys + len);
+	unsigned char byte;
+
+	for (uintptr_t p = start; p < end; p += PAGE_SIZE) {
+		struct iovec local = { &byte, 1 }, remote = { (void *)p, 1 };
+
 		if (process_vm_readv(getpid(), &local, 1, &remote, 1, 0) < 0 && errno == EFAULT)
 			return false;
 	}
@@ -83,6 +95,8 @@ static int access_piece(struct device *dev, dma_addr_t addr, phys_addr_t phys, v
 		return -EFAULT;
 	if (res == KDMA_ACCESS_HANDLED)
 		return 0;
+	if (!phys_readable(phys, len))
+		return -EFAULT;
 	if (is_write)
 		memcpy(kdma_phys_to_virt(phys), buf, len);
 	else
