@@ -34,10 +34,12 @@
 #define POOL_HEXDUMP_MAX 256       /* bytes of a corrupted block shown (the kernel shows all) */
 
 /* A free block's first bytes (16 on 64-bit): the minimum block size. */
+/* Packed: with align=1 and an odd size, blocks (and so these links) sit at any byte offset, as in
+ * the kernel; the compiler then reads them without assuming alignment. */
 struct dma_block {
 	struct dma_block *next_block;
 	dma_addr_t dma;
-};
+} __attribute__((packed));
 
 struct dma_page {
 	void *vaddr;

@@ -12,6 +12,8 @@
 #include <errno.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/uio.h>
+#include <unistd.h>
 
 #include "dma/dmacore.h"
 
@@ -35,6 +37,26 @@ static bool phys_backed(phys_addr_t phys, size_t len)
 	for (uintptr_t p = start; p < end; p += PAGE_SIZE)
 		if (mincore((void *)p, PAGE_SIZE, vec))
 			return false;
+	return true;
+}
+
+/* Mapped is not enough for the copy: a guard page or a PROT_NONE reservation (ASan's shadow gap)
+ * passes mincore. One byte of each page is read through process_vm_readv, which fails with
+ * EFAULT there instead of faulting (where the call is not permitted, mincore alone decides).
+ * Checked only when libkdma copies itself: the sanitizer's mprotect backend protects pages of
+ * device-owned buffers and performs those accesses. */
+static bool phys_readable(phys_addr_t phys, size_t len)
+{
+	uintptr_t start = (uintptr_t)phys & PAGE_MASK;
+	uintptr_t end = (uintptr_t)PAGE_ALIGN(phys + len);
+	unsigned char byte;
+
+	for (uintptr_t p = start; p < end; p += PAGE_SIZE) {
+		struct iovec local = { &byte, 1 }, remote = { (void *)p, 1 };
+
+		if (process_vm_readv(getpid(), &local, 1, &remote, 1, 0) < 0 && errno == EFAULT)
+			return false;
+	}
 	return true;
 }
 
@@ -72,6 +94,8 @@ static int access_piece(struct device *dev, dma_addr_t addr, phys_addr_t phys, v
 		return -EFAULT;
 	if (res == KDMA_ACCESS_HANDLED)
 		return 0;
+	if (!phys_readable(phys, len))
+		return -EFAULT;
 	if (is_write)
 		memcpy(kdma_phys_to_virt(phys), buf, len);
 	else

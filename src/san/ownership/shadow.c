@@ -623,7 +623,7 @@ static void find_edge_writes(const struct san_shadow *s, const struct shadow_pie
 {
 	struct { uintptr_t lo; size_t len; const u8 *snap; bool owned; } part[2] = {
 		{ p->lbase, p->head_len, p->edges, l0 == 0 && (p->state[0] & LS_DEV) },
-		{ p->cpu + p->len, p->tail_len, p->edges + p->head_len,
+		{ p->cpu + p->len, p->tail_len, p->edges ? p->edges + p->head_len : NULL,
 		  l1 == p->nlines && (p->state[p->nlines - 1] & LS_DEV) },
 	};
 	size_t i, j;
