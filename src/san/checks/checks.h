@@ -23,7 +23,6 @@
 #include "stacks/stack.h"
 #include "table/table.h"
 
-#define SAN_HIDDEN __attribute__((visibility("hidden")))
 
 struct scatterlist;
 struct dma_pool;

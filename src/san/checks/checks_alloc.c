@@ -22,7 +22,7 @@ static void alloc_entry(const struct san_call *call, enum kdma_map_type type, co
 		.map_err = SAN_MAPERR_NA });
 }
 
-SAN_HIDDEN void san_on_alloc(const struct san_call *call, enum kdma_map_type type, size_t size,
+void san_on_alloc(const struct san_call *call, enum kdma_map_type type, size_t size,
 			     const void *cpu_addr, dma_addr_t handle, enum dma_data_direction dir,
 			     unsigned long attrs)
 {
@@ -40,7 +40,7 @@ SAN_HIDDEN void san_on_alloc(const struct san_call *call, enum kdma_map_type typ
 	alloc_entry(call, type, cpu_addr, size, handle, dir, attrs, cpu_memory);
 }
 
-SAN_HIDDEN void san_on_free(const struct san_call *call, enum kdma_map_type type, size_t size,
+void san_on_free(const struct san_call *call, enum kdma_map_type type, size_t size,
 			    const void *cpu_addr, dma_addr_t handle, enum dma_data_direction dir)
 {
 	struct san_unmap_ref ref = { handle, size, type, dir, 0, cpu_addr,
@@ -100,7 +100,7 @@ static void pool_report(const struct san_call *call, enum dmasan_check c, const 
 	dmasan_report_emit(&r);
 }
 
-SAN_HIDDEN void san_on_pool(const struct san_call *call, struct dma_pool *pool, const char *name,
+void san_on_pool(const struct san_call *call, struct dma_pool *pool, const char *name,
 			    enum kdma_pool_event ev, const void *vaddr, dma_addr_t handle,
 			    size_t size)
 {

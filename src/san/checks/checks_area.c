@@ -33,7 +33,7 @@ static __thread struct {
 	unsigned int gen;
 } page_cache[PAGE_CACHE] __attribute__((tls_model("initial-exec")));
 
-SAN_HIDDEN void san_area_unmapped(void)
+void san_area_unmapped(void)
 {
 	atomic_fetch_add_explicit(&unmap_gen, 1, memory_order_relaxed);
 }
@@ -132,7 +132,7 @@ static bool check_mapped(const struct san_call *call, uintptr_t lo, uintptr_t hi
 	return true;
 }
 
-SAN_HIDDEN bool san_check_map_area(const struct san_call *call, const void *p, size_t len,
+bool san_check_map_area(const struct san_call *call, const void *p, size_t len,
 				   int type)
 {
 	uintptr_t lo = (uintptr_t)p, hi = lo + (len ? len : 1);
@@ -154,7 +154,7 @@ SAN_HIDDEN bool san_check_map_area(const struct san_call *call, const void *p, s
 	return check_readonly(call, lo, hi);
 }
 
-SAN_HIDDEN bool san_check_resource_ram(const struct san_call *call, phys_addr_t phys, size_t len)
+bool san_check_resource_ram(const struct san_call *call, phys_addr_t phys, size_t len)
 {
 	struct dmasan_report r;
 	uintptr_t lo = (uintptr_t)phys, hi = lo + (len ? len : 1);

@@ -3,36 +3,36 @@
 #include "checks/checks.h"
 #include "common/names.h"
 
-SAN_HIDDEN const char *san_dir_name(int dir)
+const char *san_dir_name(int dir)
 {
 	return dmasan_dir_name(dir);
 }
 
-SAN_HIDDEN bool san_dir_valid(int dir)
+bool san_dir_valid(int dir)
 {
 	return dir == DMA_BIDIRECTIONAL || dir == DMA_TO_DEVICE || dir == DMA_FROM_DEVICE;
 }
 
 /* The kernel says "phy" for single, page and resource since 6.18; we keep them apart. */
-SAN_HIDDEN const char *san_type_name(int type)
+const char *san_type_name(int type)
 {
 	return dmasan_type_label(type);
 }
 
-SAN_HIDDEN bool san_is_allocation(int type)
+bool san_is_allocation(int type)
 {
 	return type == KDMA_TYPE_COHERENT || type == KDMA_TYPE_NONCOHERENT ||
 	       type == KDMA_TYPE_NONCONTIGUOUS || type == KDMA_TYPE_POOL;
 }
 
-SAN_HIDDEN void san_report_start(struct dmasan_report *r, enum dmasan_check c,
+void san_report_start(struct dmasan_report *r, enum dmasan_check c,
 				 const struct san_call *call)
 {
 	dmasan_report_init(r, c, call->dev);
 	r->stack = call->stack;
 }
 
-SAN_HIDDEN void san_report_entry(struct dmasan_report *r, const struct san_entry *e)
+void san_report_entry(struct dmasan_report *r, const struct san_entry *e)
 {
 	dmasan_report_hex(r, "device address", san_handle(e));
 	dmasan_report_u64(r, "size", san_size(e));
@@ -40,7 +40,7 @@ SAN_HIDDEN void san_report_entry(struct dmasan_report *r, const struct san_entry
 	dmasan_report_str(r, "direction", san_dir_name(e->dir));
 }
 
-SAN_HIDDEN void san_report_entry_stacks(struct dmasan_report *r, const struct san_entry *e)
+void san_report_entry_stacks(struct dmasan_report *r, const struct san_entry *e)
 {
 	bool alloc = san_is_allocation(e->type);
 
@@ -54,7 +54,7 @@ SAN_HIDDEN void san_report_entry_stacks(struct dmasan_report *r, const struct sa
 				      e->sync_dev_stack, e->sync_dev_tid);
 }
 
-SAN_HIDDEN void san_report_hist(struct dmasan_report *r, const struct san_hist *h)
+void san_report_hist(struct dmasan_report *r, const struct san_hist *h)
 {
 	bool alloc = san_is_allocation(h->type);
 
@@ -67,7 +67,7 @@ SAN_HIDDEN void san_report_hist(struct dmasan_report *r, const struct san_hist *
 			      h->unmap_tid);
 }
 
-SAN_HIDDEN bool san_check_direction(const struct san_call *call, int dir, const char *what)
+bool san_check_direction(const struct san_call *call, int dir, const char *what)
 {
 	struct dmasan_report r;
 

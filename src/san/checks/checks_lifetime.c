@@ -46,7 +46,7 @@ static void report_release(enum dmasan_check c, const struct san_entry *e, unsig
 	dmasan_report_emit(&r);
 }
 
-SAN_HIDDEN unsigned int san_check_release_memory(const void *p, size_t len, const char *how,
+unsigned int san_check_release_memory(const void *p, size_t len, const char *how,
 						 bool heap)
 {
 	struct release_hits h = { 0 };

@@ -65,7 +65,7 @@ static void check_zero_length(const struct san_call *call, const void *cpu_addr,
 	dmasan_report_emit(&r);
 }
 
-SAN_HIDDEN void san_on_map(const struct san_call *call, enum kdma_map_type type,
+void san_on_map(const struct san_call *call, enum kdma_map_type type,
 			   const void *cpu_addr, phys_addr_t phys, size_t size,
 			   enum dma_data_direction dir, unsigned long attrs, dma_addr_t handle,
 			   unsigned int flags, enum kdma_map_failure why)
@@ -96,7 +96,7 @@ SAN_HIDDEN void san_on_map(const struct san_call *call, enum kdma_map_type type,
 }
 
 /* A new live entry from a template: the call's device, stack and thread; overlap check; insert. */
-SAN_HIDDEN struct san_entry *san_track(const struct san_call *call, const struct san_entry *tmpl)
+struct san_entry *san_track(const struct san_call *call, const struct san_entry *tmpl)
 {
 	struct san_entry *e = san_entry_alloc();
 
@@ -113,7 +113,7 @@ SAN_HIDDEN struct san_entry *san_track(const struct san_call *call, const struct
 	return e;
 }
 
-SAN_HIDDEN void san_on_mapping_error(const struct san_call *call, dma_addr_t handle)
+void san_on_mapping_error(const struct san_call *call, dma_addr_t handle)
 {
 	if (handle != DMA_MAPPING_ERROR)
 		san_table_mark_checked(call->dev, handle);
@@ -143,7 +143,7 @@ static bool overlap_conflicts(struct san_entry *old, void *arg)
 	return true;
 }
 
-SAN_HIDDEN void san_check_overlap(const struct san_call *call, const struct san_entry *e)
+void san_check_overlap(const struct san_call *call, const struct san_entry *e)
 {
 	struct overlap_ctx c = { .new = e };
 	struct dmasan_report r;
@@ -174,7 +174,7 @@ SAN_HIDDEN void san_check_overlap(const struct san_call *call, const struct san_
 
 /* ---------------------------------------------------------- unchecked-map-error ---- */
 
-SAN_HIDDEN void san_report_unchecked(const struct san_call *call, const struct san_entry *e,
+void san_report_unchecked(const struct san_call *call, const struct san_entry *e,
 				     const char *use)
 {
 	struct dmasan_report r;

@@ -15,7 +15,7 @@
 #include "ownership/ownership_hooks.h"
 
 /* The entry after sg, through libkdma's services; without libkdma only plain arrays walk. */
-SAN_HIDDEN struct scatterlist *san_sg_next(struct scatterlist *sg)
+struct scatterlist *san_sg_next(struct scatterlist *sg)
 {
 	struct scatterlist *(*next)(struct scatterlist *) = SAN_KDMA(sg_next);
 
@@ -24,7 +24,7 @@ SAN_HIDDEN struct scatterlist *san_sg_next(struct scatterlist *sg)
 	return sg_is_last(sg) ? NULL : sg + 1;
 }
 
-SAN_HIDDEN phys_addr_t san_sg_phys(const struct scatterlist *sg)
+phys_addr_t san_sg_phys(const struct scatterlist *sg)
 {
 	phys_addr_t (*phys)(const struct scatterlist *) = SAN_KDMA(sg_phys);
 
@@ -62,7 +62,7 @@ static void check_segment(const struct san_call *call, struct scatterlist *s, un
 	}
 }
 
-SAN_HIDDEN void san_on_map_sg(const struct san_call *call, struct scatterlist *sg, int nents,
+void san_on_map_sg(const struct san_call *call, struct scatterlist *sg, int nents,
 			      int mapped_ents, enum dma_data_direction dir, unsigned long attrs,
 			      unsigned int flags)
 {
@@ -128,7 +128,7 @@ static int sg_mapped_count(const struct san_call *call, struct scatterlist *sg, 
 	return copy.type == KDMA_TYPE_SG ? (int)copy.sg_mapped_nents : 1;
 }
 
-SAN_HIDDEN void san_on_unmap_sg(const struct san_call *call, struct scatterlist *sg, int nents,
+void san_on_unmap_sg(const struct san_call *call, struct scatterlist *sg, int nents,
 				enum dma_data_direction dir, unsigned long attrs)
 {
 	struct scatterlist *s;
@@ -149,7 +149,7 @@ SAN_HIDDEN void san_on_unmap_sg(const struct san_call *call, struct scatterlist 
 	}
 }
 
-SAN_HIDDEN void san_on_sync_sg(const struct san_call *call, struct scatterlist *sg, int nelems,
+void san_on_sync_sg(const struct san_call *call, struct scatterlist *sg, int nelems,
 			       enum dma_data_direction dir, bool for_cpu)
 {
 	struct scatterlist *s;

@@ -104,7 +104,7 @@ static void report_direction(const struct san_call *call, const struct san_entry
 	dmasan_report_emit(&r);
 }
 
-SAN_HIDDEN void san_on_sync(const struct san_call *call, dma_addr_t addr, size_t size,
+void san_on_sync(const struct san_call *call, dma_addr_t addr, size_t size,
 			    enum dma_data_direction dir, bool for_cpu, u32 sg_nelems, u64 *reported)
 {
 	struct sync_pick p = { .addr = addr, .size = size, .dir = dir, .nelems = sg_nelems,

@@ -104,7 +104,7 @@ static void report_mismatch(const struct san_call *call, enum dmasan_check check
 	dmasan_report_emit(&r);
 }
 
-SAN_HIDDEN bool san_release(const struct san_call *call, const struct san_unmap_ref *ref,
+bool san_release(const struct san_call *call, const struct san_unmap_ref *ref,
 			    u64 *reported)
 {
 	struct san_ref sref = { ref->size, ref->type, ref->dir, ref->sg_call_nents };
@@ -151,7 +151,7 @@ SAN_HIDDEN bool san_release(const struct san_call *call, const struct san_unmap_
 	return true;
 }
 
-SAN_HIDDEN void san_on_unmap(const struct san_call *call, enum kdma_map_type type,
+void san_on_unmap(const struct san_call *call, enum kdma_map_type type,
 			     dma_addr_t handle, size_t size, enum dma_data_direction dir,
 			     unsigned long attrs)
 {

@@ -87,7 +87,7 @@ static void report_sites(const char *when)
 	n_sites = 0;
 }
 
-SAN_HIDDEN void san_leaks_device(struct device *dev)
+void san_leaks_device(struct device *dev)
 {
 	if (in_leak_check)
 		return;
@@ -99,7 +99,7 @@ SAN_HIDDEN void san_leaks_device(struct device *dev)
 	in_leak_check = false;
 }
 
-SAN_HIDDEN void san_leaks_at_exit(void)
+void san_leaks_at_exit(void)
 {
 	if (in_leak_check)
 		return;

@@ -11,7 +11,6 @@
 #include "report/log.h"
 #include "report/report.h"
 
-#pragma GCC visibility push(hidden)
 
 #define DEDUP_SLOTS 8192
 #define MAX_SYM_FRAMES (DMASAN_MAX_FRAMES * 2)
@@ -53,6 +52,5 @@ void san_text_report(const struct dmasan_report *r, const struct dmasan_frame *f
 void san_json_report(const struct dmasan_report *r, unsigned int seq, dmasan_stack_id stack,
 		     const struct dmasan_frame *f, unsigned int n);
 
-#pragma GCC visibility pop
 
 #endif

@@ -10,7 +10,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-extern __thread int san_guard __attribute__((tls_model("initial-exec"), visibility("hidden")));
+extern __thread int san_guard __attribute__((tls_model("initial-exec")));
 
 static inline bool san_enter(void)
 {
@@ -28,9 +28,9 @@ static inline void san_leave(void)
 /* A range the sanitizer already reported as released (by the kfree interposer or the mem_free
  * hook), so that the layer underneath (libkdma's hook, free()) does not report it again. */
 extern __thread uintptr_t san_reported_lo
-	__attribute__((tls_model("initial-exec"), visibility("hidden")));
+	__attribute__((tls_model("initial-exec")));
 extern __thread uintptr_t san_reported_hi
-	__attribute__((tls_model("initial-exec"), visibility("hidden")));
+	__attribute__((tls_model("initial-exec")));
 
 static inline void san_mark_reported(uintptr_t lo, uintptr_t hi)
 {

@@ -9,6 +9,7 @@
 #include <stdatomic.h>
 #include <pthread.h>
 
+#include "common/visibility.h"
 #include "checks/checks.h"
 #include "checks/checks_fence.h"
 #include "checks/checks_dmaengine.h"
@@ -20,10 +21,10 @@
 #include "ownership/ownership_hooks.h"
 #include "stacks/threads.h"
 
-__thread int san_guard __attribute__((tls_model("initial-exec"), visibility("hidden")));
+__thread int san_guard __attribute__((tls_model("initial-exec")));
 
-__thread uintptr_t san_reported_lo __attribute__((tls_model("initial-exec"), visibility("hidden")));
-__thread uintptr_t san_reported_hi __attribute__((tls_model("initial-exec"), visibility("hidden")));
+__thread uintptr_t san_reported_lo __attribute__((tls_model("initial-exec")));
+__thread uintptr_t san_reported_hi __attribute__((tls_model("initial-exec")));
 
 static inline struct san_call call_here(struct device *dev, bool with_stack)
 {
@@ -316,7 +317,7 @@ const struct kdma_services *san_kdma;
 /* Found by libkdma with dlsym; libkdma hands over its services in the same call. */
 const struct kdma_hooks *__dmasan_kdma_hooks(const struct kdma_services *svc);
 
-__attribute__((visibility("default"))) const struct kdma_hooks *
+DMASAN_EXPORT const struct kdma_hooks *
 __dmasan_kdma_hooks(const struct kdma_services *svc)
 {
 	bool entered = san_enter();

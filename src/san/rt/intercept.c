@@ -16,10 +16,10 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "common/visibility.h"
 #include "checks/checks.h"
 #include "rt/guard.h"
 
-#define EXPORT __attribute__((visibility("default")))
 
 extern void __libc_free(void *p);
 extern void *__libc_realloc(void *p, size_t n);
@@ -41,7 +41,7 @@ static unsigned int check_release(const void *p, size_t len, const char *how)
 	return n;
 }
 
-EXPORT void free(void *p)
+DMASAN_EXPORT void free(void *p)
 {
 	if (p && worth_checking())
 		check_release(p, malloc_usable_size(p), "free");
@@ -91,12 +91,12 @@ static void *realloc_checked(void *p, size_t n, const char *how)
 	return q;
 }
 
-EXPORT void *realloc(void *p, size_t n)
+DMASAN_EXPORT void *realloc(void *p, size_t n)
 {
 	return realloc_checked(p, n, "realloc");
 }
 
-EXPORT void *reallocarray(void *p, size_t nmemb, size_t size)
+DMASAN_EXPORT void *reallocarray(void *p, size_t nmemb, size_t size)
 {
 	size_t n;
 
@@ -107,7 +107,7 @@ EXPORT void *reallocarray(void *p, size_t nmemb, size_t size)
 	return realloc_checked(p, n, "reallocarray");
 }
 
-EXPORT int munmap(void *addr, size_t len)
+DMASAN_EXPORT int munmap(void *addr, size_t len)
 {
 	san_area_unmapped();
 	if (worth_checking())
@@ -115,7 +115,7 @@ EXPORT int munmap(void *addr, size_t len)
 	return syscall(SYS_munmap, addr, len);
 }
 
-EXPORT void *mremap(void *old, size_t old_size, size_t new_size, int flags, ...)
+DMASAN_EXPORT void *mremap(void *old, size_t old_size, size_t new_size, int flags, ...)
 {
 	void *fixed = NULL, *res;
 

@@ -20,9 +20,9 @@
 #include <sys/uio.h>
 #include <unistd.h>
 
+#include "common/visibility.h"
 #include "ownership/cpu_access_mprotect.h"
 
-#define EXPORT __attribute__((visibility("default")))
 #define MAX_PAGES 64  /* pages kept open per call; a larger buffer beyond them may fail EFAULT */
 #define MAX_IOV 16
 
@@ -87,64 +87,64 @@ static void open_iov(struct opened *o, const struct iovec *iov, int cnt, bool ke
 		r_;                                                                           \
 	})
 
-EXPORT ssize_t read(int fd, void *buf, size_t n)
+DMASAN_EXPORT ssize_t read(int fd, void *buf, size_t n)
 {
 	return AROUND(true, "read", buf, n, REAL(read)(fd, buf, n));
 }
 
-EXPORT ssize_t write(int fd, const void *buf, size_t n)
+DMASAN_EXPORT ssize_t write(int fd, const void *buf, size_t n)
 {
 	return AROUND(false, "write", buf, n, REAL(write)(fd, buf, n));
 }
 
-EXPORT ssize_t pread(int fd, void *buf, size_t n, off_t off)
+DMASAN_EXPORT ssize_t pread(int fd, void *buf, size_t n, off_t off)
 {
 	return AROUND(true, "pread", buf, n, REAL(pread)(fd, buf, n, off));
 }
 
-EXPORT ssize_t pwrite(int fd, const void *buf, size_t n, off_t off)
+DMASAN_EXPORT ssize_t pwrite(int fd, const void *buf, size_t n, off_t off)
 {
 	return AROUND(false, "pwrite", buf, n, REAL(pwrite)(fd, buf, n, off));
 }
 
-EXPORT ssize_t pread64(int fd, void *buf, size_t n, off64_t off)
+DMASAN_EXPORT ssize_t pread64(int fd, void *buf, size_t n, off64_t off)
 {
 	return AROUND(true, "pread64", buf, n, REAL(pread64)(fd, buf, n, off));
 }
 
-EXPORT ssize_t pwrite64(int fd, const void *buf, size_t n, off64_t off)
+DMASAN_EXPORT ssize_t pwrite64(int fd, const void *buf, size_t n, off64_t off)
 {
 	return AROUND(false, "pwrite64", buf, n, REAL(pwrite64)(fd, buf, n, off));
 }
 
-EXPORT ssize_t recv(int fd, void *buf, size_t n, int flags)
+DMASAN_EXPORT ssize_t recv(int fd, void *buf, size_t n, int flags)
 {
 	return AROUND(true, "recv", buf, n, REAL(recv)(fd, buf, n, flags));
 }
 
-EXPORT ssize_t send(int fd, const void *buf, size_t n, int flags)
+DMASAN_EXPORT ssize_t send(int fd, const void *buf, size_t n, int flags)
 {
 	return AROUND(false, "send", buf, n, REAL(send)(fd, buf, n, flags));
 }
 
-EXPORT ssize_t recvfrom(int fd, void *buf, size_t n, int flags, struct sockaddr *addr,
+DMASAN_EXPORT ssize_t recvfrom(int fd, void *buf, size_t n, int flags, struct sockaddr *addr,
 			socklen_t *alen)
 {
 	return AROUND(true, "recvfrom", buf, n, REAL(recvfrom)(fd, buf, n, flags, addr, alen));
 }
 
-EXPORT ssize_t sendto(int fd, const void *buf, size_t n, int flags, const struct sockaddr *addr,
+DMASAN_EXPORT ssize_t sendto(int fd, const void *buf, size_t n, int flags, const struct sockaddr *addr,
 		      socklen_t alen)
 {
 	return AROUND(false, "sendto", buf, n, REAL(sendto)(fd, buf, n, flags, addr, alen));
 }
 
-EXPORT ssize_t readv(int fd, const struct iovec *iov, int cnt)
+DMASAN_EXPORT ssize_t readv(int fd, const struct iovec *iov, int cnt)
 {
 	return AROUND_IOV(true, "readv", iov, cnt, REAL(readv)(fd, iov, cnt));
 }
 
-EXPORT ssize_t writev(int fd, const struct iovec *iov, int cnt)
+DMASAN_EXPORT ssize_t writev(int fd, const struct iovec *iov, int cnt)
 {
 	return AROUND_IOV(false, "writev", iov, cnt, REAL(writev)(fd, iov, cnt));
 }

@@ -15,7 +15,6 @@
 
 #include "rt/modules.h"
 
-#define SAN_HIDDEN __attribute__((visibility("hidden")))
 
 struct ro_set {
 	unsigned long long adds, subs;
@@ -100,7 +99,7 @@ static const struct ro_set *ro_get(void)
 	return cur;
 }
 
-SAN_HIDDEN const struct san_ro_segment *san_ro_segment_find(uintptr_t lo, uintptr_t hi)
+const struct san_ro_segment *san_ro_segment_find(uintptr_t lo, uintptr_t hi)
 {
 	const struct ro_set *s = ro_get();
 	unsigned int a = 0, b, n;

@@ -19,13 +19,13 @@
 #include <string.h>
 #include <unistd.h>
 #include <dmasan/dmasan.h>
+#include "common/visibility.h"
 #include "stacks/depot.h"
 #include "report/log.h"
 #include "rt/options.h"
 #include "report/report.h"
 #include "rt/runtime.h"
 
-#define PUBLIC __attribute__((visibility("default")))
 
 static pthread_once_t init_once = PTHREAD_ONCE_INIT;
 static bool initialized;
@@ -207,12 +207,12 @@ __attribute__((constructor)) static void dmasan_constructor(void)
 
 /* ------------------------------------------------------------------ <dmasan/dmasan.h> */
 
-PUBLIC bool dmasan_is_active(void)
+DMASAN_EXPORT bool dmasan_is_active(void)
 {
 	return true;
 }
 
-PUBLIC unsigned long dmasan_error_count(void)
+DMASAN_EXPORT unsigned long dmasan_error_count(void)
 {
 	unsigned long e;
 
@@ -220,7 +220,7 @@ PUBLIC unsigned long dmasan_error_count(void)
 	return e;
 }
 
-PUBLIC unsigned long dmasan_warning_count(void)
+DMASAN_EXPORT unsigned long dmasan_warning_count(void)
 {
 	unsigned long w;
 
@@ -228,13 +228,13 @@ PUBLIC unsigned long dmasan_warning_count(void)
 	return w;
 }
 
-PUBLIC void dmasan_dump_mappings(const char *device_filter)
+DMASAN_EXPORT void dmasan_dump_mappings(const char *device_filter)
 {
 	dmasan_runtime_init();
 	dmasan_runtime_dump(device_filter);
 }
 
-PUBLIC void dmasan_check_leaks(void)
+DMASAN_EXPORT void dmasan_check_leaks(void)
 {
 	dmasan_runtime_init();
 	if (leak_cb)

@@ -15,7 +15,6 @@
 
 #include "stacks/threads.h"
 
-#define SAN_HIDDEN __attribute__((visibility("hidden")))
 
 #define MAX_STACKS 1024
 
@@ -62,7 +61,7 @@ static int stack_slot_add(uintptr_t lo, uintptr_t hi)
 	return -1;
 }
 
-SAN_HIDDEN void san_thread_register(void)
+void san_thread_register(void)
 {
 	pthread_attr_t attr;
 	void *addr;
@@ -125,13 +124,13 @@ static void main_stack_register(void)
 	close(fd);
 }
 
-SAN_HIDDEN void san_threads_init(void)
+void san_threads_init(void)
 {
 	main_stack_register();
 	san_thread_register();
 }
 
-SAN_HIDDEN bool san_addr_on_stack(uintptr_t lo, uintptr_t hi, uintptr_t *stack_lo,
+bool san_addr_on_stack(uintptr_t lo, uintptr_t hi, uintptr_t *stack_lo,
 				  uintptr_t *stack_hi)
 {
 	if (my_hi && lo < my_hi && hi > my_lo) {
@@ -156,12 +155,12 @@ SAN_HIDDEN bool san_addr_on_stack(uintptr_t lo, uintptr_t hi, uintptr_t *stack_l
 	return false;
 }
 
-SAN_HIDDEN bool san_stack_is_current(uintptr_t stack_lo)
+bool san_stack_is_current(uintptr_t stack_lo)
 {
 	return my_hi && stack_lo == my_lo;
 }
 
-SAN_HIDDEN unsigned int dmasan_thread_id(void)
+unsigned int dmasan_thread_id(void)
 {
 	static unsigned int next_tid;
 	static __thread unsigned int tid_plus1;

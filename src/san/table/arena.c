@@ -24,7 +24,7 @@ static void *arena_map(size_t bytes)
 static san_lock_t bump_lock;
 static char *bump_cur, *bump_end;
 
-HIDDEN void *san_arena_alloc(size_t size)
+void *san_arena_alloc(size_t size)
 {
 	void *p = NULL;
 
@@ -113,7 +113,7 @@ static void tc_refill(void)
 	san_unlock(&free_lock);
 }
 
-HIDDEN struct san_entry *san_entry_alloc(void)
+struct san_entry *san_entry_alloc(void)
 {
 	struct san_entry *e;
 	unsigned long live, peak, free_now;
@@ -139,7 +139,7 @@ HIDDEN struct san_entry *san_entry_alloc(void)
 	return e;
 }
 
-HIDDEN void san_entry_free(struct san_entry *e)
+void san_entry_free(struct san_entry *e)
 {
 	if (!e)
 		return;
@@ -151,7 +151,7 @@ HIDDEN void san_entry_free(struct san_entry *e)
 		tc_flush(TCACHE_MAX - TCACHE_BATCH);
 }
 
-HIDDEN void san_entry_counts(unsigned long *total, unsigned long *live, unsigned long *peak,
+void san_entry_counts(unsigned long *total, unsigned long *live, unsigned long *peak,
 			     unsigned long *min_free)
 {
 	*total = atomic_load(&n_total);
@@ -162,7 +162,7 @@ HIDDEN void san_entry_counts(unsigned long *total, unsigned long *live, unsigned
 		*min_free = *total - *live;
 }
 
-HIDDEN void san_arena_atfork_child(void)
+void san_arena_atfork_child(void)
 {
 	san_lock_reset_in_child(&free_lock);
 	san_lock_reset_in_child(&bump_lock);

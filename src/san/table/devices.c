@@ -92,14 +92,14 @@ static struct san_dev *dev_lookup(struct device *dev, bool create)
 	return create ? overflow_record() : dev_overflow;
 }
 
-HIDDEN struct san_rindex *san_dev_index(struct device *dev, bool create)
+struct san_rindex *san_dev_index(struct device *dev, bool create)
 {
 	struct san_dev *d = dev_lookup(dev, create);
 
 	return d ? &d->bus : NULL;
 }
 
-HIDDEN bool san_devices_walk(san_rnode_visit_fn fn, void *arg)
+bool san_devices_walk(san_rnode_visit_fn fn, void *arg)
 {
 	for (unsigned int i = 0; i < DEV_SLOTS; i++) {
 		struct san_dev *d = atomic_load_explicit(&dev_slots[i].rec, memory_order_acquire);
@@ -110,12 +110,12 @@ HIDDEN bool san_devices_walk(san_rnode_visit_fn fn, void *arg)
 	return dev_overflow && san_rindex_walk(&dev_overflow->bus, fn, arg);
 }
 
-HIDDEN unsigned long san_device_count(void)
+unsigned long san_device_count(void)
 {
 	return atomic_load(&n_devices);
 }
 
-HIDDEN void san_devices_atfork_child(void)
+void san_devices_atfork_child(void)
 {
 	for (unsigned int i = 0; i < DEV_SLOTS; i++) {
 		struct san_dev *d = atomic_load_explicit(&dev_slots[i].rec, memory_order_relaxed);

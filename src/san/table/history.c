@@ -17,7 +17,7 @@ static struct hist_slot {
 } hist[HIST_SIZE];
 static atomic_ulong hist_head;
 
-HIDDEN void san_history_add(const struct san_entry *e, dmasan_stack_id unmap_stack, u32 unmap_tid)
+void san_history_add(const struct san_entry *e, dmasan_stack_id unmap_stack, u32 unmap_tid)
 {
 	unsigned long i = atomic_fetch_add_explicit(&hist_head, 1, memory_order_relaxed);
 	struct hist_slot *s = &hist[i % HIST_SIZE];
@@ -84,14 +84,14 @@ static bool hist_same_size(const struct san_hist *h, const void *arg)
 	return h->size == ((const struct hist_key *)arg)->len;
 }
 
-HIDDEN bool san_history_find(struct device *dev, dma_addr_t addr, u64 len, struct san_hist *out)
+bool san_history_find(struct device *dev, dma_addr_t addr, u64 len, struct san_hist *out)
 {
 	struct hist_key k = { addr, len };
 
 	return history_search(dev, hist_covers, NULL, &k, out);
 }
 
-HIDDEN bool san_history_find_unmap(struct device *dev, dma_addr_t handle, u64 size,
+bool san_history_find_unmap(struct device *dev, dma_addr_t handle, u64 size,
 				   struct san_hist *out)
 {
 	struct hist_key k = { handle, 0 }, sized = { handle, size };
@@ -103,12 +103,12 @@ HIDDEN bool san_history_find_unmap(struct device *dev, dma_addr_t handle, u64 si
 	return history_search(dev, hist_covers, NULL, &k, out);
 }
 
-HIDDEN unsigned long san_history_count(void)
+unsigned long san_history_count(void)
 {
 	return atomic_load(&hist_head);
 }
 
-HIDDEN void san_history_reset(void)
+void san_history_reset(void)
 {
 	memset(hist, 0, sizeof(hist));
 	atomic_store(&hist_head, 0);

@@ -21,7 +21,7 @@ static struct san_rshard *shard_of(struct san_rindex *ix, u64 start)
 	return &ix->shards[(start >> ix->shift) & ix->mask];
 }
 
-HIDDEN void san_rindex_init(struct san_rindex *ix, struct san_rshard *shards, unsigned int n)
+void san_rindex_init(struct san_rindex *ix, struct san_rshard *shards, unsigned int n)
 {
 	ix->mask = n - 1;
 	ix->shift = SAN_REGION_SHIFT;
@@ -31,7 +31,7 @@ HIDDEN void san_rindex_init(struct san_rindex *ix, struct san_rshard *shards, un
 		RB_INIT(&shards[i].root);
 }
 
-HIDDEN void san_rindex_insert(struct san_rindex *ix, struct san_rnode *n)
+void san_rindex_insert(struct san_rindex *ix, struct san_rnode *n)
 {
 	struct san_rshard *s = shard_of(ix, n->start);
 	u64 len = n->end - n->start;
@@ -47,7 +47,7 @@ HIDDEN void san_rindex_insert(struct san_rindex *ix, struct san_rnode *n)
 		;
 }
 
-HIDDEN void san_rindex_remove(struct san_rindex *ix, struct san_rnode *n)
+void san_rindex_remove(struct san_rindex *ix, struct san_rnode *n)
 {
 	struct san_rshard *s = shard_of(ix, n->start);
 
@@ -88,7 +88,7 @@ static bool rshard_visit(struct san_rshard *s, u64 lo, u64 hi, san_rnode_visit_f
 	return stop;
 }
 
-HIDDEN void san_rindex_visit(struct san_rindex *ix, u64 lo, u64 hi, san_rnode_visit_fn fn,
+void san_rindex_visit(struct san_rindex *ix, u64 lo, u64 hi, san_rnode_visit_fn fn,
 			     void *arg)
 {
 	u64 ml = atomic_load_explicit(&ix->maxlen, memory_order_relaxed);
@@ -125,7 +125,7 @@ static bool rshard_walk(struct san_rshard *s, san_rnode_visit_fn fn, void *arg)
 	return stop;
 }
 
-HIDDEN bool san_rindex_walk(struct san_rindex *ix, san_rnode_visit_fn fn, void *arg)
+bool san_rindex_walk(struct san_rindex *ix, san_rnode_visit_fn fn, void *arg)
 {
 	for (unsigned int i = 0; i <= ix->mask; i++)
 		if (rshard_walk(&ix->shards[i], fn, arg))
@@ -133,7 +133,7 @@ HIDDEN bool san_rindex_walk(struct san_rindex *ix, san_rnode_visit_fn fn, void *
 	return false;
 }
 
-HIDDEN void san_rindex_atfork_child(struct san_rindex *ix)
+void san_rindex_atfork_child(struct san_rindex *ix)
 {
 	for (unsigned int i = 0; i <= ix->mask; i++)
 		san_lock_reset_in_child(&ix->shards[i].lock);

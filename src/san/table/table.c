@@ -58,7 +58,7 @@ static inline bool has_phys(const struct san_entry *e)
 	return e->phys.end > e->phys.start;
 }
 
-HIDDEN void san_table_insert(struct san_entry *e)
+void san_table_insert(struct san_entry *e)
 {
 	struct san_rindex *bus = san_dev_index(e->dev, true);
 	struct san_bucket *b = bucket_of(e->dev, e->bus.start);
@@ -118,7 +118,7 @@ static void unlink_ranges(struct san_entry *e)
 	}
 }
 
-HIDDEN struct san_entry *san_table_remove_exact(struct device *dev, dma_addr_t handle,
+struct san_entry *san_table_remove_exact(struct device *dev, dma_addr_t handle,
 						const struct san_ref *ref)
 {
 	struct san_bucket *b = bucket_of(dev, handle);
@@ -136,7 +136,7 @@ HIDDEN struct san_entry *san_table_remove_exact(struct device *dev, dma_addr_t h
 	return e;
 }
 
-HIDDEN bool san_table_get_exact(struct device *dev, dma_addr_t handle, const struct san_ref *ref,
+bool san_table_get_exact(struct device *dev, dma_addr_t handle, const struct san_ref *ref,
 				struct san_entry *copy)
 {
 	struct san_bucket *b = bucket_of(dev, handle);
@@ -150,7 +150,7 @@ HIDDEN bool san_table_get_exact(struct device *dev, dma_addr_t handle, const str
 	return pp != NULL;
 }
 
-HIDDEN bool san_table_mark_checked(struct device *dev, dma_addr_t handle)
+bool san_table_mark_checked(struct device *dev, dma_addr_t handle)
 {
 	struct san_bucket *b = bucket_of(dev, handle);
 	struct san_entry *e;
@@ -193,7 +193,7 @@ static bool visit_phys_node(struct san_rnode *n, void *arg)
 	return c->fn(entry_of_phys(n), c->arg);
 }
 
-HIDDEN void san_table_visit_phys(u64 lo, u64 hi, san_visit_fn fn, void *arg)
+void san_table_visit_phys(u64 lo, u64 hi, san_visit_fn fn, void *arg)
 {
 	struct visit_ctx c = { NULL, fn, arg };
 
@@ -201,7 +201,7 @@ HIDDEN void san_table_visit_phys(u64 lo, u64 hi, san_visit_fn fn, void *arg)
 		san_rindex_visit(&phys_index, lo, hi, visit_phys_node, &c);
 }
 
-HIDDEN void san_table_visit_bus(struct device *dev, u64 lo, u64 hi, san_visit_fn fn, void *arg)
+void san_table_visit_bus(struct device *dev, u64 lo, u64 hi, san_visit_fn fn, void *arg)
 {
 	struct visit_ctx c = { dev, fn, arg };
 	struct san_rindex *bus = san_dev_index(dev, false);
@@ -210,7 +210,7 @@ HIDDEN void san_table_visit_bus(struct device *dev, u64 lo, u64 hi, san_visit_fn
 		san_rindex_visit(bus, lo, hi, visit_bus_node, &c);
 }
 
-HIDDEN void san_table_visit_all(struct device *dev, san_visit_fn fn, void *arg)
+void san_table_visit_all(struct device *dev, san_visit_fn fn, void *arg)
 {
 	struct visit_ctx c = { dev, fn, arg };
 
@@ -282,20 +282,20 @@ static unsigned long drain_dev(struct device *dev, san_visit_fn pred, void *pred
 	}
 }
 
-HIDDEN unsigned long san_table_drain(struct device *dev, san_visit_fn pred, void *pred_arg,
+unsigned long san_table_drain(struct device *dev, san_visit_fn pred, void *pred_arg,
 				     san_done_fn done, void *done_arg)
 {
 	return drain_dev(dev, pred, pred_arg, done, done_arg);
 }
 
-HIDDEN unsigned long san_table_phys_live(void)
+unsigned long san_table_phys_live(void)
 {
 	return atomic_load_explicit(&n_phys_live, memory_order_relaxed);
 }
 
 /* ------------------------------------------------------------------- stats ---- */
 
-HIDDEN void san_table_stats(struct san_table_stats *st)
+void san_table_stats(struct san_table_stats *st)
 {
 	san_entry_counts(&st->total, &st->live, &st->peak, &st->min_free);
 	st->free = st->total - st->live;
@@ -309,7 +309,7 @@ static void free_done(struct san_entry *e, void *arg)
 	san_entry_free(e);
 }
 
-HIDDEN void san_table_reset(void)
+void san_table_reset(void)
 {
 	drain_dev(NULL, NULL, NULL, free_done, NULL);
 	san_history_reset();

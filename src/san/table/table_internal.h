@@ -10,12 +10,11 @@
 #include "table/spinlock.h"
 #include "table/table.h"
 
-#define HIDDEN __attribute__((visibility("hidden")))
 
 /* ---- arena.c: mmap'ed memory that is never returned ---- */
 
 /* Small, rare, never-freed objects (device records), 64-byte aligned; NULL when out of memory. */
-void *san_arena_alloc(size_t size) HIDDEN;
+void *san_arena_alloc(size_t size);
 /* The entry allocator's counters, for san_table_stats(). */
 void san_entry_counts(unsigned long *total, unsigned long *live, unsigned long *peak,
 		      unsigned long *min_free);
