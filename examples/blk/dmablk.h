@@ -8,7 +8,7 @@ struct device;
 struct dmablk_regs;
 struct dmablk_ctrl;
 
-/* Real-world bugs the driver can contain, selected at run time (prior-art-and-real-bugs.md B). */
+/* Real-world bugs the driver can contain, selected at run time (each after a fix in a real kernel driver). */
 enum dmablk_bug {
 	DMABLK_BUG_NONE = 0,
 	DMABLK_BUG_UNMAP_MAPPED_COUNT, /* dma_unmap_sg with dma_map_sg's return (pch_uart, crypto x4) */

@@ -11,7 +11,7 @@ struct dmanic_priv;
 
 /*
  * Real-world bugs the driver can be built to contain, selected at run time (like a module
- * parameter). Each reproduces a class from shared/reference/prior-art-and-real-bugs.md part B.
+ * parameter). Each reproduces a class of bug fixed in real kernel drivers.
  */
 enum dmanic_bug {
 	DMANIC_BUG_NONE = 0,

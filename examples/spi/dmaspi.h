@@ -8,7 +8,7 @@ struct device;
 struct dmaspi_regs;
 struct dmaspi_priv;
 
-/* Real-world bugs the driver can contain, selected at run time (prior-art-and-real-bugs.md B). */
+/* Real-world bugs the driver can contain, selected at run time (each after a fix in a real kernel driver). */
 enum dmaspi_bug {
 	DMASPI_BUG_NONE = 0,
 	DMASPI_BUG_SHARED_CACHELINE, /* RX buffer only ____cacheline_aligned (64) next to a counter (IIO) */

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-/* Coherent and non-coherent allocations on the direct path: kernel-dma.md §2.2 and §2.6. */
+/* Coherent and non-coherent allocations on the direct path, as kernel/dma/direct.c does them. */
 #include <errno.h>
 
 #include "kdma/dma/dma.h"

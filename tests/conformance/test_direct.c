@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-/* The direct path: kernel-dma.md §2.3–2.5 and §2.8 (translation, dma_capable, overflow,
+/* The direct path: as kernel/dma/direct.{c,h} (translation, dma_capable, overflow,
  * bouncing, arch cache maintenance, attrs, need_sync, scatterlists). */
 #include <errno.h>
 

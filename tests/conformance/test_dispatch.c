@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-/* Dispatch order (kernel-dma.md §2.2): per-device coherent pool → direct → IOMMU → dma_map_ops.
+/* Dispatch order, as kernel/dma/mapping.c: per-device coherent pool → direct → IOMMU → dma_map_ops.
  * Path 3: custom operations installed with set_dma_ops are honoured. */
 #include <errno.h>
 

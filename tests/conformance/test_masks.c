@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-/* Masks and DMA parameters: kernel-dma.md §2.1 and §2.7. */
+/* Masks and DMA parameters, as kernel/dma/mapping.c checks them. */
 #include <errno.h>
 #include <limits.h>
 

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
  * free-cpu-addr-mismatch. The kernel's U5 ("frees DMA memory with different CPU address",
- * kernel-dma.md §1.14), as in drivers that align the CPU pointer of a coherent buffer for the
+ * kernel/dma/debug.c), as in drivers that align the CPU pointer of a coherent buffer for the
  * hardware and later free the aligned pointer instead of the one dma_alloc_coherent returned.
  */
 #include "e2e.h"

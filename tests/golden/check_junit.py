@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Well-formedness and shape of dmasan-report's JUnit XML for GitLab/Jenkins (§2.3): the counts in
+"""Well-formedness and shape of dmasan-report's JUnit XML for GitLab/Jenkins: the counts in
 <testsuites>/<testsuite> match the testcases, classname+name pairs are unique, each failure has a
 message, a type and the full text report as its body.
 usage: check_junit.py FILE.xml MIN_TESTCASES"""

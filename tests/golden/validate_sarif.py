@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Validate a SARIF file against the OASIS SARIF 2.1.0 schema (Draft 7) and against what GitHub
-code scanning needs (conventions-and-style.md §2.2). Exit 0 ok, 1 invalid, 77 schema absent (skip).
+code scanning needs. Exit 0 ok, 1 invalid, 77 schema absent (skip).
 usage: validate_sarif.py SCHEMA FILE.sarif [MIN_RESULTS]"""
 import json
 import os

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
  * Mapping-table dumps ("dump" records, docs/report-format.md): a readable table per device, or the
- * kernel's debugfs dma-api/dump line format (kernel-dma.md §1.17) so kernel people can diff.
+ * kernel's debugfs dma-api/dump line format so kernel people can diff.
  */
 #include <stdlib.h>
 #include <string.h>

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * JUnit XML for GitLab and Jenkins (conventions-and-style.md §2.3): one testcase per finding with
+ * JUnit XML for GitLab and Jenkins: one testcase per finding with
  * a unique classname+name ("dmasan.<check>", "<function> (<file>:<line>)"), the whole text report
  * in the <failure> body (GitLab shows the body, not the message attribute), suppressed and
  * baseline findings as <skipped>.

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * SARIF 2.1.0 for GitHub code scanning (conventions-and-style.md §2.1-2.2): one rule per check id,
+ * SARIF 2.1.0 for GitHub code scanning: one rule per check id,
  * the first user frame as the primary location (relative URI), the other stacks as
  * relatedLocations linked from the message, full stacks in result.stacks, a line-free
  * partialFingerprint, suppressed findings kept with result.suppressions. Built with json-c, so

@@ -137,7 +137,7 @@ static bool copies_to_cpu(enum dma_data_direction dir)
 	return dir == DMA_FROM_DEVICE || dir == DMA_BIDIRECTIONAL;
 }
 
-/* Every cell of the table in kernel-dma.md §3.5: per mapping direction, each sync call in each
+/* Every cell of the kernel's SWIOTLB copy rules (docs/swiotlb.md): per mapping direction, each sync call in each
  * direction (a sync copies by its own dir, not the mapping's), and unmap with and without
  * DMA_ATTR_SKIP_CPU_SYNC. */
 Test(swiotlb, copy_matrix_matches_the_kernel_table)
