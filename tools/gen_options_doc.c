@@ -130,7 +130,9 @@ static void dmasan_section(void)
 	     "against the thread's stack). The default, libunwind, is correct for any code.\n"
 	     "- **Files.** `log_path=P` writes `P.<pid>`; `json_path=P` writes `P.<pid>.jsonl` (one "
 	     "JSON record per line, schema in docs/checks.md). A forked child writes its own files "
-	     "under its own pid.\n"
+	     "under its own pid. Missing directories are created at start-up (like `mkdir -p`, mode "
+	     "0755); a path where no file can be created is an error on stderr at start-up, and "
+	     "checking goes on (text reports to stderr, no JSON).\n"
 	     "- **Deduplication.** A finding with the same check and the same stack as an earlier one "
 	     "is counted but not printed again; the JSON summary record carries the counts.\n\n");
 }

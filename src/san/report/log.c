@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 #include "report/log.h"
@@ -17,9 +18,76 @@
 static int log_fd = -2;
 static int json_fd = -2;
 static pthread_mutex_t open_lock = PTHREAD_MUTEX_INITIALIZER;
+/* log_path, json_path: start-up already said why their files cannot be created */
+static bool log_path_bad, json_path_bad;
+
+/* Whether a path option names a file prefix (not empty, 'stderr' or 'stdout'). */
+static bool names_file(const char *prefix)
+{
+	return prefix && *prefix && strcmp(prefix, "stderr") && strcmp(prefix, "stdout");
+}
+
+/*
+ * Create the directory part of the file prefix like `mkdir -p` (0755 before the umask) and check
+ * that files can be created in it. Returns 0 or an errno; dir receives the directory's name.
+ */
+static int make_output_dir(const char *prefix, char *dir, size_t size)
+{
+	struct stat st;
+	char *slash;
+
+	if (strlen(prefix) >= size)
+		return ENAMETOOLONG;
+	strcpy(dir, prefix);
+	slash = strrchr(dir, '/');
+	if (!slash)
+		strcpy(dir, ".");
+	else if (slash == dir)
+		strcpy(dir, "/");
+	else
+		*slash = '\0';
+	for (char *p = dir + 1; strcmp(dir, "."); p++) {
+		char c = *p;
+
+		if (c != '/' && c != '\0')
+			continue;
+		*p = '\0';
+		if (mkdir(dir, 0755) && errno != EEXIST)
+			return errno;
+		*p = c;
+		if (!c)
+			break;
+	}
+	if (stat(dir, &st))
+		return errno;
+	if (!S_ISDIR(st.st_mode))
+		return ENOTDIR;
+	return access(dir, W_OK | X_OK) ? errno : 0;
+}
+
+void dmasan_log_check_paths(void)
+{
+	static const char *const what[] = { "text reports go to stderr", "no JSON is written" };
+	const char *names[] = { "log_path", "json_path" };
+	const char *values[] = { dmasan_opts.log_path, dmasan_opts.json_path };
+	bool *bad[] = { &log_path_bad, &json_path_bad };
+	char dir[4096];
+
+	for (int i = 0; i < 2; i++) {
+		int err;
+
+		if (!names_file(values[i]))
+			continue;
+		err = make_output_dir(values[i], dir, sizeof(dir));
+		*bad[i] = err != 0;
+		if (err)
+			dmasan_err_printf("ERROR: DMASanitizer: %s=%s: cannot create files in %s: %s; "
+					  "%s\n", names[i], values[i], dir, strerror(err), what[i]);
+	}
+}
 
 /* Open "<prefix><suffix>" with the pid inserted; 'stderr'/'stdout' are the standard streams. */
-static int open_output(const char *prefix, const char *suffix, int fallback)
+static int open_output(const char *prefix, const char *suffix, int fallback, bool quiet)
 {
 	char path[4096];
 	int fd;
@@ -30,14 +98,13 @@ static int open_output(const char *prefix, const char *suffix, int fallback)
 		return 2;
 	if (!strcmp(prefix, "stdout"))
 		return 1;
+	make_output_dir(prefix, path, sizeof(path)); /* removed since start-up: the open says why */
 	snprintf(path, sizeof(path), "%s.%d%s", prefix, (int)getpid(), suffix);
 	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC, 0644);
-	if (fd < 0) {
+	if (fd < 0 && !quiet)
 		dmasan_err_printf("DMASanitizer: cannot open %s: %s; writing to %s instead\n", path,
 				  strerror(errno), fallback == 2 ? "stderr" : "nothing");
-		return fallback;
-	}
-	return fd;
+	return fd < 0 ? fallback : fd;
 }
 
 void dmasan_log_open(void)
@@ -60,7 +127,7 @@ int dmasan_log_fd(void)
 		return fd;
 	pthread_mutex_lock(&open_lock);
 	if (log_fd == -2)
-		__atomic_store_n(&log_fd, open_output(dmasan_opts.log_path, "", 2), __ATOMIC_RELEASE);
+		__atomic_store_n(&log_fd, open_output(dmasan_opts.log_path, "", 2, log_path_bad), __ATOMIC_RELEASE);
 	fd = log_fd;
 	pthread_mutex_unlock(&open_lock);
 	return fd;
@@ -75,7 +142,7 @@ int dmasan_json_fd(void)
 		return fd;
 	pthread_mutex_lock(&open_lock);
 	if (json_fd == -2) {
-		__atomic_store_n(&json_fd, open_output(dmasan_opts.json_path, ".jsonl", -1),
+		__atomic_store_n(&json_fd, open_output(dmasan_opts.json_path, ".jsonl", -1, json_path_bad),
 				 __ATOMIC_RELEASE);
 		opened = json_fd >= 0;
 	}

@@ -106,6 +106,7 @@ static void do_init(void)
 {
 	initializing = true;
 	dmasan_options_init();
+	dmasan_log_check_paths();
 	dmasan_report_setup();
 	pthread_atfork(fork_prepare, fork_parent, fork_child);
 	install_dump_signal();
