@@ -4,6 +4,7 @@
  * were released, as the kernel's BUS_NOTIFY_UNBOUND_DRIVER) or at process exit. One report per
  * leak site (device + mapping stack) with the count, instead of the kernel's single "one of leaked
  * entries". A leaked handle whose map error was never checked is also unchecked-map-error.
+ * In a forked child, mappings inherited from the parent are not the child's leaks.
  */
 #include <pthread.h>
 #include <string.h>
@@ -52,15 +53,18 @@ static void site_add(const struct san_entry *e)
 		s->unchecked++;
 }
 
+/* A forked child's inherited mappings are its parent's to unmap, never the child's leaks. */
 static bool visit_add(struct san_entry *e, void *arg)
 {
-	site_add(e);
+	if (!san_entry_inherited(e))
+		site_add(e);
 	return false;
 }
 
 static void drained(struct san_entry *e, void *arg)
 {
-	site_add(e);
+	if (!san_entry_inherited(e))
+		site_add(e);
 	san_shadow_release(e);
 	san_entry_free(e);
 }

@@ -30,6 +30,7 @@ static struct san_rshard phys_shards[PHYS_SHARDS];
 static struct san_rindex phys_index = SAN_RINDEX_INIT(phys_shards, PHYS_SHARDS);
 static atomic_ulong n_phys_live;
 static atomic_ullong seq_next = 1;
+static u64 first_own_seq; /* in a forked child: the first sequence number the child made */
 
 /* (device, handle) → bucket: a 64-bit multiply-xorshift mix (murmur3's finaliser); uthash's
  * Jenkins hash over the 16-byte key measured 8% of a checked map+unmap pair. */
@@ -293,6 +294,11 @@ unsigned long san_table_phys_live(void)
 	return atomic_load_explicit(&n_phys_live, memory_order_relaxed);
 }
 
+HIDDEN bool san_entry_inherited(const struct san_entry *e)
+{
+	return e->seq < first_own_seq;
+}
+
 /* ------------------------------------------------------------------- stats ---- */
 
 void san_table_stats(struct san_table_stats *st)
@@ -322,6 +328,7 @@ void san_table_reset(void)
  * its pages; only held locks are written). */
 static void table_atfork_child(void)
 {
+	first_own_seq = atomic_load_explicit(&seq_next, memory_order_relaxed);
 	for (unsigned int i = 0; i < (1u << HASH_BITS); i++)
 		san_lock_reset_in_child(&buckets[i].lock);
 	san_rindex_atfork_child(&phys_index);

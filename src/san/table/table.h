@@ -143,6 +143,10 @@ unsigned long san_table_drain(struct device *dev, san_visit_fn pred, void *pred_
 /* Live entries that have CPU memory in the physical index (intercept fast path). */
 unsigned long san_table_phys_live(void);
 
+/* Whether e was made before this process was forked from its parent: the mapping is the
+ * parent's (it unmaps it), so it is never a leak of the child. */
+bool san_entry_inherited(const struct san_entry *e);
+
 /* History of unmapped entries. */
 void san_history_add(const struct san_entry *e, dmasan_stack_id unmap_stack, u32 unmap_tid);
 /* Most recent unmapped entry of dev containing [addr, addr + len) (len 0: starting at addr). */
