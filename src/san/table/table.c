@@ -294,7 +294,7 @@ unsigned long san_table_phys_live(void)
 	return atomic_load_explicit(&n_phys_live, memory_order_relaxed);
 }
 
-HIDDEN bool san_entry_inherited(const struct san_entry *e)
+bool san_entry_inherited(const struct san_entry *e)
 {
 	return e->seq < first_own_seq;
 }
