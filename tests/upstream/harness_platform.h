@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include <dmasan/sim.h>
+#include <linux/pci.h>
 
 struct harness_platform {
 	enum dmasim_iommu iommu;
@@ -88,6 +89,32 @@ static bool harness_took_path(struct device *dev, const struct harness_platform 
 	if (!ok)
 		fprintf(stderr, "harness: the mappings did not take the %s path\n", p->expect);
 	return ok;
+}
+
+/* BAR bar of pdev is size bytes of ordinary memory at mem (the model's registers). */
+static void harness_pci_bar(struct pci_dev *pdev, int bar, void *mem, size_t size)
+{
+	pdev->resource[bar].start = virt_to_phys(mem);
+	pdev->resource[bar].end = pdev->resource[bar].start + size - 1;
+	pdev->resource[bar].flags = IORESOURCE_MEM;
+}
+
+/* Binds pdev to its driver, runs traffic(arg) (nonzero: failed), checks the path the mappings
+ * took and unbinds the driver: 0 when all went well. */
+static int harness_pci_run(struct pci_dev *pdev, const struct harness_platform *p,
+			   int (*traffic)(void *arg), void *arg)
+{
+	int ret = kdma_pci_probe(pdev, NULL);
+
+	if (ret) {
+		fprintf(stderr, "harness: probe failed (%d)\n", ret);
+		return 1;
+	}
+	ret = traffic(arg) ? 1 : 0;
+	if (!harness_took_path(&pdev->dev, p))
+		ret = 1;
+	kdma_pci_dev_del(pdev);
+	return ret;
 }
 
 #endif
