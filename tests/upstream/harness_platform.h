@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * What every upstream harness does with its own options: --iommu=none|strict|lazy and
- * --bounce=auto|off|force choose the device's platform, --expect=direct|bounce|iommu fails the
- * run unless its mappings took that path (bounce-pool and IOVA high-water marks).
+ * --bounce=auto|off|force choose the device's platform, --bus-limit=32 puts it behind a bridge
+ * with 32 address lines (bus_dma_limit: whatever the driver's mask, buffers above 4 GiB bounce),
+ * --expect=direct|bounce|iommu fails the run unless its mappings took that path (bounce-pool and
+ * IOVA high-water marks).
  */
 #ifndef DMASAN_UPSTREAM_HARNESS_PLATFORM_H
 #define DMASAN_UPSTREAM_HARNESS_PLATFORM_H
@@ -18,6 +20,7 @@ struct harness_platform {
 	enum dmasim_iommu iommu;
 	enum dmasim_bounce bounce;
 	bool set;
+	unsigned int bus_limit_bits;
 	const char *expect;
 };
 
@@ -46,6 +49,8 @@ static int harness_parse(int argc, char **argv, struct harness_platform *p)
 			return i + 1;
 		if (!strncmp(argv[i], "--expect=", 9)) {
 			p->expect = argv[i] + 9;
+		} else if (!strcmp(argv[i], "--bus-limit=32")) {
+			p->bus_limit_bits = 32;
 		} else if ((m = harness_mode(argv[i], "--iommu", iommus, 3)) >= 0) {
 			p->iommu = (enum dmasim_iommu)m;
 			p->set = true;
@@ -62,6 +67,8 @@ static int harness_parse(int argc, char **argv, struct harness_platform *p)
 
 static int harness_apply(struct device *dev, const struct harness_platform *p)
 {
+	if (p->bus_limit_bits)
+		dev->bus_dma_limit = DMA_BIT_MASK(p->bus_limit_bits);
 	return p->set ? dmasim_device_set_platform(dev, p->iommu, p->bounce) : 0;
 }
 

@@ -8,10 +8,7 @@
  * the MTU while the interface runs (the driver closes and reopens: rings freed and refilled),
  * sends again, and unbinds the driver.
  *
- *   upstream_8139cp [harness_platform.h options] [--bus-limit=32] [--] [frames per round]
- *
- * --bus-limit=32: the device sits behind a bridge with 32 address lines (bus_dma_limit), so
- * buffers above 4 GiB bounce although the driver's 64-bit mask is accepted.
+ *   upstream_8139cp [harness_platform.h options] [--] [frames per round, default 200]
  */
 #include <pthread.h>
 #include <stdio.h>
@@ -223,16 +220,9 @@ static int run(void *arg)
 int main(int argc, char **argv)
 {
 	struct harness_platform platform = { 0 };
-	bool bus_limit = argc > 1 && !strcmp(argv[1], "--bus-limit=32");
-	int i, ret;
+	int i = harness_parse(argc, argv, &platform), ret;
 	unsigned int frames;
 
-	if (bus_limit) { /* harness_parse() takes the platform options after it */
-		argv[1] = argv[0];
-		argv++;
-		argc--;
-	}
-	i = harness_parse(argc, argv, &platform);
 	frames = i < argc ? (unsigned int)strtoul(argv[i], NULL, 0) : 200;
 	if (kdma_modules_init())
 		return 1;
@@ -240,8 +230,6 @@ int main(int argc, char **argv)
 	pdev.revision = 0x20; /* a C+ chip */
 	pdev.irq = RTL_IRQ;
 	harness_pci_bar(&pdev, 1, regs, sizeof(regs));
-	if (bus_limit)
-		pdev.dev.bus_dma_limit = DMA_BIT_MASK(32);
 	if (harness_apply(&pdev.dev, &platform))
 		return 1;
 	if (rtl8139cp_model_start(&model, &pdev.dev, RTL_IRQ, regs, mac))
