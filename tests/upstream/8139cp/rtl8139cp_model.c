@@ -142,7 +142,7 @@ static u64 mmio_read(void *ctx, unsigned long off, unsigned int size)
 	struct rtl8139cp_model *m = ctx;
 	u64 v = 0;
 
-	pthread_mutex_lock(&m->lock);
+	pthread_mutex_lock(&m->hw.lock);
 	memcpy(&v, m->regs + off, size);
 	v = le64_to_cpu(v);
 	if (off <= R_9346 && R_9346 < off + size && m->ee_cs) {
@@ -150,7 +150,7 @@ static u64 mmio_read(void *ctx, unsigned long off, unsigned int size)
 
 		v = (v & ~((u64)EE_DO << shift)) | (u64)m->ee_out << shift;
 	}
-	pthread_mutex_unlock(&m->lock);
+	pthread_mutex_unlock(&m->hw.lock);
 	return v;
 }
 
@@ -165,7 +165,7 @@ static void mmio_write(void *ctx, unsigned long off, u64 val, unsigned int size)
 	u16 isr, imr_before;
 	u64 le = cpu_to_le64(val);
 
-	pthread_mutex_lock(&m->lock);
+	pthread_mutex_lock(&m->hw.lock);
 	isr = reg16(m, R_ISR);
 	imr_before = reg16(m, R_IMR);
 	memcpy(m->regs + off, &le, size);
@@ -194,8 +194,8 @@ static void mmio_write(void *ctx, unsigned long off, u64 val, unsigned int size)
 		memset(m->regs + R_MPC, 0, 4);
 	if (covers(off, size, R_9346))
 		eeprom_signal(m, m->regs[R_9346]);
-	pthread_cond_signal(&m->kick);
-	pthread_mutex_unlock(&m->lock);
+	pthread_cond_signal(&m->hw.kick);
+	pthread_mutex_unlock(&m->hw.lock);
 }
 
 static const struct dmasim_mmio_ops rtl_mmio_ops = { .read = mmio_read, .write = mmio_write };
@@ -329,8 +329,8 @@ static void *chip_thread(void *arg)
 {
 	struct rtl8139cp_model *m = arg;
 
-	pthread_mutex_lock(&m->lock);
-	while (!m->stop) {
+	pthread_mutex_lock(&m->hw.lock);
+	while (!m->hw.stop) {
 		bool tx_on = (m->regs[R_CMD] & CMD_TX_ON) && (reg16(m, R_CPCR) & CP_TX_ON);
 		bool rx_on = (m->regs[R_CMD] & CMD_RX_ON) && (reg16(m, R_CPCR) & CP_RX_ON);
 
@@ -346,9 +346,9 @@ static void *chip_thread(void *arg)
 		}
 		if (m->line_kick && (reg16(m, R_ISR) & reg16(m, R_IMR))) {
 			m->line_kick = false;
-			pthread_mutex_unlock(&m->lock);
+			pthread_mutex_unlock(&m->hw.lock);
 			kdma_irq_raise(m->irq);
-			pthread_mutex_lock(&m->lock);
+			pthread_mutex_lock(&m->hw.lock);
 			continue;
 		}
 		m->line_kick = false;
@@ -364,12 +364,12 @@ static void *chip_thread(void *arg)
 				t.tv_sec++;
 				t.tv_nsec -= 1000000000;
 			}
-			pthread_cond_timedwait(&m->kick, &m->lock, &t);
+			pthread_cond_timedwait(&m->hw.kick, &m->hw.lock, &t);
 		} else {
-			pthread_cond_wait(&m->kick, &m->lock);
+			pthread_cond_wait(&m->hw.kick, &m->hw.lock);
 		}
 	}
-	pthread_mutex_unlock(&m->lock);
+	pthread_mutex_unlock(&m->hw.lock);
 	return NULL;
 }
 
@@ -388,27 +388,17 @@ int rtl8139cp_model_start(struct rtl8139cp_model *m, struct device *dev, unsigne
 	m->eeprom[0] = EE_WORD_ID;
 	for (int i = 0; i < 3; i++)
 		m->eeprom[EE_WORD_MAC + i] = (u16)(mac[2 * i] | mac[2 * i + 1] << 8);
-	memset(regs, 0, RTL_REGS_SIZE);
-	chip_reset(m);
-	pthread_mutex_init(&m->lock, NULL);
-	pthread_cond_init(&m->kick, NULL);
-	ret = dmasim_mmio_claim(regs, RTL_REGS_SIZE, &rtl_mmio_ops, m);
-	if (ret)
-		return ret;
-	if (pthread_create(&m->thread, NULL, chip_thread, m)) {
-		dmasim_mmio_release(regs);
-		return -EAGAIN;
+	ret = harness_model_start(&m->hw, regs, RTL_REGS_SIZE, &rtl_mmio_ops, chip_thread, m);
+	if (!ret) {
+		pthread_mutex_lock(&m->hw.lock);
+		chip_reset(m);
+		pthread_mutex_unlock(&m->hw.lock);
 	}
-	return 0;
+	return ret;
 }
 
 void rtl8139cp_model_stop(struct rtl8139cp_model *m)
 {
-	pthread_mutex_lock(&m->lock);
-	m->stop = true;
-	pthread_cond_signal(&m->kick);
-	pthread_mutex_unlock(&m->lock);
-	pthread_join(m->thread, NULL);
-	dmasim_mmio_release(m->regs);
+	harness_model_stop(&m->hw);
 	free(m->wire);
 }

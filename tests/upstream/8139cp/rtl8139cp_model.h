@@ -11,9 +11,10 @@
 #ifndef DMASAN_UPSTREAM_RTL8139CP_MODEL_H
 #define DMASAN_UPSTREAM_RTL8139CP_MODEL_H
 
-#include <pthread.h>
 
 #include <linux/types.h>
+
+#include "harness_model.h"
 
 #define RTL_REGS_SIZE 256
 #define RTL_MAX_FRAME 4096
@@ -30,10 +31,8 @@ struct rtl8139cp_model {
 	u8 *regs; /* the window the driver ioremaps */
 	u8 eeprom_mac[6];
 
-	pthread_mutex_t lock; /* registers, EEPROM and wire state */
-	pthread_cond_t kick;
-	pthread_t thread;
-	bool stop, tx_poll, stats_dump, line_kick;
+	struct harness_model hw; /* registers claimed, lock, thread */
+	bool tx_poll, stats_dump, line_kick;
 	unsigned int tx_idx, rx_idx; /* next descriptor the chip looks at */
 
 	/* 93C46: shifting a command in, then a word out */
