@@ -130,6 +130,21 @@ struct dma_buf *dmasim_dmabuf_export(size_t size, const char *name);
 int dmasim_device_set_platform(struct device *dev, enum dmasim_iommu iommu,
 			       enum dmasim_bounce bounce);
 
+/*
+ * Registers with side effects. A model claims the window [base, base + len) of its register
+ * memory (what the driver ioremaps); readX/writeX inside it then call ops instead of touching
+ * memory, in the driver's thread, with the offset from base and the access size (1, 2, 4, 8).
+ * The callbacks must not wait for the driver (it may hold its own locks around the access).
+ * 0, or -EINVAL (message on stderr) for a bad or overlapping window, -ENOSPC past 16 windows.
+ */
+struct dmasim_mmio_ops {
+	u64 (*read)(void *ctx, unsigned long off, unsigned int size);
+	void (*write)(void *ctx, unsigned long off, u64 val, unsigned int size);
+};
+int dmasim_mmio_claim(void *base, size_t len, const struct dmasim_mmio_ops *ops, void *ctx);
+/* Accesses go to memory again; call once no driver thread touches the window. */
+void dmasim_mmio_release(void *base);
+
 #ifdef __cplusplus
 }
 #endif

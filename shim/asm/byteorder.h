@@ -45,6 +45,32 @@
 #define cpu_to_le32p(p) cpu_to_le32(*(p))
 #define le32_add_cpu(var, val) (*(var) = cpu_to_le32(le32_to_cpu(*(var)) + (val)))
 #define le16_add_cpu(var, val) (*(var) = cpu_to_le16(le16_to_cpu(*(var)) + (val)))
+/* integer constant expressions, as the UAPI headers (tcp.h's flag words) need them */
+#define ___constant_swab16(x) ((u16)((((u16)(x) & 0x00ffU) << 8) | (((u16)(x) & 0xff00U) >> 8)))
+#define ___constant_swab32(x)                                                                 \
+	((u32)((((u32)(x) & 0x000000ffUL) << 24) | (((u32)(x) & 0x0000ff00UL) << 8) |          \
+	       (((u32)(x) & 0x00ff0000UL) >> 8) | (((u32)(x) & 0xff000000UL) >> 24)))
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#define __constant_htonl(x) ((__be32)___constant_swab32(x))
+#define __constant_htons(x) ((__be16)___constant_swab16(x))
+#define __constant_cpu_to_le32(x) ((__le32)(u32)(x))
+#define __constant_cpu_to_le16(x) ((__le16)(u16)(x))
+#else
+#define __constant_htonl(x) ((__be32)(u32)(x))
+#define __constant_htons(x) ((__be16)(u16)(x))
+#define __constant_cpu_to_le32(x) ((__le32)___constant_swab32(x))
+#define __constant_cpu_to_le16(x) ((__le16)___constant_swab16(x))
+#endif
+#define __constant_ntohl(x) ((u32)__constant_htonl(x))
+#define __constant_ntohs(x) ((u16)__constant_htons(x))
+#define __constant_cpu_to_be32(x) __constant_htonl(x)
+#define __constant_cpu_to_be16(x) __constant_htons(x)
+#define __constant_be32_to_cpu(x) __constant_ntohl(x)
+#define __constant_be16_to_cpu(x) __constant_ntohs(x)
+#define __cpu_to_be32 cpu_to_be32
+#define __be32_to_cpu be32_to_cpu
+#define __cpu_to_be16 cpu_to_be16
+#define __be16_to_cpu be16_to_cpu
 #define __cpu_to_le32 cpu_to_le32
 #define __le32_to_cpu le32_to_cpu
 #define __cpu_to_le16 cpu_to_le16

@@ -24,8 +24,31 @@ struct device_dma_parameters {
 	unsigned long segment_boundary_mask;
 };
 
+struct device;
+
+/* Power management callbacks: recorded, never called (no suspend/resume here). */
+struct dev_pm_ops {
+	int (*suspend)(struct device *dev);
+	int (*resume)(struct device *dev);
+	int (*freeze)(struct device *dev);
+	int (*thaw)(struct device *dev);
+	int (*poweroff)(struct device *dev);
+	int (*restore)(struct device *dev);
+};
+
+#define SIMPLE_DEV_PM_OPS(name, suspend_fn, resume_fn)                                        \
+	const struct dev_pm_ops __maybe_unused name = {                                        \
+		.suspend = suspend_fn, .resume = resume_fn, .freeze = suspend_fn,              \
+		.thaw = resume_fn, .poweroff = suspend_fn, .restore = resume_fn,               \
+	}
+#define DEFINE_SIMPLE_DEV_PM_OPS(name, suspend_fn, resume_fn)                                 \
+	SIMPLE_DEV_PM_OPS(name, suspend_fn, resume_fn)
+#define pm_sleep_ptr(ptr) (ptr)
+#define pm_ptr(ptr) (ptr)
+
 struct device_driver {
 	const char *name;
+	const struct dev_pm_ops *pm;
 };
 
 struct device {
@@ -126,6 +149,15 @@ void _dev_printk(const char *level, const struct device *dev, const char *fmt, .
 #define dev_err_ratelimited dev_err
 #define dev_warn_ratelimited dev_warn
 #define dev_info_ratelimited dev_info
+/* Wake-up sources have no model here: said once. */
+static inline int device_set_wakeup_enable(struct device *dev, bool enable)
+{
+	(void)dev;
+	(void)enable;
+	KDMA_STUB_ONCE("device_set_wakeup_enable");
+	return 0;
+}
+
 #define dev_err_once dev_err
 #define dev_warn_once dev_warn
 #define dev_info_once dev_info

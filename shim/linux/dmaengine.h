@@ -13,7 +13,10 @@
 #define _DMASAN_SHIM_LINUX_DMAENGINE_H
 
 #include <linux/types.h>
+#include <linux/bitmap.h>
+#include <linux/bitops.h>
 #include <linux/device.h>
+#include <linux/printk.h>
 #include <linux/err.h>
 #include <linux/list.h>
 #include <linux/scatterlist.h>
@@ -26,6 +29,7 @@ static inline int dma_submit_error(dma_cookie_t cookie)
 	return cookie < 0 ? cookie : 0;
 }
 
+
 enum dma_status {
 	DMA_COMPLETE,
 	DMA_IN_PROGRESS,
@@ -34,12 +38,46 @@ enum dma_status {
 	DMA_OUT_OF_ORDER,
 };
 
+/* Whether cookie is done, given the last completed and the last used one (they wrap). */
+static inline enum dma_status dma_async_is_complete(dma_cookie_t cookie,
+						    dma_cookie_t last_complete,
+						    dma_cookie_t last_used)
+{
+	if (last_complete <= last_used) {
+		if (cookie <= last_complete || cookie > last_used)
+			return DMA_COMPLETE;
+	} else if (cookie <= last_complete && cookie > last_used) {
+		return DMA_COMPLETE;
+	}
+	return DMA_IN_PROGRESS;
+}
+
 enum dma_transaction_type {
 	DMA_MEMCPY,
 	DMA_SLAVE,
 	DMA_CYCLIC,
 	DMA_PRIVATE,
 	DMA_TX_TYPE_END,
+};
+
+/* What a controller can do (dma_cap_set in its probe; clients ask with dma_request_chan_by_mask). */
+typedef struct {
+	DECLARE_BITMAP(bits, DMA_TX_TYPE_END);
+} dma_cap_mask_t;
+#define dma_cap_set(tx, mask) __set_bit((tx), (mask).bits)
+#define dma_cap_clear(tx, mask) __clear_bit((tx), (mask).bits)
+#define dma_cap_zero(mask) bitmap_zero((mask).bits, DMA_TX_TYPE_END)
+#define dma_has_cap(tx, mask) test_bit((tx), (mask).bits)
+
+enum dmaengine_alignment {
+	DMAENGINE_ALIGN_1_BYTE = 0,
+	DMAENGINE_ALIGN_2_BYTES = 1,
+	DMAENGINE_ALIGN_4_BYTES = 2,
+	DMAENGINE_ALIGN_8_BYTES = 3,
+	DMAENGINE_ALIGN_16_BYTES = 4,
+	DMAENGINE_ALIGN_32_BYTES = 5,
+	DMAENGINE_ALIGN_64_BYTES = 6,
+	DMAENGINE_ALIGN_256_BYTES = 8,
 };
 
 enum dma_transfer_direction {
@@ -97,6 +135,7 @@ typedef void (*dma_async_tx_callback_result)(void *dma_async_param,
 					     const struct dmaengine_result *result);
 
 struct dma_chan;
+struct dmaengine_unmap_data;
 
 struct dma_async_tx_descriptor {
 	dma_cookie_t cookie;
@@ -107,7 +146,23 @@ struct dma_async_tx_descriptor {
 	dma_async_tx_callback callback;
 	dma_async_tx_callback_result callback_result;
 	void *callback_param;
+	struct dmaengine_unmap_data *unmap; /* the async_tx core's unmap data: not modelled */
 };
+
+static inline void dma_async_tx_descriptor_init(struct dma_async_tx_descriptor *tx,
+						struct dma_chan *chan)
+{
+	tx->chan = chan;
+}
+
+/* Release the unmap data the async_tx core attached (none here: clients unmap themselves). */
+static inline void dma_descriptor_unmap(struct dma_async_tx_descriptor *tx)
+{
+	if (tx->unmap) {
+		KDMA_STUB_ONCE("dmaengine_unmap_put");
+		tx->unmap = NULL;
+	}
+}
 
 struct dma_device;
 
@@ -127,7 +182,9 @@ struct dma_chan {
 struct dma_device {
 	struct device *dev; /* the controller: client buffers are mapped for this device */
 	struct list_head channels;
-	unsigned long cap_mask;
+	int chancnt;
+	dma_cap_mask_t cap_mask;
+	enum dmaengine_alignment copy_align;
 	u32 directions; /* BIT(enum dma_transfer_direction) */
 	int (*device_alloc_chan_resources)(struct dma_chan *chan);
 	void (*device_free_chan_resources)(struct dma_chan *chan);
@@ -148,18 +205,22 @@ struct dma_device {
 	enum dma_status (*device_tx_status)(struct dma_chan *chan, dma_cookie_t cookie,
 					    struct dma_tx_state *txstate);
 	void (*device_issue_pending)(struct dma_chan *chan);
+	/* called once the controller is unregistered and no channel is in use */
+	void (*device_release)(struct dma_device *dev);
 	struct list_head global_node;
 };
 
 /* Providers: make the controller's channels available to dma_request_chan(). */
 int dma_async_device_register(struct dma_device *device);
 void dma_async_device_unregister(struct dma_device *device);
-/* The next cookie of the channel, for providers' tx_submit. */
-dma_cookie_t dma_cookie_assign(struct dma_async_tx_descriptor *tx);
+/* (The cookie helpers of providers, dma_cookie_init/assign/complete/status, are the kernel's own
+ * drivers/dma/dmaengine.h, which a provider includes from its tree.) */
 
 /* A channel by name for dev (a free channel of a registered controller that can do it:
  * the name is matched against the controller's channel names); ERR_PTR(-ENODEV) if none. */
 struct dma_chan *dma_request_chan(struct device *dev, const char *name);
+/* A free channel of a registered controller with every capability in mask. */
+struct dma_chan *dma_request_chan_by_mask(const dma_cap_mask_t *mask);
 void dma_release_channel(struct dma_chan *chan);
 
 int dmaengine_slave_config(struct dma_chan *chan, struct dma_slave_config *config);

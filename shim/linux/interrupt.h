@@ -10,6 +10,7 @@
 #include <linux/types.h>
 #include <linux/compiler.h>
 #include <linux/spinlock.h>
+#include <linux/workqueue.h>
 
 struct device;
 
@@ -60,5 +61,59 @@ void synchronize_irq(unsigned int irq);
  * the line is disabled (delivered later), -ENOENT (with a message) when no handler is
  * registered. */
 int kdma_irq_raise(unsigned int irq);
+
+/*
+ * Tasklets run on the system workqueue's thread: never concurrently with themselves, again when
+ * scheduled while running; tasklet_kill() waits for a scheduled or running one to finish.
+ */
+struct tasklet_struct {
+	struct work_struct work;
+	bool use_callback;
+	void (*func)(unsigned long data);
+	void (*callback)(struct tasklet_struct *t);
+	unsigned long data;
+};
+
+static inline void __kdma_tasklet_work(struct work_struct *work)
+{
+	struct tasklet_struct *t = container_of(work, struct tasklet_struct, work);
+
+	if (t->use_callback)
+		t->callback(t);
+	else
+		t->func(t->data);
+}
+
+static inline void tasklet_setup(struct tasklet_struct *t,
+				 void (*callback)(struct tasklet_struct *t))
+{
+	INIT_WORK(&t->work, __kdma_tasklet_work);
+	t->use_callback = true;
+	t->callback = callback;
+}
+
+static inline void tasklet_init(struct tasklet_struct *t, void (*func)(unsigned long data),
+				unsigned long data)
+{
+	INIT_WORK(&t->work, __kdma_tasklet_work);
+	t->use_callback = false;
+	t->func = func;
+	t->data = data;
+}
+
+#define from_tasklet(var, callback_tasklet, tasklet_fieldname)                                \
+	container_of(callback_tasklet, __typeof__(*var), tasklet_fieldname)
+
+static inline void tasklet_schedule(struct tasklet_struct *t)
+{
+	schedule_work(&t->work);
+}
+
+#define tasklet_hi_schedule tasklet_schedule
+
+static inline void tasklet_kill(struct tasklet_struct *t)
+{
+	flush_work(&t->work);
+}
 
 #endif

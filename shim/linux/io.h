@@ -4,6 +4,9 @@
  * memory (a buffer passed as the "ioremapped" base); the accessors keep the kernel's ordering:
  * writeX() orders earlier memory writes (descriptors) before the register write, readX() orders
  * the register read before later memory reads; the _relaxed forms do not.
+ * A device model whose registers act on access (write-1-to-clear status, doorbells, self-clearing
+ * bits) claims its window with dmasim_mmio_claim() (<dmasan/sim.h>): accesses inside it go to the
+ * model instead of memory. Unclaimed, the accessors cost one relaxed load more.
  */
 #ifndef _DMASAN_SHIM_LINUX_IO_H
 #define _DMASAN_SHIM_LINUX_IO_H
@@ -16,13 +19,27 @@
 #include <linux/compiler.h>
 #include <linux/mm.h>
 
+/* dmasan: the claimed windows (<dmasan/sim.h>); true when addr lies in one and the model took
+ * the access (*val is read or written). */
+extern int dmasim_mmio_windows __attribute__((visibility("default")));
+bool dmasim_mmio_access(const volatile void __iomem *addr, unsigned int size, u64 *val,
+			bool write);
+
 #define __KDMA_MMIO(bwl, type)                                                                \
 	static inline type __raw_read##bwl(const volatile void __iomem *addr)                  \
 	{                                                                                      \
+		u64 __v;                                                                       \
+		if (unlikely(__atomic_load_n(&dmasim_mmio_windows, __ATOMIC_RELAXED)) &&       \
+		    dmasim_mmio_access(addr, sizeof(type), &__v, false))                       \
+			return (type)__v;                                                      \
 		return *(const volatile type *)addr;                                           \
 	}                                                                                      \
 	static inline void __raw_write##bwl(type val, volatile void __iomem *addr)             \
 	{                                                                                      \
+		u64 __v = val;                                                                 \
+		if (unlikely(__atomic_load_n(&dmasim_mmio_windows, __ATOMIC_RELAXED)) &&       \
+		    dmasim_mmio_access(addr, sizeof(type), &__v, true))                        \
+			return;                                                                \
 		*(volatile type *)addr = val;                                                  \
 	}                                                                                      \
 	static inline type read##bwl##_relaxed(const volatile void __iomem *addr)              \

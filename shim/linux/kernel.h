@@ -6,6 +6,7 @@
 #ifndef _DMASAN_SHIM_LINUX_KERNEL_H
 #define _DMASAN_SHIM_LINUX_KERNEL_H
 
+#include <linux/rcupdate.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -67,9 +68,6 @@
 #define put_cpu() do {} while (0)
 #define preempt_disable() barrier()
 #define preempt_enable() barrier()
-#define rcu_read_lock() barrier()
-#define rcu_read_unlock() barrier()
-#define synchronize_rcu() barrier()
 
 #define typecheck(type, x)                                                                    \
 	({                                                                                     \

@@ -14,8 +14,13 @@
 
 #include <linux/atomic.h>
 #include <linux/device.h>
+#include <linux/if.h>       /* IFF_*, struct ifreq: the UAPI header */
 #include <linux/if_ether.h> /* ETH_ALEN, ETH_P_*: the UAPI header */
+#include <linux/bug.h>
+#include <linux/delay.h>
+#include <linux/sched.h>
 #include <linux/skbuff.h>
+#include <linux/string.h>
 #include <linux/types.h>
 
 #define IFNAMSIZ 16
@@ -29,14 +34,11 @@ typedef u64 netdev_features_t;
 #define NETIF_F_HIGHDMA (1ULL << 5)
 #define NETIF_F_HW_VLAN_CTAG_TX (1ULL << 7)
 #define NETIF_F_HW_VLAN_CTAG_RX (1ULL << 8)
+#define NETIF_F_FRAGLIST (1ULL << 6)
+#define NETIF_F_HW_VLAN_STAG_TX (1ULL << 40)
 #define NETIF_F_TSO (1ULL << 16)
 #define NETIF_F_RXCSUM (1ULL << 29)
 
-#define IFF_UP 0x1
-#define IFF_BROADCAST 0x2
-#define IFF_PROMISC 0x100
-#define IFF_ALLMULTI 0x200
-#define IFF_MULTICAST 0x1000
 
 enum netdev_tx {
 	NETDEV_TX_OK = 0x00,
@@ -46,6 +48,7 @@ typedef enum netdev_tx netdev_tx_t;
 
 struct net_device;
 struct ifreq;
+struct netlink_ext_ack;
 struct ethtool_ops;
 
 struct net_device_stats {
@@ -200,6 +203,9 @@ enum { KDMA_NETDEV_RUNNING, KDMA_NETDEV_CARRIER, KDMA_NETDEV_QSTOPPED, KDMA_NETD
 #define netif_err(priv, type, dev, fmt, ...) netdev_err(dev, fmt, ##__VA_ARGS__)
 #define netif_info(priv, type, dev, fmt, ...) netdev_info(dev, fmt, ##__VA_ARGS__)
 #define netif_warn(priv, type, dev, fmt, ...) netdev_warn(dev, fmt, ##__VA_ARGS__)
+#define netdev_WARN(dev, fmt, ...) WARN(1, "netdevice: %s: " fmt, (dev)->name, ##__VA_ARGS__)
+#define netdev_WARN_ONCE(dev, fmt, ...)                                                       \
+	WARN_ONCE(1, "netdevice: %s: " fmt, (dev)->name, ##__VA_ARGS__)
 
 /* NAPI */
 void netif_napi_add_weight(struct net_device *dev, struct napi_struct *napi,

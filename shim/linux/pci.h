@@ -182,6 +182,13 @@ static inline int pci_domain_nr(struct pci_bus *bus __maybe_unused)
 	return 0;
 }
 
+#define pci_printk(level, pdev, fmt, ...) _dev_printk(level, &(pdev)->dev, fmt, ##__VA_ARGS__)
+#define pci_err(pdev, fmt, ...) dev_err(&(pdev)->dev, fmt, ##__VA_ARGS__)
+#define pci_warn(pdev, fmt, ...) dev_warn(&(pdev)->dev, fmt, ##__VA_ARGS__)
+#define pci_info(pdev, fmt, ...) dev_info(&(pdev)->dev, fmt, ##__VA_ARGS__)
+#define pci_notice(pdev, fmt, ...) dev_notice(&(pdev)->dev, fmt, ##__VA_ARGS__)
+#define pci_dbg(pdev, fmt, ...) dev_dbg(&(pdev)->dev, fmt, ##__VA_ARGS__)
+
 #define pci_resource_start(dev, bar) ((dev)->resource[(bar)].start)
 #define pci_resource_end(dev, bar) ((dev)->resource[(bar)].end)
 #define pci_resource_flags(dev, bar) ((dev)->resource[(bar)].flags)
@@ -220,8 +227,36 @@ static inline bool pci_is_pcie(struct pci_dev *dev)
 #define pci_set_mwi(dev) 0
 #define pci_clear_mwi(dev) do {} while (0)
 #define pci_intx(dev, enable) do {} while (0)
-#define pci_wake_from_d3(dev, enable) 0
-#define pci_set_power_state(dev, state) 0
+
+/* Power states: the device stays powered; only the request is accepted. */
+typedef int pci_power_t;
+#define PCI_D0 ((pci_power_t)0)
+#define PCI_D1 ((pci_power_t)1)
+#define PCI_D2 ((pci_power_t)2)
+#define PCI_D3hot ((pci_power_t)3)
+#define PCI_D3cold ((pci_power_t)4)
+
+static inline int pci_set_power_state(struct pci_dev *dev, pci_power_t state)
+{
+	(void)dev;
+	(void)state;
+	return 0;
+}
+
+/* Wake-up signalling has no model here: said once. */
+static inline int pci_enable_wake(struct pci_dev *dev, pci_power_t state, bool enable)
+{
+	(void)dev;
+	(void)state;
+	(void)enable;
+	KDMA_STUB_ONCE("pci_enable_wake");
+	return 0;
+}
+
+static inline int pci_wake_from_d3(struct pci_dev *dev, bool enable)
+{
+	return pci_enable_wake(dev, PCI_D3hot, enable);
+}
 #define pcie_flr(dev) 0
 #define pci_reset_function(dev) 0
 #define pci_dev_put(dev) do {} while (0)

@@ -72,6 +72,8 @@ void kfree_skb(struct sk_buff *skb);
 #define dev_kfree_skb kfree_skb
 #define dev_kfree_skb_any kfree_skb
 #define dev_kfree_skb_irq kfree_skb
+#define dev_consume_skb_irq kfree_skb
+#define dev_consume_skb_any kfree_skb
 #define napi_consume_skb(skb, budget) kfree_skb(skb)
 void skb_add_rx_frag(struct sk_buff *skb, int i, struct page *page, int off, int size,
 		     unsigned int truesize);

@@ -20,18 +20,16 @@ static inline void memzero_explicit(void *s, size_t count)
  * when it had to truncate (dst is always terminated when size > 0). */
 static inline ssize_t strscpy(char *dst, const char *src, size_t size)
 {
-	size_t len;
-
-	if (size == 0)
-		return -E2BIG;
-	len = strnlen(src, size);
-	if (len == size) {
-		memcpy(dst, src, size - 1);
-		dst[size - 1] = '\0';
-		return -E2BIG;
+	/* byte by byte, never reading past the terminator: the compiler sees string literals
+	 * shorter than size passed here and must not be shown a read of size bytes */
+	for (size_t i = 0; i < size; i++) {
+		dst[i] = src[i];
+		if (!src[i])
+			return (ssize_t)i;
 	}
-	memcpy(dst, src, len + 1);
-	return (ssize_t)len;
+	if (size)
+		dst[size - 1] = '\0';
+	return -E2BIG;
 }
 
 /* Like strscpy, with the rest of dst zero-filled. */

@@ -3,7 +3,8 @@
 """Run one end-to-end program under libdmasan.so and check what it reported.
 
   e2e_check.py --preload LIB --outdir DIR --source FILE (--expect ID | --clean) [--exitcode N]
-               [--at FILE:LINE] [--device NAME] [--launcher PATH] -- PROGRAM [ARGS...]
+               [--at FILE:LINE] [--related-at WHAT=FILE:LINE] [--device NAME]
+               [--launcher PATH] -- PROGRAM [ARGS...]
 
 The program runs with LD_PRELOAD=LIB (or through the dmasan launcher) and
 DMASAN_OPTIONS=json_path=DIR/out plus the options named in the source on a line
@@ -11,7 +12,8 @@ DMASAN_OPTIONS=json_path=DIR/out plus the options named in the source on a line
 JSON Lines file has a violation with that exact check id and the exit status is non-zero
 (or N with --exitcode); --only (or "E2E_ONLY: yes" in the source): and no violation of another
 check; --at: the first such report's innermost frame outside the DMA layer is at that file (base
-name) and line; --device: that report names this device. --clean: no violation at all and exit
+name) and line; --related-at: so is that report's related WHAT stack's ("map", "unmap", ...);
+--device: that report names this device. --clean: no violation at all and exit
 status 0.
 """
 import argparse
@@ -54,6 +56,8 @@ def main():
     ap.add_argument("--exitcode", type=int)
     ap.add_argument("--at")
     ap.add_argument("--device")
+    ap.add_argument("--related-at", action="append", default=[],
+                    help="WHAT=FILE:LINE: the first report's related WHAT stack starts there")
     ap.add_argument("--options", default="")
     ap.add_argument("cmd", nargs=argparse.REMAINDER)
     a = ap.parse_args()
@@ -112,6 +116,14 @@ def main():
         where = "%s:%s" % (os.path.basename(frame.get("file", "?")), frame.get("line", "?"))
         if where != a.at:
             fail.append("the %s report is at %s, expected %s" % (a.expect, where, a.at))
+    for spec in a.related_at if first else []:
+        what, _, want = spec.partition("=")
+        rel = next((x for x in first.get("related", []) if x.get("what") == what), {})
+        frame = next((f for f in rel.get("stack", []) if not f.get("internal")), {})
+        where = "%s:%s" % (os.path.basename(frame.get("file", "?")), frame.get("line", "?"))
+        if where != want:
+            fail.append("the %s report's related %s stack is at %s, expected %s"
+                        % (a.expect, what, where, want))
     if first and a.device and first.get("device") != a.device:
         fail.append("the %s report names device %r, expected %s" % (a.expect, first.get("device"),
                                                                   a.device))

@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * What every upstream harness does with its own options: --iommu=none|strict|lazy and
- * --bounce=auto|off|force choose the device's platform, --expect=direct|bounce|iommu fails the
- * run unless its mappings took that path (bounce-pool and IOVA high-water marks).
+ * --bounce=auto|off|force choose the device's platform, --bus-limit=32 puts it behind a bridge
+ * with 32 address lines (bus_dma_limit: whatever the driver's mask, buffers above 4 GiB bounce),
+ * --expect=direct|bounce|iommu fails the run unless its mappings took that path (bounce-pool and
+ * IOVA high-water marks).
  */
 #ifndef DMASAN_UPSTREAM_HARNESS_PLATFORM_H
 #define DMASAN_UPSTREAM_HARNESS_PLATFORM_H
@@ -12,11 +14,13 @@
 #include <string.h>
 
 #include <dmasan/sim.h>
+#include <linux/pci.h>
 
 struct harness_platform {
 	enum dmasim_iommu iommu;
 	enum dmasim_bounce bounce;
 	bool set;
+	unsigned int bus_limit_bits;
 	const char *expect;
 };
 
@@ -45,6 +49,8 @@ static int harness_parse(int argc, char **argv, struct harness_platform *p)
 			return i + 1;
 		if (!strncmp(argv[i], "--expect=", 9)) {
 			p->expect = argv[i] + 9;
+		} else if (!strcmp(argv[i], "--bus-limit=32")) {
+			p->bus_limit_bits = 32;
 		} else if ((m = harness_mode(argv[i], "--iommu", iommus, 3)) >= 0) {
 			p->iommu = (enum dmasim_iommu)m;
 			p->set = true;
@@ -61,6 +67,8 @@ static int harness_parse(int argc, char **argv, struct harness_platform *p)
 
 static int harness_apply(struct device *dev, const struct harness_platform *p)
 {
+	if (p->bus_limit_bits)
+		dev->bus_dma_limit = DMA_BIT_MASK(p->bus_limit_bits);
 	return p->set ? dmasim_device_set_platform(dev, p->iommu, p->bounce) : 0;
 }
 
@@ -88,6 +96,32 @@ static bool harness_took_path(struct device *dev, const struct harness_platform 
 	if (!ok)
 		fprintf(stderr, "harness: the mappings did not take the %s path\n", p->expect);
 	return ok;
+}
+
+/* BAR bar of pdev is size bytes of ordinary memory at mem (the model's registers). */
+static void harness_pci_bar(struct pci_dev *pdev, int bar, void *mem, size_t size)
+{
+	pdev->resource[bar].start = virt_to_phys(mem);
+	pdev->resource[bar].end = pdev->resource[bar].start + size - 1;
+	pdev->resource[bar].flags = IORESOURCE_MEM;
+}
+
+/* Binds pdev to its driver, runs traffic(arg) (nonzero: failed), checks the path the mappings
+ * took and unbinds the driver: 0 when all went well. */
+static int harness_pci_run(struct pci_dev *pdev, const struct harness_platform *p,
+			   int (*traffic)(void *arg), void *arg)
+{
+	int ret = kdma_pci_probe(pdev, NULL);
+
+	if (ret) {
+		fprintf(stderr, "harness: probe failed (%d)\n", ret);
+		return 1;
+	}
+	ret = traffic(arg) ? 1 : 0;
+	if (!harness_took_path(&pdev->dev, p))
+		ret = 1;
+	kdma_pci_dev_del(pdev);
+	return ret;
 }
 
 #endif

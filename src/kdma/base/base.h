@@ -8,6 +8,7 @@
 #define DMASAN_KDMA_BASE_BASE_H
 
 #include <pthread.h>
+#include <stdarg.h>
 #include <stdatomic.h>
 
 #include <linux/types.h>
@@ -51,6 +52,11 @@ static inline void kdma_hooks_ensure(void)
 /* ------------------------------------------------------------ messages (printk.c) ---- */
 
 /* "DMA-API: <dev>: ..." style messages on stderr, for invalid input and kernel WARNs. */
+/* vsnprintf with the kernel's %p extensions (vsprintf.c), for what drivers print. */
+int kdma_vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
+	__attribute__((format(printf, 3, 0)));
+/* "ENOMEM" for -ENOMEM and the other errors probe paths return most; NULL for the rest. */
+const char *kdma_errname(int err);
 void kdma_warn(const struct device *dev, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 /* Validate the (dev, dir) pair every API entry needs; prints why and returns false if bad. */

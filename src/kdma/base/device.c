@@ -396,7 +396,7 @@ static void dev_vprintk(const char *level, const struct device *dev, const char 
 	len = (size_t)snprintf(buf, sizeof(buf), "%s %s: %s", dev ? dev_driver_string(dev) : "",
 			       dev_name(dev), prefix);
 	if (len < sizeof(buf))
-		vsnprintf(buf + len, sizeof(buf) - len, fmt, ap);
+		kdma_vsnprintf(buf + len, sizeof(buf) - len, fmt, ap);
 	len = strlen(buf);
 	if (len && buf[len - 1] != '\n' && len + 1 < sizeof(buf))
 		buf[len++] = '\n', buf[len] = '\0';
@@ -412,27 +412,10 @@ void _dev_printk(const char *level, const struct device *dev, const char *fmt, .
 	va_end(ap);
 }
 
-/* The %pe names of the errors probe paths return most. */
-static const char *errname(int err)
-{
-	static const struct { int no; const char *name; } names[] = {
-		{ EPERM, "EPERM" },   { ENOENT, "ENOENT" }, { EIO, "EIO" },
-		{ ENXIO, "ENXIO" },   { ENOMEM, "ENOMEM" }, { EFAULT, "EFAULT" },
-		{ EBUSY, "EBUSY" },   { EEXIST, "EEXIST" }, { ENODEV, "ENODEV" },
-		{ EINVAL, "EINVAL" }, { ENOSPC, "ENOSPC" }, { ETIMEDOUT, "ETIMEDOUT" },
-		{ EOPNOTSUPP, "EOPNOTSUPP" }, { EPROBE_DEFER, "EPROBE_DEFER" },
-	};
-
-	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
-		if (names[i].no == -err)
-			return names[i].name;
-	return NULL;
-}
-
 int dev_err_probe(const struct device *dev, int err, const char *fmt, ...)
 {
 	char prefix[48];
-	const char *name = errname(err);
+	const char *name = kdma_errname(err);
 	va_list ap;
 
 	if (name)

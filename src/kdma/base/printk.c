@@ -31,7 +31,7 @@ int _printk(const char *fmt, ...)
 	int n;
 
 	va_start(ap, fmt);
-	n = vsnprintf(buf, sizeof(buf), fmt, ap);
+	n = kdma_vsnprintf(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
 	printk_strip_level(buf);
 	fputs(buf, stderr);
@@ -47,7 +47,7 @@ static void kdma_vprint_line(const char *prefix, const char *fmt, va_list ap)
 	size_t len = (size_t)snprintf(buf, sizeof(buf), "%s", prefix);
 
 	if (fmt && len < sizeof(buf)) {
-		vsnprintf(buf + len, sizeof(buf) - len, fmt, ap);
+		kdma_vsnprintf(buf + len, sizeof(buf) - len, fmt, ap);
 		printk_strip_level(buf + len);
 	}
 	len = strlen(buf);

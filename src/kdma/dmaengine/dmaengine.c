@@ -35,35 +35,45 @@ int dma_async_device_register(struct dma_device *device)
 	return 0;
 }
 
+/* The kernel releases a controller when its last reference goes: here at unregister, unless a
+ * client still holds one of its channels (then never). */
 void dma_async_device_unregister(struct dma_device *device)
 {
+	struct dma_chan *chan;
+	int in_use = 0;
+
 	pthread_mutex_lock(&dma_list_lock);
 	list_del(&device->global_node);
+	list_for_each_entry(chan, &device->channels, device_node)
+		in_use += chan->client_count;
 	pthread_mutex_unlock(&dma_list_lock);
+	if (!in_use && device->device_release)
+		device->device_release(device);
 }
 
-dma_cookie_t dma_cookie_assign(struct dma_async_tx_descriptor *tx)
+static bool chan_has_caps(const struct dma_chan *chan, const dma_cap_mask_t *mask)
 {
-	struct dma_chan *chan = tx->chan;
-	dma_cookie_t cookie = chan->cookie + 1;
-
-	if (cookie < DMA_MIN_COOKIE)
-		cookie = DMA_MIN_COOKIE;
-	tx->cookie = chan->cookie = cookie;
-	return cookie;
+	for (int i = 0; i < DMA_TX_TYPE_END; i++)
+		if (test_bit(i, mask->bits) && !test_bit(i, chan->device->cap_mask.bits))
+			return false;
+	return true;
 }
 
-struct dma_chan *dma_request_chan(struct device *dev, const char *name)
+/* The first free channel that the name (or, without one, the capabilities) fits; allocated for
+ * the client dev (NULL: requested by capability). */
+static struct dma_chan *request_chan(struct device *dev, const char *name,
+				     const dma_cap_mask_t *mask)
 {
 	struct dma_device *d;
 	struct dma_chan *chan, *found = NULL;
 
-	if (!dev || !name)
-		return ERR_PTR(-EINVAL);
 	pthread_mutex_lock(&dma_list_lock);
 	list_for_each_entry(d, &dma_device_list, global_node) {
 		list_for_each_entry(chan, &d->channels, device_node) {
-			if (!chan->client_count && chan->name && !strcmp(chan->name, name)) {
+			if (chan->client_count)
+				continue;
+			if (name ? chan->name && !strcmp(chan->name, name) :
+				   chan_has_caps(chan, mask)) {
 				found = chan;
 				goto out;
 			}
@@ -85,6 +95,20 @@ out:
 	return found;
 }
 
+struct dma_chan *dma_request_chan(struct device *dev, const char *name)
+{
+	if (!dev || !name)
+		return ERR_PTR(-EINVAL);
+	return request_chan(dev, name, NULL);
+}
+
+struct dma_chan *dma_request_chan_by_mask(const dma_cap_mask_t *mask)
+{
+	if (!mask)
+		return ERR_PTR(-EINVAL);
+	return request_chan(NULL, NULL, mask);
+}
+
 /* A NULL or ERR_PTR channel (an unchecked dma_request_chan) gets a warning, not a crash. */
 static bool chan_bad(const struct dma_chan *chan, const char *fn)
 {
@@ -101,6 +125,7 @@ void dma_release_channel(struct dma_chan *chan)
 	kdma_dmaengine_event(chan, KDMA_DMAE_RELEASE, NULL);
 	if (chan->device->device_free_chan_resources)
 		chan->device->device_free_chan_resources(chan);
+	kdma_dmae_forget(chan);
 	pthread_mutex_lock(&dma_list_lock);
 	chan->client_count = 0;
 	chan->slave = NULL;
@@ -204,7 +229,7 @@ dma_cookie_t dmaengine_submit(struct dma_async_tx_descriptor *desc)
 
 	if (!desc || !desc->tx_submit || chan_bad(desc->chan, __func__))
 		return -EINVAL;
-	info.cookie = cookie = desc->tx_submit(desc);
+	info.cookie = cookie = kdma_dmae_submit(desc);
 	kdma_dmaengine_event(desc->chan, KDMA_DMAE_SUBMIT, &info);
 	return cookie;
 }
@@ -225,6 +250,8 @@ enum dma_status dmaengine_tx_status(struct dma_chan *chan, dma_cookie_t cookie,
 	if (chan_bad(chan, __func__))
 		return DMA_ERROR;
 	info.status = chan->device->device_tx_status(chan, cookie, state);
+	if (info.status == DMA_COMPLETE)
+		kdma_dmae_report_done(chan);
 	kdma_dmaengine_event(chan, KDMA_DMAE_TX_STATUS, &info);
 	return info.status;
 }
@@ -244,6 +271,8 @@ enum dma_status dma_sync_wait(struct dma_chan *chan, dma_cookie_t cookie)
 		}
 		usleep(50); /* the kernel spins with cpu_relax() */
 	}
+	if (status == DMA_COMPLETE)
+		kdma_dmae_report_done(chan);
 	return status;
 }
 

@@ -253,7 +253,7 @@ static dma_cookie_t sim_tx_submit(struct dma_async_tx_descriptor *tx)
 	dma_cookie_t cookie;
 
 	pthread_mutex_lock(&c->dmac->lock);
-	cookie = dma_cookie_assign(tx);
+	cookie = kdma_dma_cookie_assign(tx);
 	list_add_tail(&to_desc(tx)->node, &c->submitted);
 	pthread_mutex_unlock(&c->dmac->lock);
 	return cookie;
@@ -500,6 +500,11 @@ struct dmasim_dmac *dmasim_dmac_create(const struct dmasim_config *cfg,
 	}
 	dma_async_device_register(&dmac->ddev);
 	return dmac;
+}
+
+bool kdma_sim_dmac_provider(const struct dma_device *device)
+{
+	return device->device_issue_pending == sim_issue_pending;
 }
 
 void dmasim_dmac_destroy(struct dmasim_dmac *dmac)

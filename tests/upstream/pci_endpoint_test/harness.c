@@ -145,10 +145,18 @@ int harness_close(int fd)
 	return harness_file_do_close(kdma_misc_release, fd);
 }
 
-/* pcitest once per "+"-separated group of arguments; 0 if every run passed. */
-static int run_pcitest(int argc, char **argv, char *prog)
+struct pcitest_runs {
+	int argc;
+	char **argv;
+	char *prog;
+};
+
+/* pcitest once per "+"-separated group of arguments; 0 if every run passed and data moved. */
+static int run_pcitest(void *arg)
 {
-	int failed = 0;
+	const struct pcitest_runs *r = arg;
+	int argc = r->argc, failed = 0;
+	char **argv = r->argv, *prog = r->prog;
 
 	for (int start = 0; start < argc;) {
 		char *args[32] = { prog };
@@ -160,6 +168,10 @@ static int run_pcitest(int argc, char **argv, char *prog)
 		if (pcitest_main(n, args))
 			failed = 1;
 		start = end + 1;
+	}
+	if (!transfers) {
+		fprintf(stderr, "harness: no data moved\n");
+		failed = 1;
 	}
 	return failed;
 }
@@ -174,27 +186,13 @@ int main(int argc, char **argv)
 		return 1;
 	kdma_pci_dev_init(&pdev, PCI_VENDOR_ID_TI, PCI_DEVICE_ID_TI_J721E);
 	pdev.irq = EPF_IRQ;
-	pdev.resource[0].start = virt_to_phys(bar0);
-	pdev.resource[0].end = pdev.resource[0].start + sizeof(bar0) - 1;
-	pdev.resource[0].flags = IORESOURCE_MEM;
+	harness_pci_bar(&pdev, 0, bar0, sizeof(bar0));
 	if (harness_apply(&pdev.dev, &platform))
 		return 1;
 	if (pthread_create(&thread, NULL, epf_thread, NULL))
 		return 1;
-	ret = kdma_pci_probe(&pdev, NULL);
-	if (ret) {
-		fprintf(stderr, "harness: probe failed (%d)\n", ret);
-		ret = 1;
-	} else {
-		ret = run_pcitest(argc - i, argv + i, argv[0]);
-		if (!transfers) {
-			fprintf(stderr, "harness: no data moved\n");
-			ret = 1;
-		}
-		if (!harness_took_path(&pdev.dev, &platform))
-			ret = 1;
-		kdma_pci_dev_del(&pdev);
-	}
+	ret = harness_pci_run(&pdev, &platform, run_pcitest, &(struct pcitest_runs){
+		.argc = argc - i, .argv = argv + i, .prog = argv[0] });
 	atomic_store(&stop, true);
 	pthread_join(thread, NULL);
 	kdma_modules_exit();
