@@ -237,6 +237,7 @@ static void h_device_destroy(struct device *dev)
 	if (!san_enter())
 		return;
 	san_leaks_device(dev);
+	san_fence_device_destroy(dev);
 	san_leave();
 }
 
