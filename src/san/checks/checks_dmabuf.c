@@ -335,6 +335,25 @@ void san_dmabuf_device_access(struct device *dev, dma_addr_t addr, size_t len, b
 	}
 }
 
+unsigned int san_dmabuf_attachments(struct san_dmabuf_attach_copy *out, unsigned int max)
+{
+	unsigned int n;
+
+	pthread_mutex_lock(&lock);
+	n = n_atts;
+	for (unsigned int i = 0; i < n_atts && i < max; i++) {
+		const struct san_dmabuf *b = buf_find(atts[i].dmabuf);
+
+		out[i] = (struct san_dmabuf_attach_copy){ .dmabuf = atts[i].dmabuf,
+							  .attach = atts[i].key,
+							  .mapped = atts[i].mapped };
+		snprintf(out[i].exporter, sizeof(out[i].exporter), "%s", b ? b->name : "?");
+		snprintf(out[i].importer, sizeof(out[i].importer), "%s", dev_name(atts[i].dev));
+	}
+	pthread_mutex_unlock(&lock);
+	return n;
+}
+
 static void dmabuf_atfork_child(void)
 {
 	pthread_mutex_init(&lock, NULL);
