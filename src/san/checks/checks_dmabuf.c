@@ -35,6 +35,7 @@ struct san_dmabuf {
 struct san_attach {
 	const void *key, *dmabuf;
 	struct device *dev;
+	char importer[48]; /* dev_name() at attach: dumps may run after the device went */
 	unsigned int mapped;
 	bool fence_reported;
 	unsigned int nranges; /* bus ranges of the importer's mapping (kept while attached) */
@@ -193,10 +194,12 @@ void san_on_dmabuf(const void *dmabuf, const void *attach, struct device *dev,
 	case KDMA_DMABUF_ATTACH:
 		if (b)
 			b->attachments++;
-		if (n_atts < MAX_ATTACH)
-			atts[n_atts++] = (struct san_attach){ .key = attach, .dmabuf = dmabuf,
-							      .dev = dev, .attach_stack = stack,
-							      .tid = dmasan_thread_id() };
+		if (n_atts < MAX_ATTACH) {
+			a = &atts[n_atts++];
+			*a = (struct san_attach){ .key = attach, .dmabuf = dmabuf, .dev = dev,
+						  .attach_stack = stack, .tid = dmasan_thread_id() };
+			snprintf(a->importer, sizeof(a->importer), "%s", dev ? dev_name(dev) : "?");
+		}
 		break;
 	case KDMA_DMABUF_DETACH:
 		a = att_find(attach);
@@ -348,7 +351,7 @@ unsigned int san_dmabuf_attachments(struct san_dmabuf_attach_copy *out, unsigned
 							  .attach = atts[i].key,
 							  .mapped = atts[i].mapped };
 		snprintf(out[i].exporter, sizeof(out[i].exporter), "%s", b ? b->name : "?");
-		snprintf(out[i].importer, sizeof(out[i].importer), "%s", dev_name(atts[i].dev));
+		memcpy(out[i].importer, atts[i].importer, sizeof(out[i].importer));
 	}
 	pthread_mutex_unlock(&lock);
 	return n;
