@@ -115,10 +115,11 @@ size_t dmasim_dmac_fifo_push(struct dmasim_dmac *dmac, const char *chan, const v
 size_t dmasim_dmac_fifo_pop(struct dmasim_dmac *dmac, const char *chan, void *data, size_t len);
 
 /*
- * A simulated dma-buf exporter (a system-heap-like one): size bytes of ordinary memory, mapped
- * for each importer's device through the DMA API when it maps its attachment (mappings are cached
- * per attachment and released at detach), synced for the CPU and back in
- * begin/end_cpu_access, vmap-able. Returns the buffer with one reference, or an ERR_PTR.
+ * A simulated dma-buf exporter (like the kernel's system heap): size bytes of ordinary memory,
+ * mapped for an importer's device through the DMA API at each dma_buf_map_attachment and
+ * unmapped at each dma_buf_unmap_attachment (one mapping per attachment at a time, nothing
+ * cached), synced for the CPU and back in begin/end_cpu_access, vmap-able. Returns the buffer
+ * with one reference, or an ERR_PTR.
  */
 struct dma_buf;
 struct dma_buf *dmasim_dmabuf_export(size_t size, const char *name);

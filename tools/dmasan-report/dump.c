@@ -1,12 +1,15 @@
 // SPDX-License-Identifier: MIT
 /*
  * Mapping-table dumps ("dump" records, docs/report-format.md): a readable table per device, or the
- * kernel's debugfs dma-api/dump line format so kernel people can diff.
+ * kernel's debugfs dma-api/dump line format so kernel people can diff. A dump's fences,
+ * attachments and descriptors ("dump_objects" records) are rendered by the runtime's renderer
+ * (common/render_objects.c); the kernel format has no such lines.
  */
 #include <stdlib.h>
 #include <string.h>
 #include "common/names.h"
 #include "common/render.h"
+#include "common/render_objects.h"
 #include "report.h"
 
 #define NCOLS 10
@@ -225,12 +228,73 @@ static void dump_table(FILE *o, const struct dump *d)
 	free(where);
 }
 
+static void dump_objects(FILE *o, json_object *rec)
+{
+	json_object *fences = obj_of(rec, "fences", json_type_array);
+	json_object *atts = obj_of(rec, "attachments", json_type_array);
+	json_object *descs = obj_of(rec, "descriptors", json_type_array);
+	size_t nf = fences ? json_object_array_length(fences) : 0;
+	size_t na = atts ? json_object_array_length(atts) : 0;
+	size_t nd = descs ? json_object_array_length(descs) : 0;
+	char storage[4096];
+	struct dmasan_buf b = DMASAN_BUF_FILE(o, storage);
+
+	dmasan_render_objects_head(&b, num_of(rec, "dump_id"), nf, na, nd);
+	for (size_t i = 0; i < nf; i++) {
+		json_object *f = json_object_array_get_idx(fences, i), *sig;
+		struct dmasan_rfence r = {
+			.addr = num_of(f, "fence"), .context = num_of(f, "context"),
+			.seqno = num_of(f, "seqno"), .driver = str_of(f, "driver"),
+			.timeline = str_of(f, "timeline"), .refs = (long long)num_of(f, "references"),
+			.pending_cbs = num_of(f, "pending_callbacks"),
+		};
+
+		r.signalled = json_object_object_get_ex(f, "signalled", &sig) &&
+			      json_object_get_boolean(sig);
+		dmasan_render_fence_row(&b, &r);
+	}
+	for (size_t i = 0; i < na; i++) {
+		json_object *a = json_object_array_get_idx(atts, i);
+		struct dmasan_rattach r = {
+			.dmabuf = num_of(a, "dmabuf"), .attach = num_of(a, "attachment"),
+			.exporter = str_of(a, "exporter"), .importer = str_of(a, "importer"),
+			.mapped = num_of(a, "mapped"),
+		};
+
+		dmasan_render_attach_row(&b, &r);
+	}
+	for (size_t i = 0; i < nd; i++) {
+		json_object *d = json_object_array_get_idx(descs, i);
+		struct dmasan_rdesc r = {
+			.desc = num_of(d, "descriptor"), .addr = num_of(d, "device_address"),
+			.size = num_of(d, "size"), .device = str_of(d, "device"),
+			.state = str_of(d, "state"), .cookie = (long long)num_of(d, "cookie"),
+		};
+
+		dmasan_render_desc_row(&b, &r);
+	}
+	dmasan_buf_putc(&b, '\n');
+	dmasan_buf_flush(&b);
+}
+
+static bool is_objects(json_object *rec)
+{
+	const char *t = str_of(rec, "type");
+
+	return t && !strcmp(t, "dump_objects");
+}
+
 void write_dump(FILE *o, const struct input *in, const struct out_opts *opt)
 {
 	if (!in->ndumps && opt->dump_format == DUMP_TABLE)
 		fputs("no dump records in the input (dumps come from dmasan_dump_mappings(), "
 		      "dump_signal=N, dump_at_exit=1 or dump_on_error=1)\n", o);
 	for (unsigned int i = 0; i < in->ndumps; i++) {
+		if (is_objects(in->dumps[i].rec)) {
+			if (opt->dump_format != DUMP_KERNEL)
+				dump_objects(o, in->dumps[i].rec);
+			continue;
+		}
 		if (opt->dump_format == DUMP_KERNEL)
 			dump_kernel(o, in->dumps[i].rec);
 		else

@@ -398,7 +398,7 @@ static void handle_record(struct input *in, struct file_state *fs, json_object *
 			add_finding(in, f);
 		else
 			bad_line(in, fs, "%s", err);
-	} else if (!strcmp(type, "dump")) {
+	} else if (!strcmp(type, "dump") || !strcmp(type, "dump_objects")) {
 		add_dump(in, rec, fs);
 	}
 	/* other types (summary, module, stats, future ones) are not needed here */

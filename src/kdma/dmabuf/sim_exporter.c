@@ -1,9 +1,13 @@
 // SPDX-License-Identifier: MIT
 /*
- * The simulated exporter of <dmasan/sim.h>: contiguous kernel memory, one sg entry, mapped for
- * each importer's device with dma_map_sgtable (so importers get real handles: IOVAs, bounce
- * slots), with the CPU-access brackets syncing every live mapping, as the kernel's system heap
- * does.
+ * The simulated exporter of <dmasan/sim.h>, built like the kernel's system heap: contiguous
+ * kernel memory, one sg table per attachment, mapped for the importer's device with
+ * dma_map_sgtable at every map_attachment and unmapped at every unmap (no cached mapping), with
+ * the CPU-access brackets syncing every attachment mapped at the time.
+ *
+ * Mapping per use is what keeps sharing correct when an importer's mapping bounces through
+ * SWIOTLB: the bounce slot is filled at map time and copied back at unmap, so a mapping cached
+ * from attach to detach would show a device the buffer as it was when it was first mapped.
  */
 #include <errno.h>
 
@@ -17,44 +21,70 @@ struct sim_buffer {
 	size_t size;
 };
 
+struct sim_attachment {
+	struct sg_table table;
+	enum dma_data_direction dir;
+	bool mapped;
+};
+
+static int sim_attach(struct dma_buf *dmabuf, struct dma_buf_attachment *attach)
+{
+	struct sim_buffer *b = dmabuf->priv;
+	struct sim_attachment *a = kzalloc(sizeof(*a), GFP_KERNEL);
+
+	if (!a || sg_alloc_table(&a->table, 1, GFP_KERNEL)) {
+		kfree(a);
+		return -ENOMEM;
+	}
+	sg_set_buf(a->table.sgl, b->vaddr, (unsigned int)b->size);
+	attach->priv = a;
+	return 0;
+}
+
+static void sim_detach(struct dma_buf *dmabuf, struct dma_buf_attachment *attach)
+{
+	struct sim_attachment *a = attach->priv;
+
+	sg_free_table(&a->table);
+	kfree(a);
+}
+
 static struct sg_table *sim_map(struct dma_buf_attachment *attach, enum dma_data_direction dir)
 {
-	struct sim_buffer *b = attach->dmabuf->priv;
-	struct sg_table *sgt = kzalloc(sizeof(*sgt), GFP_KERNEL);
+	struct sim_attachment *a = attach->priv;
 
-	if (!sgt || sg_alloc_table(sgt, 1, GFP_KERNEL)) {
-		kfree(sgt);
+	if (a->mapped)
+		return ERR_PTR(-EBUSY); /* one mapping per attachment at a time */
+	if (dma_map_sgtable(attach->dev, &a->table, dir, 0))
 		return ERR_PTR(-ENOMEM);
-	}
-	sg_set_buf(sgt->sgl, b->vaddr, (unsigned int)b->size);
-	if (dma_map_sgtable(attach->dev, sgt, dir, 0)) {
-		sg_free_table(sgt);
-		kfree(sgt);
-		return ERR_PTR(-ENOMEM);
-	}
-	return sgt;
+	a->dir = dir;
+	a->mapped = true;
+	return &a->table;
 }
 
 static void sim_unmap(struct dma_buf_attachment *attach, struct sg_table *sgt,
 		      enum dma_data_direction dir)
 {
+	struct sim_attachment *a = attach->priv;
+
+	a->mapped = false;
 	dma_unmap_sgtable(attach->dev, sgt, dir, 0);
-	sg_free_table(sgt);
-	kfree(sgt);
 }
 
-static int sim_cpu_access(struct dma_buf *dmabuf, enum dma_data_direction dir, bool begin)
+static int sim_cpu_access(struct dma_buf *dmabuf, bool begin)
 {
-	struct dma_buf_attachment *a;
+	struct dma_buf_attachment *attach;
 
 	mutex_lock(&dmabuf->lock);
-	list_for_each_entry(a, &dmabuf->attachments, node) {
-		if (!a->sgt)
+	list_for_each_entry(attach, &dmabuf->attachments, node) {
+		struct sim_attachment *a = attach->priv;
+
+		if (!a->mapped)
 			continue;
 		if (begin)
-			dma_sync_sgtable_for_cpu(a->dev, a->sgt, a->dir);
+			dma_sync_sgtable_for_cpu(attach->dev, &a->table, a->dir);
 		else
-			dma_sync_sgtable_for_device(a->dev, a->sgt, a->dir);
+			dma_sync_sgtable_for_device(attach->dev, &a->table, a->dir);
 	}
 	mutex_unlock(&dmabuf->lock);
 	return 0;
@@ -62,12 +92,12 @@ static int sim_cpu_access(struct dma_buf *dmabuf, enum dma_data_direction dir, b
 
 static int sim_begin(struct dma_buf *dmabuf, enum dma_data_direction dir)
 {
-	return sim_cpu_access(dmabuf, dir, true);
+	return sim_cpu_access(dmabuf, true);
 }
 
 static int sim_end(struct dma_buf *dmabuf, enum dma_data_direction dir)
 {
-	return sim_cpu_access(dmabuf, dir, false);
+	return sim_cpu_access(dmabuf, false);
 }
 
 static int sim_vmap(struct dma_buf *dmabuf, struct iosys_map *map)
@@ -85,7 +115,8 @@ static void sim_release(struct dma_buf *dmabuf)
 }
 
 static const struct dma_buf_ops sim_ops = {
-	.cache_sgt_mapping = true,
+	.attach = sim_attach,
+	.detach = sim_detach,
 	.map_dma_buf = sim_map,
 	.unmap_dma_buf = sim_unmap,
 	.release = sim_release,

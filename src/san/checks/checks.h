@@ -34,14 +34,23 @@ struct san_call {
 	u32 tid;
 };
 
-/* Report a check at most once per call (sg calls check every segment). */
-static inline bool san_once(u64 *reported, enum dmasan_check c)
-{
-	u64 bit = 1ULL << c;
+/* The checks already reported by one call (sg calls check every segment): one bit per check,
+ * as many words as the catalogue needs. */
+struct san_reported {
+	u64 bits[(DMASAN_CHECK__COUNT + 63) / 64];
+};
+_Static_assert(sizeof(((struct san_reported *)0)->bits) * 8 >= DMASAN_CHECK__COUNT,
+	       "san_reported must hold one bit per check");
 
-	if (*reported & bit)
+/* Report a check at most once per call. */
+static inline bool san_once(struct san_reported *reported, enum dmasan_check c)
+{
+	u64 bit = 1ULL << ((unsigned int)c % 64);
+	u64 *word = &reported->bits[(unsigned int)c / 64];
+
+	if (*word & bit)
 		return false;
-	*reported |= bit;
+	*word |= bit;
 	return true;
 }
 
@@ -103,13 +112,15 @@ struct san_unmap_ref {
 };
 /* Returns true if a live entry was found and released. Reports once per check per call; the
  * `reported` bit set (one bit per check) keeps sg unmaps to one report per call and check. */
-bool san_release(const struct san_call *call, const struct san_unmap_ref *ref, u64 *reported);
+bool san_release(const struct san_call *call, const struct san_unmap_ref *ref,
+		 struct san_reported *reported);
 void san_on_unmap(const struct san_call *call, enum kdma_map_type type, dma_addr_t handle,
 		  size_t size, enum dma_data_direction dir, unsigned long attrs);
 
 /* ---- checks_sync.c ---- */
 void san_on_sync(const struct san_call *call, dma_addr_t handle, size_t size,
-		 enum dma_data_direction dir, bool for_cpu, u32 sg_nelems, u64 *reported);
+		 enum dma_data_direction dir, bool for_cpu, u32 sg_nelems,
+		 struct san_reported *reported);
 
 /* ---- checks_sg.c ---- */
 void san_on_map_sg(const struct san_call *call, struct scatterlist *sg, int nents,

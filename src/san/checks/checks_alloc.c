@@ -45,7 +45,7 @@ void san_on_free(const struct san_call *call, enum kdma_map_type type, size_t si
 {
 	struct san_unmap_ref ref = { handle, size, type, dir, 0, cpu_addr,
 				     type == KDMA_TYPE_COHERENT || type == KDMA_TYPE_NONCOHERENT };
-	u64 reported = 0;
+	struct san_reported reported = { 0 };
 
 	if (type == KDMA_TYPE_COHERENT) {
 		if (!cpu_addr)

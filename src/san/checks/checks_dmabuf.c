@@ -35,6 +35,7 @@ struct san_dmabuf {
 struct san_attach {
 	const void *key, *dmabuf;
 	struct device *dev;
+	char importer[48]; /* dev_name() at attach: dumps may run after the device went */
 	unsigned int mapped;
 	bool fence_reported;
 	unsigned int nranges; /* bus ranges of the importer's mapping (kept while attached) */
@@ -193,10 +194,12 @@ void san_on_dmabuf(const void *dmabuf, const void *attach, struct device *dev,
 	case KDMA_DMABUF_ATTACH:
 		if (b)
 			b->attachments++;
-		if (n_atts < MAX_ATTACH)
-			atts[n_atts++] = (struct san_attach){ .key = attach, .dmabuf = dmabuf,
-							      .dev = dev, .attach_stack = stack,
-							      .tid = dmasan_thread_id() };
+		if (n_atts < MAX_ATTACH) {
+			a = &atts[n_atts++];
+			*a = (struct san_attach){ .key = attach, .dmabuf = dmabuf, .dev = dev,
+						  .attach_stack = stack, .tid = dmasan_thread_id() };
+			snprintf(a->importer, sizeof(a->importer), "%s", dev ? dev_name(dev) : "?");
+		}
 		break;
 	case KDMA_DMABUF_DETACH:
 		a = att_find(attach);
@@ -333,6 +336,25 @@ void san_dmabuf_device_access(struct device *dev, dma_addr_t addr, size_t len, b
 		report_fence(&f, dev, addr, &pending);
 		return;
 	}
+}
+
+unsigned int san_dmabuf_attachments(struct san_dmabuf_attach_copy *out, unsigned int max)
+{
+	unsigned int n;
+
+	pthread_mutex_lock(&lock);
+	n = n_atts;
+	for (unsigned int i = 0; i < n_atts && i < max; i++) {
+		const struct san_dmabuf *b = buf_find(atts[i].dmabuf);
+
+		out[i] = (struct san_dmabuf_attach_copy){ .dmabuf = atts[i].dmabuf,
+							  .attach = atts[i].key,
+							  .mapped = atts[i].mapped };
+		snprintf(out[i].exporter, sizeof(out[i].exporter), "%s", b ? b->name : "?");
+		memcpy(out[i].importer, atts[i].importer, sizeof(out[i].importer));
+	}
+	pthread_mutex_unlock(&lock);
+	return n;
 }
 
 static void dmabuf_atfork_child(void)

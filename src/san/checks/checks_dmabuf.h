@@ -13,4 +13,13 @@ void san_dmabuf_resv_add(const void *resv, const void *fence, int usage);
  * buffer's write fences is pending. */
 void san_dmabuf_device_access(struct device *dev, dma_addr_t addr, size_t len, bool is_write);
 
+/* A copy of one attachment, for dumps. */
+struct san_dmabuf_attach_copy {
+	const void *dmabuf, *attach;
+	char exporter[32], importer[48];
+	unsigned int mapped;
+};
+/* Copies of the live attachments, up to max; returns how many there are in all. */
+unsigned int san_dmabuf_attachments(struct san_dmabuf_attach_copy *out, unsigned int max);
+
 #endif

@@ -29,6 +29,7 @@ struct dmae_desc {
 	int cookie;
 	u8 state;
 	bool cyclic, reported;
+	bool inherited; /* live in the parent when this process forked: not ours to report at exit */
 	unsigned int nsegs;
 	struct kdma_dmaengine_seg segs[MAX_SEGS];
 	dmasan_stack_id prep_stack, submit_stack, terminate_stack;
@@ -315,7 +316,7 @@ void san_dmaengine_at_exit(void)
 
 	pthread_mutex_lock(&lock);
 	for (unsigned int k = 0; k < n_descs && !report; k++) {
-		if (descs[k].state == D_SUBMITTED && !descs[k].reported) {
+		if (descs[k].state == D_SUBMITTED && !descs[k].reported && !descs[k].inherited) {
 			descs[k].reported = report = true;
 			found = descs[k];
 		}
@@ -325,9 +326,32 @@ void san_dmaengine_at_exit(void)
 		report_desc(DMASAN_CHECK_DMAENGINE_NOT_ISSUED, &found, found.submit_stack, "exit");
 }
 
+unsigned int san_dmaengine_inflight(struct san_dmae_copy *out, unsigned int max)
+{
+	unsigned int n;
+
+	pthread_mutex_lock(&lock);
+	n = n_descs;
+	for (unsigned int k = 0; k < n_descs && k < max; k++) {
+		const struct dmae_desc *d = &descs[k];
+
+		out[k] = (struct san_dmae_copy){ .desc = d->desc, .state = state_name(d->state),
+						 .cookie = d->cookie };
+		if (d->nsegs) {
+			out[k].addr = d->segs[0].addr;
+			out[k].len = d->segs[0].len;
+		}
+		snprintf(out[k].device, sizeof(out[k].device), "%s", dev_name(d->dma_dev));
+	}
+	pthread_mutex_unlock(&lock);
+	return n;
+}
+
 static void dmae_atfork_child(void)
 {
 	pthread_mutex_init(&lock, NULL);
+	for (unsigned int k = 0; k < n_descs; k++)
+		descs[k].inherited = true;
 }
 
 __attribute__((constructor)) static void dmae_checks_init(void)

@@ -16,4 +16,16 @@ void san_dmaengine_release_sg(struct device *dev, struct scatterlist *sg, int ne
 /* dmaengine-not-issued for descriptors submitted and never issued. */
 void san_dmaengine_at_exit(void);
 
+/* A copy of one descriptor not yet completed, for dumps. */
+struct san_dmae_copy {
+	const void *desc;
+	char device[48];
+	const char *state; /* static string */
+	int cookie;
+	u64 addr, len;     /* the first segment; len 0: none */
+};
+/* Copies of the descriptors prepared and not yet completed or synchronized, up to max; returns
+ * how many there are in all. */
+unsigned int san_dmaengine_inflight(struct san_dmae_copy *out, unsigned int max);
+
 #endif

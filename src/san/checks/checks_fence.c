@@ -14,6 +14,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <linux/device.h>
+
 #include "checks/checks.h"
 #include "checks/checks_fence.h"
 #include "checks/fence_table.h"
@@ -294,7 +296,7 @@ void san_fence_at_exit(void)
 		const struct san_fence *f = &exit_live[i];
 		struct fence_report fr;
 
-		if (f->signalled && f->refs <= 0)
+		if ((f->signalled && f->refs <= 0) || f->inherited || f->unbind_reported)
 			continue;
 		/* The report's stack is where the fence was made: one report per creation site. */
 		fence_report_start(&fr, f->signalled ? DMASAN_CHECK_FENCE_LEAK
@@ -331,9 +333,47 @@ void san_fence_at_exit(void)
 	}
 }
 
+/* ---- at a device's unbind ---- */
+
+#define UNBIND_BATCH 64
+static struct san_fence unbind_live[UNBIND_BATCH];
+static pthread_mutex_t unbind_lock = PTHREAD_MUTEX_INITIALIZER;
+
+/*
+ * A fence names its driver (ops->get_driver_name), not its device. When a device goes, the fences
+ * of its driver still unsignalled will never be: whoever would have signalled them is gone.
+ * Each fence is reported once, at the first unbind of a device of its driver.
+ */
+void san_fence_device_destroy(struct device *dev)
+{
+	const char *driver = dev ? dev_driver_string(dev) : NULL;
+	dmasan_stack_id stack;
+	unsigned int n;
+
+	if (!driver || !*driver)
+		return;
+	stack = dmasan_stack_capture(0);
+	pthread_mutex_lock(&unbind_lock);
+	while ((n = san_fence_take_unsignalled(driver, unbind_live, UNBIND_BATCH))) {
+		for (unsigned int i = 0; i < n; i++) {
+			const struct san_fence *f = &unbind_live[i];
+			struct fence_report fr;
+
+			fence_report_start(&fr, DMASAN_CHECK_FENCE_NEVER_SIGNALLED, f, stack);
+			fr.r.dev = dev;
+			dmasan_report_u64(&fr.r, "pending callbacks", f->pending_cbs);
+			dmasan_report_str(&fr.r, "detected at", "device destroy");
+			fence_report_stacks(&fr, f);
+			dmasan_report_emit(&fr.r);
+		}
+	}
+	pthread_mutex_unlock(&unbind_lock);
+}
+
 static void fence_atfork_child(void)
 {
-	san_fence_table_reset();
+	san_fence_table_atfork_child();
+	pthread_mutex_init(&unbind_lock, NULL);
 	pthread_mutex_init(&rejected_lock, NULL);
 }
 

@@ -32,7 +32,7 @@ phys_addr_t san_sg_phys(const struct scatterlist *sg)
 }
 
 static void check_segment(const struct san_call *call, struct scatterlist *s, unsigned int i,
-			  u64 *reported)
+			  struct san_reported *reported)
 {
 	void (*limits)(const struct device *, unsigned int *, unsigned long *) =
 		SAN_KDMA(segment_limits);
@@ -67,7 +67,7 @@ void san_on_map_sg(const struct san_call *call, struct scatterlist *sg, int nent
 			      unsigned int flags)
 {
 	struct scatterlist *s;
-	u64 reported = 0;
+	struct san_reported reported = { 0 };
 	bool area_bad = false;
 	struct san_shadow *shadow = NULL;
 	int i;
@@ -132,7 +132,7 @@ void san_on_unmap_sg(const struct san_call *call, struct scatterlist *sg, int ne
 				enum dma_data_direction dir, unsigned long attrs)
 {
 	struct scatterlist *s;
-	u64 reported = 0;
+	struct san_reported reported = { 0 };
 	int i, mapped;
 
 	if (!san_check_direction(call, dir, "unmap_sg") || !sg)
@@ -153,7 +153,7 @@ void san_on_sync_sg(const struct san_call *call, struct scatterlist *sg, int nel
 			       enum dma_data_direction dir, bool for_cpu)
 {
 	struct scatterlist *s;
-	u64 reported = 0;
+	struct san_reported reported = { 0 };
 	int i, mapped;
 
 	if (!san_check_direction(call, dir, "sync_sg") || !sg)

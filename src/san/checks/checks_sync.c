@@ -105,7 +105,7 @@ static void report_direction(const struct san_call *call, const struct san_entry
 }
 
 void san_on_sync(const struct san_call *call, dma_addr_t addr, size_t size,
-			    enum dma_data_direction dir, bool for_cpu, u32 sg_nelems, u64 *reported)
+			    enum dma_data_direction dir, bool for_cpu, u32 sg_nelems, struct san_reported *reported)
 {
 	struct sync_pick p = { .addr = addr, .size = size, .dir = dir, .nelems = sg_nelems,
 			       .best_score = -1 };

@@ -27,7 +27,7 @@ static bool find_containing(struct san_entry *e, void *arg)
 }
 
 static void report_not_live(const struct san_call *call, const struct san_unmap_ref *ref,
-			    u64 *reported)
+			    struct san_reported *reported)
 {
 	struct dmasan_report r;
 	struct san_hist h;
@@ -105,7 +105,7 @@ static void report_mismatch(const struct san_call *call, enum dmasan_check check
 }
 
 bool san_release(const struct san_call *call, const struct san_unmap_ref *ref,
-			    u64 *reported)
+			    struct san_reported *reported)
 {
 	struct san_ref sref = { ref->size, ref->type, ref->dir, ref->sg_call_nents };
 	struct san_entry *e;
@@ -156,7 +156,7 @@ void san_on_unmap(const struct san_call *call, enum kdma_map_type type,
 			     unsigned long attrs)
 {
 	struct san_unmap_ref ref = { handle, size, type, dir, 0, NULL, false };
-	u64 reported = 0;
+	struct san_reported reported = { 0 };
 
 	if (!san_check_direction(call, dir, "unmap"))
 		return;

@@ -96,9 +96,31 @@ unsigned int san_fence_live(struct san_fence *out, unsigned int max)
 	return n;
 }
 
-void san_fence_table_reset(void)
+unsigned int san_fence_take_unsignalled(const char *driver, struct san_fence *out,
+					unsigned int max)
+{
+	unsigned int n = 0;
+
+	pthread_mutex_lock(&lock);
+	for (unsigned int i = 0; i < SLOTS && n < max; i++) {
+		struct san_fence *f = &slots[i];
+
+		if (!f->key || f->state != SAN_FENCE_LIVE || f->signalled || f->inherited ||
+		    f->unbind_reported || strcmp(f->driver, driver))
+			continue;
+		f->unbind_reported = true;
+		out[n++] = *f;
+	}
+	pthread_mutex_unlock(&lock);
+	return n;
+}
+
+void san_fence_table_atfork_child(void)
 {
 	pthread_mutex_init(&lock, NULL);
+	for (unsigned int i = 0; i < SLOTS; i++)
+		if (slots[i].key && slots[i].state == SAN_FENCE_LIVE)
+			slots[i].inherited = true;
 }
 
 static bool pending_fn(struct san_fence *f, void *arg)

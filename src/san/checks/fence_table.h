@@ -19,6 +19,8 @@ struct san_fence {
 	bool signalled;        /* by anyone */
 	bool driver_signalled; /* by a dma_fence_signal*() call of the driver */
 	bool uaf_reported;
+	bool unbind_reported;  /* reported never-signalled when its driver's device went */
+	bool inherited;        /* live in the parent when this process forked: not ours */
 	u64 context, seqno;
 	long refs;
 	unsigned int pending_cbs; /* callbacks queued and not yet run or removed */
@@ -36,7 +38,11 @@ bool san_fence_update(const void *key, bool create, san_fence_fn fn, void *arg,
 bool san_fence_pending(const void *key, struct san_fence *out);
 /* Copies of every LIVE record, up to max; returns how many were copied. */
 unsigned int san_fence_live(struct san_fence *out, unsigned int max);
-/* Forget everything (fork child). */
-void san_fence_table_reset(void);
+/* Copies of the live, unsignalled fences whose driver is named driver (none inherited or reported
+ * at an unbind before), each marked reported; up to max, returns how many. */
+unsigned int san_fence_take_unsignalled(const char *driver, struct san_fence *out,
+					unsigned int max);
+/* Fork child: a usable lock, and every live fence marked as the parent's. */
+void san_fence_table_atfork_child(void);
 
 #endif

@@ -22,6 +22,7 @@
 #include "common/names.h"
 #include "common/render.h"
 #include "report/dump.h"
+#include "report/dump_objects.h"
 #include "rt/guard.h"
 #include "report/log.h"
 #include "rt/options.h"
@@ -553,6 +554,16 @@ static void run_dump(const struct dump_ctx *c)
 			g.n++;
 		write_group(&g, c);
 		i += g.n;
+	}
+	{
+		struct san_dump_objects_req oreq = {
+			.filter = req->dev ? dev_name(req->dev) : req->filter, .id = c->id,
+			.reason = reason_names[req->why], .time = c->time,
+			.text_fd = req->format == SAN_DUMP_KERNEL ? -1 : req->text_fd,
+			.json_fd = req->json_fd,
+		};
+
+		san_dump_objects(&oreq);
 	}
 	text_line(req->text_fd, "end of mapping table dump #%u\n", c->id);
 	if (col.rows)

@@ -98,7 +98,7 @@ static void h_sync(struct device *dev, dma_addr_t handle, size_t size,
 		   enum dma_data_direction dir, bool for_cpu, bool after)
 {
 	struct san_call c;
-	u64 reported = 0;
+	struct san_reported reported = { 0 };
 
 	if (!san_enter())
 		return;
@@ -237,6 +237,7 @@ static void h_device_destroy(struct device *dev)
 	if (!san_enter())
 		return;
 	san_leaks_device(dev);
+	san_fence_device_destroy(dev);
 	san_leave();
 }
 
