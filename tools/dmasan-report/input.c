@@ -29,6 +29,7 @@ struct file_state {
 	long pid;
 	const char *exe;
 	unsigned int warnings;
+	bool open_run; /* a "run" record not yet followed by its process's "summary" */
 };
 
 __attribute__((format(printf, 3, 4)))
@@ -372,6 +373,19 @@ static void add_dump(struct input *in, json_object *rec, struct file_state *fs)
 	in->ndumps++;
 }
 
+/* The runtime writes a "summary" record when its process exits normally; a process that was
+ * killed, crashed, aborted or left with _exit() has none, and what it did last is lost. */
+static void unfinished_run(struct input *in, struct file_state *fs)
+{
+	if (!fs->open_run)
+		return;
+	fs->open_run = false;
+	in->unfinished++;
+	fprintf(stderr, "dmasan-report: %s: process %ld (%s) has no summary record: it did not exit "
+		"normally (killed, crashed, aborted or _exit), its records may be incomplete\n",
+		fs->path, fs->pid, fs->exe ? fs->exe : "unknown executable");
+}
+
 static void handle_record(struct input *in, struct file_state *fs, json_object *rec)
 {
 	const char *type = get_str(rec, "type"), *err = "malformed record";
@@ -382,6 +396,8 @@ static void handle_record(struct input *in, struct file_state *fs, json_object *
 		return;
 	}
 	if (!strcmp(type, "run")) {
+		unfinished_run(in, fs);
+		fs->open_run = true;
 		/* run records live as long as the input: findings point at their exe strings */
 		json_object **grown = realloc(in->runs, (in->nruns + 1) * sizeof(*grown));
 
@@ -400,8 +416,10 @@ static void handle_record(struct input *in, struct file_state *fs, json_object *
 			bad_line(in, fs, "%s", err);
 	} else if (!strcmp(type, "dump")) {
 		add_dump(in, rec, fs);
+	} else if (!strcmp(type, "summary")) {
+		fs->open_run = false;
 	}
-	/* other types (summary, module, stats, future ones) are not needed here */
+	/* other types (module, stats, future ones) are not needed here */
 }
 
 static void read_line(struct input *in, struct file_state *fs, const char *line, size_t len)
@@ -420,7 +438,7 @@ static void read_line(struct input *in, struct file_state *fs, const char *line,
 	tok = json_tokener_new_ex(JSON_TOKENER_DEFAULT_DEPTH);
 	if (!tok)
 		return;
-	json_tokener_set_flags(tok, JSON_TOKENER_STRICT);
+	json_tokener_set_flags(tok, JSON_TOKENER_STRICT | JSON_TOKENER_VALIDATE_UTF8);
 	rec = json_tokener_parse_ex(tok, line, (int)(len > INT32_MAX ? INT32_MAX : len));
 	jerr = json_tokener_get_error(tok);
 	if (jerr == json_tokener_continue) {
@@ -455,8 +473,11 @@ static int read_file(struct input *in, const char *path)
 		fs.line++;
 		read_line(in, &fs, buf, (size_t)n);
 	}
-	if (ferror(fp))
+	if (ferror(fp)) {
 		fprintf(stderr, "dmasan-report: %s: read error after line %lu\n", path, fs.line);
+		in->bad_lines++;
+	}
+	unfinished_run(in, &fs);
 	free(buf);
 	fclose(fp);
 	return 0;

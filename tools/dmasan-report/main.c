@@ -2,7 +2,8 @@
 /*
  * dmasan-report: reads the JSON Lines files of one or many processes, deduplicates, applies
  * suppressions and a baseline, writes text, SARIF, JUnit, a summary or mapping-table dumps, and
- * exits with the CI gate: 0 nothing at or above --fail-on, 1 findings, 2 usage or unreadable input.
+ * exits with the CI gate: 0 nothing at or above --fail-on, 1 findings, 2 usage or unreadable input,
+ * 3 incomplete evidence (malformed records, or a process that died without its summary record).
  */
 #include <stdarg.h>
 #include <stdlib.h>
@@ -36,7 +37,8 @@ static const char usage[] =
 	"                     [--dump-format table|kernel] PATH...\n"
 	"PATH is a JSON Lines file written with DMASAN_OPTIONS=json_path=... or a directory of them.\n"
 	"Exit status: 0 nothing at or above the --fail-on level (default error), 1 findings,\n"
-	"2 usage error or unreadable input.\n";
+	"2 usage error or unreadable input, 3 malformed records or a process without a summary\n"
+	"record (it died) and no finding that fails.\n";
 
 static int pick(const char *v, const char *const *words, int n)
 {
@@ -200,7 +202,15 @@ int main(int argc, char **argv)
 	}
 	if (o == stdout && fflush(stdout))
 		goto out;
-	rc = failing ? 1 : 0;
+	if (in.unfinished)
+		fprintf(stderr, "dmasan-report: %u process%s ended without a summary record\n",
+			in.unfinished, in.unfinished == 1 ? "" : "es");
+	if (failing)
+		rc = 1;
+	else if ((in.bad_lines || in.unfinished) && a.fail_on != FAIL_NEVER)
+		rc = 3;
+	else
+		rc = 0;
 out:
 	input_free(&in);
 	fpset_free(base);

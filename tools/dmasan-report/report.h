@@ -84,6 +84,7 @@ struct input {
 	json_object **runs; /* run records: struct proc.exe points into them */
 	unsigned int nruns;
 	unsigned int files, bad_lines, processes;
+	unsigned int unfinished; /* processes with a "run" but no "summary" record: they died */
 	void *index; /* dedup hash (uthash), private to input.c */
 };
 
