@@ -2,9 +2,9 @@
 /*
  * mapping-leak: what is still live when a device is destroyed (after its devres
  * were released, as the kernel's BUS_NOTIFY_UNBOUND_DRIVER) or at process exit; with
- * dump_at_exit, a device's leak also dumps its table before the entries are forgotten. One report per
- * leak site (device + mapping stack) with the count, instead of the kernel's single "one of leaked
- * entries". A leaked handle whose map error was never checked is also unchecked-map-error.
+ * dump_at_exit, a device's leak also dumps its table before the entries are forgotten.
+ * One report per leak site (device + mapping stack) with the count, instead of the kernel's
+ * single "one of leaked entries". A leaked handle whose map error was never checked is also unchecked-map-error.
  * In a forked child, mappings inherited from the parent are not the child's leaks.
  */
 #include <pthread.h>

@@ -102,8 +102,9 @@ void dmasan_report_unique(unsigned long *unique, unsigned long *printed);
  * dump_signal; device_filter may be NULL (all devices); dev is the reported device for
  * DMASAN_DUMP_ERROR and the destroyed one for DMASAN_DUMP_DESTROY (the dump shows only it), else
  * NULL. */
-enum dmasan_dump_reason { DMASAN_DUMP_REQUEST, DMASAN_DUMP_SIGNAL, DMASAN_DUMP_EXIT, DMASAN_DUMP_ERROR,
-			  DMASAN_DUMP_DESTROY };
+enum dmasan_dump_reason {
+	DMASAN_DUMP_REQUEST, DMASAN_DUMP_SIGNAL, DMASAN_DUMP_EXIT, DMASAN_DUMP_ERROR, DMASAN_DUMP_DESTROY
+};
 void dmasan_set_dump_reason_callback(void (*fn)(const char *device_filter, const struct device *dev,
 						enum dmasan_dump_reason why));
 /* A stored stack the way reports show it (the sanitizer's frames dropped, libkdma's folded into

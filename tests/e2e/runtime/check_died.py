@@ -6,7 +6,9 @@ DIE (runtime/die.c) runs under the preload with json_path, next to a process tha
 (/bin/true), in one directory per way of ending. Exit normally: both leave files with their
 summary records and dmasan-report exits 0. abort, SIGKILL, _exit, SIGSEGV: the DMA program's file
 has its run record and no summary record, and dmasan-report exits 3 naming it. Without the
-preload (dmasan never loaded) the directory stays empty: exit 3, "dmasan was not loaded"."""
+preload (dmasan never loaded) the directory stays empty: exit 3, "dmasan was not loaded". A
+configuration error (a suppressions file that does not exist) ends DIE with exit status 2, not
+the findings' 1."""
 import os
 import shutil
 import subprocess
@@ -46,6 +48,11 @@ def main():
     print(f"not loaded: dmasan-report exit {rc}\n{err}")
     if rc != 3 or "dmasan was not loaded" not in err:
         errs.append("an empty directory must give exit status 3 and say dmasan was not loaded")
+    env = dict(os.environ, LD_PRELOAD=lib, DMASAN_OPTIONS="suppressions=/nonexistent/dmasan.supp")
+    p = subprocess.run([die, "exit"], env=env, capture_output=True, text=True)
+    print(f"configuration error: exit {p.returncode}\n{p.stderr}")
+    if p.returncode != 2 or "failed to parse suppressions" not in p.stderr:
+        errs.append(f"a configuration error must end the program with 2, not {p.returncode}")
     for e in errs:
         print("error:", e)
     return 1 if errs else 0
