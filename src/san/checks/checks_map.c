@@ -191,6 +191,7 @@ void san_report_unchecked(const struct san_call *call, const struct san_entry *e
 	}
 	san_report_entry(&r, e);
 	dmasan_report_str(&r, "used by", use);
-	dmasan_report_related(&r, "use", "first used unchecked by", use_stack, call->tid);
+	if (use_stack != e->map_stack) /* a leak has no use of its own: the map stack says it all */
+		dmasan_report_related(&r, "use", "first used unchecked by", use_stack, call->tid);
 	dmasan_report_emit(&r);
 }
