@@ -68,6 +68,12 @@ void dmasan_render_text_stack(struct dmasan_buf *b, const struct dmasan_rstack *
  * not the sanitizer's, else the first; NULL for an empty stack. */
 const struct dmasan_rframe *dmasan_render_key_frame(const struct dmasan_rstack *s);
 
+/* The totals both the runtime's exit SUMMARY: line and dmasan-report's text end with, in one
+ * wording so they can be compared: "N occurrences, U unique (E errors, W warnings), S suppressed",
+ * every number but U counting occurrences. */
+void dmasan_render_totals(struct dmasan_buf *b, unsigned long errors, unsigned long warnings,
+			  unsigned long unique, unsigned long suppressed);
+
 /* A stack as the JSON frame array of docs/report-format.md ("pc", "function", "file", "line",
  * "column", "module", "module_offset", and "internal"/"origin" for frames that are not the
  * driver's). */

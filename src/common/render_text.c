@@ -124,6 +124,21 @@ void dmasan_render_text(struct dmasan_buf *b, const struct dmasan_rreport *r)
 	}
 }
 
+static const char *plural(unsigned long n)
+{
+	return n == 1 ? "" : "s";
+}
+
+void dmasan_render_totals(struct dmasan_buf *b, unsigned long errors, unsigned long warnings,
+			  unsigned long unique, unsigned long suppressed)
+{
+	unsigned long n = errors + warnings;
+
+	dmasan_buf_printf(b, "%lu occurrence%s, %lu unique (%lu error%s, %lu warning%s), %lu suppressed",
+			  n, plural(n), unique, errors, plural(errors), warnings, plural(warnings),
+			  suppressed);
+}
+
 /* kernel/dma/debug.c dump_show(): hash_fn() buckets of 8 KiB of bus address space, cacheline
  * number = phys >> 6 (64-byte L1 lines, x86-64). */
 void dmasan_render_kernel_dump_line(struct dmasan_buf *b, const char *driver, const char *device,

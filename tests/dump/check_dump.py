@@ -6,6 +6,9 @@
            --format dump, and with dump_format=kernel the kernel lines, which must equal
            dmasan-report --dump-format kernel of the same records
   exit     dump_at_exit=1 with the mappings leaked: the dump comes after the leak reports
+  destroy  dump_at_exit=1, the NIC destroyed with its coherent ring live: the leak report at the
+           destroy is followed by a dump of the NIC's table at that moment (the ring listed);
+           the exit dump then has nothing left
   signal   dump_signal=10 (SIGUSR1), dumped by the runtime's thread, process exits 0
   error    dump_on_error=1: the dump after the report shows the reported device only
 
@@ -15,6 +18,7 @@ import argparse
 import glob
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -123,6 +127,26 @@ def check_exit(a):
           "exit: text dump after the leak reports")
 
 
+def check_destroy(a):
+    proc, text, recs, out = run(a, "destroy", [a.request, "destroy-leak"], ["dump_at_exit=1"])
+    check(proc.returncode == 1, "destroy: the leak sets the exit status (%d)" % proc.returncode)
+    d = dumps(recs, reason="destroy")
+    check([r["device"] for r in d] == ["0000:00:08.0"], "destroy: one dump, of the NIC: %s" % d)
+    entries = d[0].get("entries", []) if d else []
+    check([e.get("type") for e in entries] == ["coherent"],
+          "destroy: the leaked ring is listed: %s" % [e.get("type") for e in entries])
+    leak = [i for i, r in enumerate(recs) if r.get("check") == "mapping-leak"]
+    where = [i for i, r in enumerate(recs) if r.get("reason") == "destroy"]
+    check(leak and where and leak[0] < where[0], "destroy: the dump record follows the leak")
+    check(before(text, "ERROR: DMASanitizer: mapping-leak",
+                 "(destroy, device 0000:00:08.0): 1 live entry on 1 device"),
+          "destroy: text dump after the leak report\n" + text)
+    check("(exit): 0 live entries" in text, "destroy: the exit dump has nothing left")
+    table = report(a, out)
+    check(re.search(r"dump #\d+ \(destroy\) of pid .*\ndevice 0000:00:08.0 \(driver e1000\): "
+                    r"1 live entry", table), "destroy: dmasan-report renders the dump\n" + table)
+
+
 def check_signal(a):
     log = os.path.join(a.outdir, "signal", "log")
     proc, text, recs, out = run(a, "signal", [a.signal, log, "10"], ["dump_signal=10"])
@@ -149,7 +173,7 @@ def main():
     for opt in ("preload", "report", "outdir", "request", "signal", "error"):
         ap.add_argument("--" + opt, required=True)
     a = ap.parse_args()
-    for fn in (check_request, check_exit, check_signal, check_error):
+    for fn in (check_request, check_exit, check_destroy, check_signal, check_error):
         fn(a)
     if FAILS:
         sys.exit("%d check(s) failed" % len(FAILS))

@@ -11,7 +11,8 @@ DMASAN_OPTIONS=json_path=DIR/out plus the options named in the source on a line
 "E2E_OPTIONS: ..." (KDMA_OPTIONS from "E2E_KDMA_OPTIONS: ..."). --expect: the program's own
 JSON Lines file has a violation with that exact check id and the exit status is non-zero
 (or N with --exitcode); --only (or "E2E_ONLY: yes" in the source): and no violation of another
-check; --at: the first such report's innermost frame outside the DMA layer is at that file (base
+check; E2E_FUNCTION in the source: the first report's innermost user frame is in that
+function; --at: the first such report's innermost frame outside the DMA layer is at that file (base
 name) and line; --related-at: so is that report's related WHAT stack's ("map", "unmap", ...);
 --device: that report names this device. --clean: no violation at all and exit
 status 0.
@@ -111,6 +112,14 @@ def main():
             got = first.get("facts", {}).get(key)
             if str(got) != val:
                 fail.append("fact %s is %r, expected %s" % (key, got, val))
+    # "E2E_FUNCTION: name": the first finding's innermost frame outside the DMA layer is in that
+    # function (what SUMMARY and the suggested suppression key name).
+    func = source_setting(a.source, "E2E_FUNCTION")
+    if first and func:
+        frame = next((f for f in first.get("stack", []) if not f.get("internal")), {})
+        if frame.get("function") != func:
+            fail.append("the %s report is in %s, expected %s" % (a.expect, frame.get("function"),
+                                                                 func))
     if first and a.at:
         frame = next((f for f in first.get("stack", []) if not f.get("internal")), {})
         where = "%s:%s" % (os.path.basename(frame.get("file", "?")), frame.get("line", "?"))

@@ -2,8 +2,9 @@
 # SPDX-License-Identifier: MIT
 """Runs a documented CI recipe verbatim, from the `dmasan --json` step to the gate, on a tiny
 CMake project with a failing test (a DMA bug) and a passing one, and checks that the JSON files
-were written and the gate's exit status is 1.
-usage: ci_recipe_live_test.py KIND DOC LAUNCHER TOOL PROJECT WORK BUGGY FIXED
+were written and the gate's exit status is 1 (with "clean" after FIXED: both tests pass, and the
+gate's exit status is 0).
+usage: ci_recipe_live_test.py KIND DOC LAUNCHER TOOL PROJECT WORK BUGGY FIXED [clean]
 KIND: github, gitlab (YAML blocks of docs/ci.md), sh (a ```sh block of README.md or
 docs/guide.md), man (the example line of dmasan(1)); each is marked `ci-test: NAME` in the doc."""
 import glob
@@ -49,6 +50,7 @@ def sh(cmd, cwd, env, errexit=True):
 
 def main():
     kind, doc, launcher, tool, project, work, buggy, fixed = sys.argv[1:9]
+    clean = sys.argv[9:] == ["clean"]
     recipe = block(kind, doc)
     if not recipe:
         sys.exit(f"no recipe marked ci-test in {doc}")
@@ -73,8 +75,8 @@ def main():
             failed |= rc != 0
             ran.append((cmd, rc))
         test_rc = [rc for c, rc in ran if "dmasan --json" in c]
-        if test_rc != [8]:
-            errs.append(f"the test step must run and fail (ctest exit 8): {ran}")
+        if test_rc != ([0] if clean else [8]):
+            errs.append(f"the test step must run and {'pass' if clean else 'fail (ctest exit 8)'}: {ran}")
         gate = ran[-1][1] if ran else None
     elif kind == "gitlab":
         lines = [m.group(1) for m in re.finditer(r"^    - (.*)$", recipe, re.M)]
@@ -92,7 +94,9 @@ def main():
     files = glob.glob(os.path.join(work, "*", "*.jsonl"))
     if not files:
         errs.append(f"the recipe wrote no JSON files under {work}")
-    if gate != 1:
+    if clean and gate != 0:
+        errs.append(f"gate exit status {gate}, expected 0 (a clean project)")
+    if not clean and gate != 1:
         errs.append(f"gate exit status {gate}, expected 1 (a finding in a failing test)")
     for e in errs:
         print("error:", e)

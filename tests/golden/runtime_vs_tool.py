@@ -11,8 +11,11 @@ block byte for byte: from the "=====" rule to the report's own "SUMMARY: DMASani
 line. Normalised, because only the tool prints them: its "NOTE: seen N times in M processes"
 lines (aggregated counts). A run in which neither side has a report (a program whose finding
 depends on timing) compares nothing; the test fails unless there are at least as many reports
-compared as runs. Lines outside report blocks differ by design and are not compared
-(the runtime's start-up notes and exit summary, the tool's totals).
+compared as runs. The counts must agree too: the runtime's exit line "SUMMARY: DMASanitizer: N
+occurrences, U unique (E errors, W warnings), S suppressed" and the tool's totals line carry the
+same numbers in the same words (the test fails unless some run counted more occurrences than
+unique findings, so the comparison covers repeats). Other lines outside report blocks differ by
+design and are not compared (the runtime's start-up notes, the tool's process count).
 """
 import glob
 import os
@@ -22,6 +25,16 @@ import subprocess
 import sys
 
 RULE = "=" * 65
+TOTALS = re.compile(r"\d+ occurrences?, \d+ unique \(\d+ errors?, \d+ warnings?\), \d+ suppressed")
+
+
+def totals(text, prefix):
+    """The totals of the line starting with prefix; the runtime prints none when it found nothing."""
+    for line in text.splitlines():
+        m = TOTALS.search(line)
+        if line.startswith(prefix) and m:
+            return m.group(0)
+    return None
 
 
 def blocks(text):
@@ -35,11 +48,13 @@ def blocks(text):
         if line.startswith("NOTE: seen "):
             continue
         cur.append(line)
-        if line.startswith("SUMMARY: DMASanitizer: ") and not re.match(
-                r"SUMMARY: DMASanitizer: \d+ error", line):
+        if line.startswith("SUMMARY: DMASanitizer: ") and not TOTALS.search(line):
             out.append("".join(cur))
             cur = None
     return out
+
+
+REPEATS = [0]  # runs whose findings occurred more often than they are unique
 
 
 def run_one(prog, src, lib, tool, work, opts):
@@ -59,12 +74,19 @@ def run_one(prog, src, lib, tool, work, opts):
     jsons = glob.glob(d + "/report.*.jsonl")
     if len(logs) > 1 or len(jsons) != 1:  # the log is created by the first report only
         return name, "expected one JSON file and at most one log, found %s %s" % (logs, jsons)
-    runtime = blocks(open(logs[0], encoding="utf-8", errors="replace").read()) if logs else []
+    log = open(logs[0], encoding="utf-8", errors="replace").read() if logs else ""
+    runtime = blocks(log)
     p = subprocess.run([tool, "--fail-on", "never", jsons[0]], stdout=subprocess.PIPE,
                        stderr=subprocess.PIPE, text=True, errors="replace", timeout=120)
     if p.returncode != 0:
         return name, "dmasan-report failed: " + p.stderr
     tool_blocks = blocks(p.stdout)
+    rt_totals = totals(log, "SUMMARY: DMASanitizer: ") or "0 occurrences, 0 unique (0 errors, 0 warnings), 0 suppressed"
+    tool_totals = totals(p.stdout, "dmasan-report: ")
+    if rt_totals != tool_totals:
+        return name, "counts differ:\n  runtime: %r\n  tool:    %r" % (rt_totals, tool_totals)
+    n = re.match(r"(\d+) occurrences?, (\d+) unique", rt_totals)
+    REPEATS[0] += int(n.group(1)) > int(n.group(2))
     if not runtime and not tool_blocks:
         return name, 0  # a timing-dependent program that reported nothing this time
     if runtime != tool_blocks:
@@ -103,6 +125,10 @@ def main():
     print("%d runs, %d reports compared, %d runs differ" % (runs, reports, bad))
     if reports < runs:  # nearly every program reports at least once: the comparison ran
         print("too few reports compared", file=sys.stderr)
+        return 1
+    if not REPEATS[0]:
+        print("no run had repeated occurrences: the counts were not really compared",
+              file=sys.stderr)
         return 1
     return 1 if bad else 0
 

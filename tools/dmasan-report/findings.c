@@ -2,6 +2,8 @@
 /* Frames, paths and per-finding state shared by the writers. */
 #include <stdlib.h>
 #include <string.h>
+#include "common/buf.h"
+#include "common/render.h"
 #include "common/suppress.h"
 #include "report.h"
 
@@ -96,4 +98,36 @@ void write_suppression_stats(FILE *o, const struct dmasan_supp *s, const unsigne
 		fprintf(o, "        %s\n", dmasan_supp_rule(s, i, NULL));
 	}
 	fputs("-----------------------------------------------------\n", o);
+}
+
+/* The totals line, in the runtime's words (common/render.h) so the two can be compared: every
+ * number but the unique findings counts occurrences; suppressed ones include those the runtime's
+ * own suppressions took. */
+void write_totals(FILE *o, const struct input *in, const struct out_opts *opt)
+{
+	unsigned long errors = 0, warnings = 0, unique = 0, suppressed = in->runtime_suppressed;
+	unsigned long baseline = 0;
+	char storage[256];
+	struct dmasan_buf b = DMASAN_BUF_FILE(o, storage);
+
+	for (unsigned int i = 0; i < in->nfindings; i++) {
+		const struct finding *f = in->findings[i];
+
+		if (finding_suppressed(f)) {
+			suppressed += f->count;
+			continue;
+		}
+		unique++;
+		baseline += f->in_baseline ? f->count : 0;
+		if (f->severity == SEV_ERROR)
+			errors += f->count;
+		else
+			warnings += f->count;
+	}
+	dmasan_buf_printf(&b, "%u process%s: ", in->processes, in->processes == 1 ? "" : "es");
+	dmasan_render_totals(&b, errors, warnings, unique, suppressed);
+	if (opt->baseline)
+		dmasan_buf_printf(&b, "; %lu in the baseline", baseline);
+	dmasan_buf_putc(&b, '\n');
+	dmasan_buf_flush(&b);
 }

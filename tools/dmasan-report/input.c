@@ -29,6 +29,18 @@ struct file_state {
 	long pid;
 	const char *exe;
 	unsigned int warnings;
+	bool open_run; /* a "run" record not yet followed by its process's "summary" */
+	unsigned long records; /* lines holding a record (good or bad) */
+	struct run_id *ids; /* this run's violation ids: the summary record's counts go there */
+	unsigned int nids;
+};
+
+/* A violation record of the current run: its "id", the finding it was merged into and the
+ * occurrences it brought (the record's "count"). */
+struct run_id {
+	unsigned long id;
+	struct finding *f;
+	unsigned long counted;
 };
 
 __attribute__((format(printf, 3, 4)))
@@ -312,7 +324,8 @@ bad:
 	return NULL;
 }
 
-static void add_finding(struct input *in, struct finding *f)
+/* Returns the finding f was merged into (f itself when it is new), NULL when out of memory. */
+static struct finding *add_finding(struct input *in, struct finding *f)
 {
 	struct key_entry *idx = in->index, *e;
 	struct finding **grown;
@@ -337,26 +350,27 @@ static void add_finding(struct input *in, struct finding *f)
 			}
 		}
 		finding_free(f);
-		return;
+		return old;
 	}
 	if ((in->nfindings & (in->nfindings - 1)) == 0) { /* grow at powers of two */
 		grown = realloc(in->findings, (in->nfindings ? 2 * in->nfindings : 16) * sizeof(*grown));
 		if (!grown) {
 			finding_free(f);
-			return;
+			return NULL;
 		}
 		in->findings = grown;
 	}
 	e = calloc(1, sizeof(*e));
 	if (!e) {
 		finding_free(f);
-		return;
+		return NULL;
 	}
 	in->findings[in->nfindings++] = f;
 	e->key = f->key;
 	e->f = f;
 	HASH_ADD(hh, idx, key, sizeof(e->key), e);
 	in->index = idx;
+	return f;
 }
 
 static void add_dump(struct input *in, json_object *rec, struct file_state *fs)
@@ -372,6 +386,65 @@ static void add_dump(struct input *in, json_object *rec, struct file_state *fs)
 	in->ndumps++;
 }
 
+/* The runtime writes a "summary" record when its process exits normally; a process that was
+ * killed, crashed, aborted or left with _exit() has none, and what it did last is lost. */
+static void unfinished_run(struct input *in, struct file_state *fs)
+{
+	fs->nids = 0;
+	if (!fs->open_run)
+		return;
+	fs->open_run = false;
+	in->unfinished++;
+	fprintf(stderr, "dmasan-report: %s: process %ld (%s) has no summary record: it did not exit "
+		"normally (killed, crashed, aborted or _exit), its records may be incomplete\n",
+		fs->path, fs->pid, fs->exe ? fs->exe : "unknown executable");
+}
+
+static void note_id(struct file_state *fs, json_object *rec, struct finding *f)
+{
+	long id = get_int(rec, "id", -1);
+	struct run_id *grown;
+
+	if (id < 0 || !f)
+		return;
+	grown = realloc(fs->ids, (fs->nids + 1) * sizeof(*grown));
+	if (!grown)
+		return;
+	fs->ids = grown;
+	fs->ids[fs->nids++] = (struct run_id){ (unsigned long)id, f,
+					       (unsigned long)get_int(rec, "count", 1) };
+}
+
+/* The runtime writes a violation record at a finding's first occurrence only; its summary record
+ * lists every finding's occurrences ("reports") and the occurrences its suppressions took. */
+static void end_run(struct input *in, struct file_state *fs, json_object *rec)
+{
+	json_object *reports;
+	long suppressed = get_int(rec, "suppressed", 0);
+
+	if (suppressed > 0)
+		in->runtime_suppressed += (unsigned long)suppressed;
+	if (json_object_object_get_ex(rec, "reports", &reports) &&
+	    json_object_is_type(reports, json_type_array)) {
+		for (size_t i = 0; i < json_object_array_length(reports); i++) {
+			json_object *r = json_object_array_get_idx(reports, i);
+			long id = get_int(r, "id", -1), n = get_int(r, "occurrences", -1);
+
+			for (unsigned int k = 0; n > 0 && k < fs->nids; k++) {
+				struct run_id *x = &fs->ids[k];
+
+				if (x->id != (unsigned long)id)
+					continue;
+				x->f->count += (unsigned long)n - x->counted;
+				x->counted = (unsigned long)n;
+				break;
+			}
+		}
+	}
+	fs->open_run = false;
+	fs->nids = 0;
+}
+
 static void handle_record(struct input *in, struct file_state *fs, json_object *rec)
 {
 	const char *type = get_str(rec, "type"), *err = "malformed record";
@@ -382,6 +455,8 @@ static void handle_record(struct input *in, struct file_state *fs, json_object *
 		return;
 	}
 	if (!strcmp(type, "run")) {
+		unfinished_run(in, fs);
+		fs->open_run = true;
 		/* run records live as long as the input: findings point at their exe strings */
 		json_object **grown = realloc(in->runs, (in->nruns + 1) * sizeof(*grown));
 
@@ -395,13 +470,15 @@ static void handle_record(struct input *in, struct file_state *fs, json_object *
 	} else if (!strcmp(type, "violation")) {
 		f = parse_violation(rec, fs, &err);
 		if (f)
-			add_finding(in, f);
+			note_id(fs, rec, add_finding(in, f));
 		else
 			bad_line(in, fs, "%s", err);
 	} else if (!strcmp(type, "dump") || !strcmp(type, "dump_objects")) {
 		add_dump(in, rec, fs);
+	} else if (!strcmp(type, "summary")) {
+		end_run(in, fs, rec);
 	}
-	/* other types (summary, module, stats, future ones) are not needed here */
+	/* other types (module, stats, future ones) are not needed here */
 }
 
 static void read_line(struct input *in, struct file_state *fs, const char *line, size_t len)
@@ -417,10 +494,11 @@ static void read_line(struct input *in, struct file_state *fs, const char *line,
 		;
 	if (i == len)
 		return;
+	fs->records++;
 	tok = json_tokener_new_ex(JSON_TOKENER_DEFAULT_DEPTH);
 	if (!tok)
 		return;
-	json_tokener_set_flags(tok, JSON_TOKENER_STRICT);
+	json_tokener_set_flags(tok, JSON_TOKENER_STRICT | JSON_TOKENER_VALIDATE_UTF8);
 	rec = json_tokener_parse_ex(tok, line, (int)(len > INT32_MAX ? INT32_MAX : len));
 	jerr = json_tokener_get_error(tok);
 	if (jerr == json_tokener_continue) {
@@ -455,8 +533,18 @@ static int read_file(struct input *in, const char *path)
 		fs.line++;
 		read_line(in, &fs, buf, (size_t)n);
 	}
-	if (ferror(fp))
+	if (ferror(fp)) {
 		fprintf(stderr, "dmasan-report: %s: read error after line %lu\n", path, fs.line);
+		in->bad_lines++;
+	}
+	unfinished_run(in, &fs);
+	if (!fs.records && !ferror(fp)) {
+		/* the runtime writes the run record when it creates the file */
+		fprintf(stderr, "dmasan-report: %s: no records: the process died before writing any, "
+			"or this is not a dmasan file\n", path);
+		in->unfinished++;
+	}
+	free(fs.ids);
 	free(buf);
 	fclose(fp);
 	return 0;
@@ -510,9 +598,11 @@ int input_read_path(struct input *in, const char *path)
 	if (read_dir(in, path, &found))
 		return -1;
 	if (!found) {
-		fprintf(stderr, "dmasan-report: %s: no *.jsonl files (was the program run with "
-				"DMASAN_OPTIONS=json_path=...?)\n", path);
-		return -1;
+		fprintf(stderr, "dmasan-report: %s: no *.jsonl files: dmasan was not loaded in any "
+				"process that wrote here (every process run under dmasan with "
+				"json_path=%s/... leaves a file, even when it finds nothing)\n", path,
+			path);
+		in->no_evidence++;
 	}
 	return 0;
 }
@@ -551,7 +641,7 @@ struct fpset *fpset_read(const char *path)
 	struct input in = { 0 };
 	struct fpset *s = calloc(1, sizeof(*s));
 
-	if (!s || input_read_path(&in, path)) {
+	if (!s || input_read_path(&in, path) || in.no_evidence) {
 		input_free(&in);
 		free(s);
 		return NULL;

@@ -2,7 +2,9 @@
 /*
  * dmasan-report: reads the JSON Lines files of one or many processes, deduplicates, applies
  * suppressions and a baseline, writes text, SARIF, JUnit, a summary or mapping-table dumps, and
- * exits with the CI gate: 0 nothing at or above --fail-on, 1 findings, 2 usage or unreadable input.
+ * exits with the CI gate: 0 nothing at or above --fail-on, 1 findings, 2 a usage or configuration
+ * error, 3 incomplete evidence (no JSON file at all, malformed records, or a process that died
+ * without its summary record).
  */
 #include <stdarg.h>
 #include <stdlib.h>
@@ -35,8 +37,11 @@ static const char usage[] =
 	"                     [--baseline FILE] [--strip-path-prefix PREFIX]\n"
 	"                     [--dump-format table|kernel] PATH...\n"
 	"PATH is a JSON Lines file written with DMASAN_OPTIONS=json_path=... or a directory of them.\n"
-	"Exit status: 0 nothing at or above the --fail-on level (default error), 1 findings,\n"
-	"2 usage error or unreadable input.\n";
+	"Exit status: 0 nothing at or above the --fail-on level (default error); 1 findings at or\n"
+	"above it; 2 usage or configuration error (bad option, unreadable path, suppressions or\n"
+	"baseline); 3 incomplete evidence and no finding that fails: a directory without *.jsonl\n"
+	"files (dmasan was not loaded), a truncated, malformed or non-UTF-8 line, or a process\n"
+	"without its summary record (it died). --fail-on never: 0 unless 2.\n";
 
 static int pick(const char *v, const char *const *words, int n)
 {
@@ -142,6 +147,12 @@ static bool gate_fails(const struct finding *f, enum fail_on level)
 	return f->severity == SEV_ERROR || level == FAIL_WARNING;
 }
 
+/* What the gate cannot vouch for: nothing was written, or something written was lost. */
+static bool evidence_incomplete(const struct input *in)
+{
+	return in->no_evidence || in->bad_lines || in->unfinished;
+}
+
 int main(int argc, char **argv)
 {
 	struct args a = { 0 };
@@ -200,7 +211,17 @@ int main(int argc, char **argv)
 	}
 	if (o == stdout && fflush(stdout))
 		goto out;
-	rc = failing ? 1 : 0;
+	if (in.unfinished)
+		fprintf(stderr, "dmasan-report: %u process%s ended without a summary record\n",
+			in.unfinished, in.unfinished == 1 ? "" : "es");
+	if (failing)
+		rc = 1;
+	else if (evidence_incomplete(&in) && a.fail_on != FAIL_NEVER)
+		rc = 3;
+	else
+		rc = 0;
+	if (rc == 3)
+		fputs("dmasan-report: exit status 3: the evidence is incomplete (see above)\n", stderr);
 out:
 	input_free(&in);
 	fpset_free(base);

@@ -84,6 +84,9 @@ struct input {
 	json_object **runs; /* run records: struct proc.exe points into them */
 	unsigned int nruns;
 	unsigned int files, bad_lines, processes;
+	unsigned int unfinished; /* processes with a "run" but no "summary" record: they died */
+	unsigned int no_evidence; /* directories without a single *.jsonl file */
+	unsigned long runtime_suppressed; /* occurrences the runtime's suppressions took */
 	void *index; /* dedup hash (uthash), private to input.c */
 };
 
@@ -120,6 +123,7 @@ struct out_opts {
 bool finding_counts(const struct finding *f); /* not suppressed and not in the baseline */
 void write_text_finding(FILE *o, const struct finding *f);
 void write_text(FILE *o, const struct input *in, const struct out_opts *opt);
+void write_totals(FILE *o, const struct input *in, const struct out_opts *opt);
 void write_suppression_stats(FILE *o, const struct dmasan_supp *s, const unsigned long *hits);
 void write_sarif(FILE *o, const struct input *in, const struct out_opts *opt);
 void write_junit(FILE *o, const struct input *in, const struct out_opts *opt);

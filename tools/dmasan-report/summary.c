@@ -75,9 +75,7 @@ void write_summary(FILE *o, const struct input *in, const struct out_opts *opt)
 	}
 	if (!nrows)
 		fputs("(no findings)\n", o);
-	fprintf(o, "%lu occurrence%s in %u process%s; %lu not suppressed%s\n", total,
-		total == 1 ? "" : "s", in->processes, in->processes == 1 ? "" : "es", counted,
-		opt->baseline ? " and not in the baseline" : "");
+	write_totals(o, in, opt);
 	write_suppression_stats(o, opt->supp, opt->supp_hits);
 	free(rows);
 }

@@ -131,29 +131,10 @@ void write_text_finding(FILE *o, const struct finding *f)
 
 void write_text(FILE *o, const struct input *in, const struct out_opts *opt)
 {
-	unsigned long errors = 0, warnings = 0, suppressed = 0, baseline = 0;
-
-	for (unsigned int i = 0; i < in->nfindings; i++) {
-		const struct finding *f = in->findings[i];
-
-		if (finding_suppressed(f)) {
-			suppressed++;
-			continue;
-		}
-		write_text_finding(o, f);
-		baseline += f->in_baseline;
-		if (f->severity == SEV_ERROR)
-			errors++;
-		else
-			warnings++;
-	}
-	fprintf(o, "dmasan-report: %lu unique finding%s (%lu error%s, %lu warning%s) from %u process%s;"
-		   " %lu suppressed",
-		errors + warnings, errors + warnings == 1 ? "" : "s", errors, errors == 1 ? "" : "s",
-		warnings, warnings == 1 ? "" : "s", in->processes, in->processes == 1 ? "" : "es",
-		suppressed);
-	if (opt->baseline)
-		fprintf(o, "; %lu in the baseline", baseline);
-	fputc('\n', o);
+	for (unsigned int i = 0; i < in->nfindings; i++)
+		if (!finding_suppressed(in->findings[i]))
+			write_text_finding(o, in->findings[i]);
+	fputs("dmasan-report: ", o);
+	write_totals(o, in, opt);
 	write_suppression_stats(o, opt->supp, opt->supp_hits);
 }

@@ -7,6 +7,7 @@
 #include <linux/dma-mapping.h>
 
 #include "checks/checks.h"
+#include "stacks/stack.h"
 #include "ownership/ownership_hooks.h"
 
 #ifndef DMA_ATTR_CPU_CACHE_CLEAN
@@ -177,11 +178,20 @@ void san_check_overlap(const struct san_call *call, const struct san_entry *e)
 void san_report_unchecked(const struct san_call *call, const struct san_entry *e,
 				     const char *use)
 {
+	dmasan_stack_id use_stack = call->stack ? call->stack : dmasan_stack_capture(0);
 	struct dmasan_report r;
 
+	/* The bug is the map site that did not check; where the handle got used is the evidence.
+	 * So the map stack leads (SUMMARY, suppression key, dedup) and the use is related. */
 	san_report_start(&r, DMASAN_CHECK_UNCHECKED_MAP_ERROR, call);
+	if (e->map_stack) {
+		r.stack = e->map_stack;
+		r.stack_tid_set = true;
+		r.stack_tid = e->tid;
+	}
 	san_report_entry(&r, e);
 	dmasan_report_str(&r, "used by", use);
-	dmasan_report_related(&r, "map", "mapped by", e->map_stack, e->tid);
+	if (use_stack != e->map_stack) /* a leak has no use of its own: the map stack says it all */
+		dmasan_report_related(&r, "use", "first used unchecked by", use_stack, call->tid);
 	dmasan_report_emit(&r);
 }

@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: MIT
 /*
  * mapping-leak: what is still live when a device is destroyed (after its devres
- * were released, as the kernel's BUS_NOTIFY_UNBOUND_DRIVER) or at process exit. One report per
- * leak site (device + mapping stack) with the count, instead of the kernel's single "one of leaked
- * entries". A leaked handle whose map error was never checked is also unchecked-map-error.
+ * were released, as the kernel's BUS_NOTIFY_UNBOUND_DRIVER) or at process exit; with
+ * dump_at_exit, a device's leak also dumps its table before the entries are forgotten.
+ * One report per leak site (device + mapping stack) with the count, instead of the kernel's
+ * single "one of leaked entries". A leaked handle whose map error was never checked is also unchecked-map-error.
  * In a forked child, mappings inherited from the parent are not the child's leaks.
  */
 #include <pthread.h>
@@ -11,6 +12,8 @@
 
 #include "checks/checks.h"
 #include "ownership/ownership_hooks.h"
+#include "rt/options.h"
+#include "rt/runtime.h"
 
 #define MAX_SITES 1024
 
@@ -61,10 +64,8 @@ static bool visit_add(struct san_entry *e, void *arg)
 	return false;
 }
 
-static void drained(struct san_entry *e, void *arg)
+static void release(struct san_entry *e, void *arg)
 {
-	if (!san_entry_inherited(e))
-		site_add(e);
 	san_shadow_release(e);
 	san_entry_free(e);
 }
@@ -93,13 +94,21 @@ static void report_sites(const char *when)
 
 void san_leaks_device(struct device *dev)
 {
+	bool leaked;
+
 	if (in_leak_check)
 		return;
 	in_leak_check = true;
 	pthread_mutex_lock(&leak_lock);
-	san_table_drain(dev, NULL, NULL, drained, NULL);
+	san_table_visit_all(dev, visit_add, NULL);
+	leaked = n_sites != 0;
 	report_sites("device destroy");
 	pthread_mutex_unlock(&leak_lock);
+	/* Like the kernel printing the leaked entries at unbind: the device's table as the leak left
+	 * it, while the entries are still live (dump_on_error already dumped it after the report). */
+	if (leaked && dmasan_opts.dump_at_exit && !dmasan_opts.dump_on_error)
+		dmasan_runtime_dump_why(NULL, dev, DMASAN_DUMP_DESTROY);
+	san_table_drain(dev, NULL, NULL, release, NULL);
 	in_leak_check = false;
 }
 

@@ -338,7 +338,8 @@ static bool mp_find_entry(struct san_entry *e, void *arg)
 static void mp_emit(uintptr_t addr, bool write, dmasan_stack_id stack,
 		    const struct san_entry *released, const char *detected_by)
 {
-	struct mp_hit h = { .found = false };
+	struct mp_hit h = { .found = false }, line = { .found = false };
+	uintptr_t line_lo = addr & ~(mp_line_size - 1);
 	struct dmasan_report r;
 	enum dmasan_check check;
 
@@ -355,17 +356,27 @@ static void mp_emit(uintptr_t addr, bool write, dmasan_stack_id stack,
 		check = DMASAN_CHECK_SHARED_CACHELINE_WRITE;
 	else
 		return;
-	dmasan_report_init(&r, check, h.found ? h.copy.dev : NULL);
+	if (!h.found) { /* the receive mapping that shares the line names the device */
+		san_table_visit_phys(line_lo, line_lo + mp_line_size, mp_find_entry, &line);
+		if (!line.found && released && released->phys.start < line_lo + mp_line_size &&
+		    released->phys.end > line_lo) {
+			line.copy = *released;
+			line.found = true;
+		}
+	}
+	dmasan_report_init(&r, check, h.found ? h.copy.dev : line.found ? line.copy.dev : NULL);
 	r.sentence = !h.found ? "CPU wrote next to a receive buffer in a cache line the device owned"
 		     : write ? "CPU wrote into DMA memory while the device owned it"
 			     : "CPU read DMA memory while the device owned it (stale data)";
 	r.stack = stack;
 	dmasan_report_hex(&r, "cpu address", addr);
 	dmasan_report_str(&r, "access", write ? "write" : "read");
-	if (h.found) {
-		dmasan_report_hex(&r, "mapping device address", san_handle(&h.copy));
-		dmasan_report_u64(&r, "mapping size", san_size(&h.copy));
-		dmasan_report_related(&r, "map", "mapped by", h.copy.map_stack, h.copy.tid);
+	if (h.found || line.found) {
+		const struct san_entry *e = h.found ? &h.copy : &line.copy;
+
+		dmasan_report_hex(&r, "mapping device address", san_handle(e));
+		dmasan_report_u64(&r, "mapping size", san_size(e));
+		dmasan_report_related(&r, "map", "mapped by", e->map_stack, e->tid);
 	}
 	dmasan_report_str(&r, "detected by", detected_by);
 	dmasan_report_emit(&r);

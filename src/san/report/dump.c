@@ -53,7 +53,7 @@ static __thread bool in_dump;
 _Static_assert(DMASAN_NTYPES == KDMA_TYPE__COUNT, "names.c has a name for every mapping type");
 _Static_assert(DMASAN_NMAPERR == SAN_MAPERR_CHECKED + 1, "names.c has every map-error state");
 
-static const char *const reason_names[] = { "request", "signal", "exit", "error" };
+static const char *const reason_names[] = { "request", "signal", "exit", "error", "destroy" };
 
 static const char *type_name(const struct san_entry *e)
 {

@@ -46,7 +46,7 @@ static void supp_load(void)
 	if (!san_supp_rules) {
 		dmasan_err_printf("ERROR: DMASanitizer: failed to parse suppressions (suppressions=%s): %s\n",
 				  dmasan_opts.suppressions, err);
-		_exit(1);
+		_exit(DMASAN_CONFIG_ERROR_EXIT);
 	}
 }
 

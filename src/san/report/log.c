@@ -13,8 +13,9 @@
 #include "rt/options.h"
 #include "rt/runtime.h"
 
-/* The files are opened on first use, so processes that never report (the shell, ctest, python
- * under `dmasan -- ctest`) leave no files behind. -2: not opened yet. */
+/* The files are opened on first use: the log when there is something to say, the JSON file at
+ * start-up for a DMA program and at the latest for the summary record at exit (so a process that
+ * exec()s or _exit()s, as a child does right after fork(), leaves nothing). -2: not opened yet. */
 static int log_fd = -2;
 static int json_fd = -2;
 static pthread_mutex_t open_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -151,11 +152,6 @@ int dmasan_json_fd(void)
 	if (opened)
 		dmasan_report_write_run(); /* a file starts with its run record */
 	return fd;
-}
-
-bool dmasan_json_opened(void)
-{
-	return __atomic_load_n(&json_fd, __ATOMIC_ACQUIRE) >= 0;
 }
 
 static __attribute__((format(printf, 2, 0))) void vline(int fd, const char *fmt, va_list ap)

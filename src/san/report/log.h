@@ -21,8 +21,6 @@ void dmasan_log_check_paths(void);
  * file is created with its "run" record on the first call. */
 int dmasan_log_fd(void);
 int dmasan_json_fd(void);
-/* Whether the JSON file has been created (without creating it). */
-bool dmasan_json_opened(void);
 
 /* A one-off message line "==PID==<text>\n" to the log (start-up notes, warnings). */
 void dmasan_log_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -59,6 +59,8 @@ struct dmasan_report {
 	const char *headline_extra;   /* e.g. "on dma 0x... (device foo)"; NULL: generated */
 	const char *sentence;         /* NULL: the catalogue's kernel sentence, else `what` */
 	dmasan_stack_id stack;        /* the bad call; 0: captured by emit */
+	bool stack_tid_set;           /* stack_tid is the thread of stack (else the emitting one) */
+	unsigned int stack_tid;
 	unsigned int count;           /* >1 for aggregated findings (leaks per site) */
 	unsigned int nfacts;
 	struct dmasan_fact facts[DMASAN_MAX_FACTS];
@@ -96,10 +98,13 @@ void dmasan_set_exit_checks_callback(void (*fn)(void));
 void dmasan_report_unique(unsigned long *unique, unsigned long *printed);
 
 /* Why a dump runs (the "reason" of its JSON record). The dump callback serves
- * dmasan_dump_mappings(), dump_at_exit, dump_on_error and dump_signal; device_filter may be NULL
- * (all devices); dev is the reported device for DMASAN_DUMP_ERROR (the dump shows only it), else
+ * dmasan_dump_mappings(), dump_at_exit (also at a device destroy that leaked), dump_on_error and
+ * dump_signal; device_filter may be NULL (all devices); dev is the reported device for
+ * DMASAN_DUMP_ERROR and the destroyed one for DMASAN_DUMP_DESTROY (the dump shows only it), else
  * NULL. */
-enum dmasan_dump_reason { DMASAN_DUMP_REQUEST, DMASAN_DUMP_SIGNAL, DMASAN_DUMP_EXIT, DMASAN_DUMP_ERROR };
+enum dmasan_dump_reason {
+	DMASAN_DUMP_REQUEST, DMASAN_DUMP_SIGNAL, DMASAN_DUMP_EXIT, DMASAN_DUMP_ERROR, DMASAN_DUMP_DESTROY
+};
 void dmasan_set_dump_reason_callback(void (*fn)(const char *device_filter, const struct device *dev,
 						enum dmasan_dump_reason why));
 /* A stored stack the way reports show it (the sanitizer's frames dropped, libkdma's folded into

@@ -9,7 +9,6 @@
 #include "report/report_impl.h"
 #include "rt/options.h"
 #include "rt/runtime.h"
-#include "rt/services.h"
 
 static unsigned long unused_suppressions(void)
 {
@@ -62,13 +61,6 @@ static void text_suppressions(void)
 	dmasan_buf_flush(&b);
 }
 
-/* A process that reported nothing still gets its run and summary records when it is a DMA
- * program (libkdma attached), but the shell and the tools around it leave no file. */
-static bool kdma_loaded(void)
-{
-	return san_kdma != NULL;
-}
-
 static void json_summary(void)
 {
 	struct dmasan_buf b = DMASAN_BUF_INIT(-1, san_json_storage);
@@ -76,8 +68,9 @@ static void json_summary(void)
 	const char *rule;
 	bool first = true;
 
-	if (!dmasan_json_opened() && !kdma_loaded())
-		return;
+	/* Every process under dmasan ends its file with this record, also one that found nothing:
+	 * a file without it comes from a process that died, and an empty directory from a run in
+	 * which dmasan was never loaded. */
 	b.fd = dmasan_json_fd();
 	if (b.fd < 0)
 		return;
@@ -124,9 +117,9 @@ void dmasan_report_finish(void)
 	if (dmasan_opts.print_summary && (san_n_errors || san_n_warnings)) {
 		struct dmasan_buf b = DMASAN_BUF_INIT(dmasan_log_fd(), san_text_storage);
 
-		dmasan_buf_printf(&b, "SUMMARY: DMASanitizer: %lu error%s, %lu warning%s (%lu unique), %lu suppressed\n",
-				  san_n_errors, san_n_errors == 1 ? "" : "s", san_n_warnings,
-				  san_n_warnings == 1 ? "" : "s", san_n_unique, san_n_suppressed);
+		dmasan_buf_puts(&b, "SUMMARY: DMASanitizer: ");
+		dmasan_render_totals(&b, san_n_errors, san_n_warnings, san_n_unique, san_n_suppressed);
+		dmasan_buf_putc(&b, '\n');
 		dmasan_buf_flush(&b);
 	}
 	json_summary();

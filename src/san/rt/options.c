@@ -63,7 +63,7 @@ static _Noreturn void opt_fatal(const char *fmt, ...)
 	va_end(ap);
 	dmasan_buf_putc(&b, '\n');
 	dmasan_buf_flush(&b);
-	_exit(1);
+	_exit(DMASAN_CONFIG_ERROR_EXIT);
 }
 
 static const char *save_str(const char *s, size_t n)

@@ -56,4 +56,8 @@ const char *dmasan_options_string(void);
 /* Program hook (weak): extra default options, overridden by DMASAN_OPTIONS. */
 const char *dmasan_default_options(void);
 
+/* The exit status of a configuration error found at start-up (a malformed DMASAN_OPTIONS value, a
+ * suppressions file that cannot be read): not `exitcode`, so it is not taken for a finding. */
+#define DMASAN_CONFIG_ERROR_EXIT 2
+
 #endif

@@ -204,6 +204,12 @@ __attribute__((constructor)) static void dmasan_constructor(void)
 	dmasan_thread_id(); /* the thread running constructors is T0 */
 	dmasan_runtime_init();
 	on_exit(on_process_exit, NULL);
+	/* A DMA program (libkdma loaded) starts its JSON file now: if it dies before exit (a crash,
+	 * kill -9, _exit), the run record without a summary record says so. Other processes (the
+	 * shell, ctest) create theirs on first use, as late as at exit, so one that exec()s or
+	 * _exit()s right after fork() is not taken for a process that died. */
+	if (dlsym(RTLD_DEFAULT, "dmasim_device_create"))
+		dmasan_json_fd();
 }
 
 /* ------------------------------------------------------------------ <dmasan/dmasan.h> */

@@ -46,7 +46,8 @@ static void expect_error(const char *str, const char *needle1, const char *needl
 {
 	char err[4096];
 
-	cr_assert_eq(parse_in_child(str, err, sizeof(err)), 1, "'%s' should exit(1)", str);
+	cr_assert_eq(parse_in_child(str, err, sizeof(err)), DMASAN_CONFIG_ERROR_EXIT,
+		     "'%s' should exit(2)", str);
 	cr_assert(strstr(err, "ERROR: DMASanitizer:"), "no error line for '%s': %s", str, err);
 	cr_assert(strstr(err, needle1), "'%s' not in: %s", needle1, err);
 	if (needle2)
@@ -188,8 +189,9 @@ Test(options, syntax_errors_exit)
 	expect_error("include=/nonexistent/dmasan.opts", "cannot open", NULL);
 }
 
-/* The whole-process path: exit status 1 as Criterion sees it. */
-Test(options, malformed_env_exits_1, .exit_code = 1)
+/* The whole-process path: exit status 2 (a configuration error, not a finding's exitcode 1) as
+ * Criterion sees it. */
+Test(options, malformed_env_exits_2, .exit_code = DMASAN_CONFIG_ERROR_EXIT)
 {
 	setenv("DMASAN_OPTIONS", "verbosity=loud", 1);
 	dmasan_options_init();
