@@ -154,3 +154,12 @@ Test(bad_objects, unmap_sg_without_entries)
 	kfree(buf);
 	dmasim_device_destroy(dev);
 }
+
+Test(bad_objects, name_of_a_destroyed_device)
+{
+	struct device *dev = dmasim_device_create(NULL);
+
+	cr_assert_not_null(dev);
+	dmasim_device_destroy(dev);
+	cr_assert_str_eq(dev_name(dev), "(destroyed device)", "the freed name is never read");
+}

@@ -220,9 +220,9 @@ static void device_unbind(struct device *dev)
 
 	kdma_devres_release_all(dev);
 	kdma_release_dev_coherent(dev);
+	KDMA_HOOK(device_destroy, dev);
 	/* from here on the API refuses the device (a reference may keep its memory a while) */
 	kdma_ptrset_del(&live_devices, dev);
-	KDMA_HOOK(device_destroy, dev);
 	/* pools the driver never destroyed stay (leaked, as in the kernel) but must not point at
 	 * the device about to be freed */
 	kdma_dev_unlink_pools(dev);
@@ -366,10 +366,13 @@ void put_device(struct device *dev)
 
 const char *dev_name(const struct device *dev)
 {
-	const struct kdma_dev *kd = kdma_of(dev);
+	const struct kdma_dev *kd;
 
 	if (!dev)
 		return "(NULL device *)";
+	if (kdma_dev_state(dev) == KDMA_PTR_DEAD)
+		return "(destroyed device)"; /* its memory may be gone */
+	kd = kdma_of(dev);
 	if (kd && kd->name[0])
 		return kd->name;
 	return dev->init_name ? dev->init_name : "";
