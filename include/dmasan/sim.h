@@ -60,12 +60,15 @@ struct dmasim_config {
 struct device *dmasim_device_create(const struct dmasim_config *cfg);
 
 /* Driver unbind: managed (devres) resources are released, then any mapping or allocation still
- * live is the driver's leak. The device must not be used afterwards. */
+ * live is the driver's leak. The device must not be used afterwards: every call given it (a
+ * second destroy included) is refused with a message, the calls' error value and, under the
+ * sanitizer, an invalid-device report. */
 void dmasim_device_destroy(struct device *dev);
 
 /* The device reads `len` bytes at bus address `addr` into `dst`. 0, or -EFAULT when the address
- * does not translate (IOMMU fault, or outside memory the device can reach); -EINVAL on bad
- * arguments. */
+ * does not translate (IOMMU fault, or outside memory the device can reach) or, under the
+ * sanitizer, when the access runs past the end of the mapping it starts in; -EINVAL on bad
+ * arguments (a NULL buffer, a device that is not live). */
 int dmasim_dma_read(struct device *dev, dma_addr_t addr, void *dst, size_t len);
 
 /* The device writes `len` bytes from `src` to bus address `addr`. Same returns as read. */

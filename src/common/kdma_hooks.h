@@ -79,10 +79,18 @@ enum kdma_pool_event {
 	KDMA_POOL_CORRUPTED,       /* "%s, %p (corrupted)": a free block was written */
 };
 
+/* What an API call was given instead of a live object (bad_object hook). */
+enum kdma_object_kind {
+	KDMA_OBJ_DEVICE = 0, /* a struct device */
+	KDMA_OBJ_POOL,       /* a struct dma_pool */
+};
+
 /* Result of device_access: what the sanitizer did with the access. */
 enum kdma_access_result {
 	KDMA_ACCESS_PROCEED = 0, /* libkdma performs the copy on the translated memory */
 	KDMA_ACCESS_HANDLED,     /* the sanitizer performed the copy itself (its device view) */
+	KDMA_ACCESS_FAULT,       /* the sanitizer reported it as running past its mapping: it
+				  * fails with -EFAULT, nothing copied, as an IOMMU would stop it */
 };
 
 /* dma-fence events (the fence hook). */
@@ -248,6 +256,13 @@ struct kdma_hooks {
 	 * UNMAP, DETACH). */
 	void (*dmabuf)(const void *dmabuf, const void *attach, struct device *dev,
 		       enum kdma_dmabuf_event ev, const struct kdma_dmabuf_info *info);
+
+	/* An API call was given a device or dma_pool pointer that is not a live object: never
+	 * created or initialised (garbage), or already destroyed (`destroyed`). libkdma refuses
+	 * the call without touching the object; obj is only a key, never dereferenced. fn names
+	 * the call. */
+	void (*bad_object)(const void *obj, enum kdma_object_kind kind, bool destroyed,
+			   const char *fn);
 };
 
 struct dmasim_stats;

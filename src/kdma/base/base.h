@@ -19,6 +19,7 @@
 #include <dmasan/sim.h>
 
 #include "common/kdma_hooks.h"
+#include "base/ptrset.h"
 
 /* ---------------------------------------------------------------- hooks (hooks.c) ---- */
 
@@ -59,8 +60,15 @@ int kdma_vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
 const char *kdma_errname(int err);
 void kdma_warn(const struct device *dev, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
-/* Validate the (dev, dir) pair every API entry needs; prints why and returns false if bad. */
+/* Validate the device of an API call: a NULL, ERR_PTR, garbage or destroyed device pointer gets
+ * a message (and the sanitizer's bad_object event) and false, and is never dereferenced. */
 bool kdma_check_dev(const struct device *dev, const char *fn);
+/* Only NULL and ERR_PTR: for the calls that initialise a struct device (device_initialize, ...). */
+bool kdma_check_dev_ptr(const struct device *dev, const char *fn);
+/* The message and bad_object event for a device or pool pointer that is not live. */
+void kdma_bad_object(const void *obj, enum kdma_object_kind kind, enum kdma_ptr_state st,
+		     const char *fn);
+/* Validate the direction of an API call; prints why and returns false if bad. */
 bool kdma_check_dir(const struct device *dev, enum dma_data_direction dir, const char *fn);
 
 /* ------------------------------------------------------- device state (device.c) ---- */
@@ -92,6 +100,9 @@ static inline struct kdma_dev *kdma_of(const struct device *dev)
 {
 	return dev ? dev->kdma : NULL;
 }
+
+/* Whether dev is a live device: created or initialised, not yet destroyed (device.c). */
+enum kdma_ptr_state kdma_dev_state(const struct device *dev);
 
 /* Release all devres of dev in reverse order (device.c). */
 void kdma_devres_release_all(struct device *dev);

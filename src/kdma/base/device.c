@@ -17,12 +17,25 @@
 
 static atomic_uint dmasim_next_id;
 
+/* Every live device: what kdma_check_dev asks before any API call touches a device. A device
+ * leaves it at unbind (destroy, device_del), before it is freed. */
+static struct kdma_ptrset live_devices = KDMA_PTRSET_INIT;
+
+enum kdma_ptr_state kdma_dev_state(const struct device *dev)
+{
+	return kdma_ptrset_state(&live_devices, dev);
+}
+
 static struct kdma_dev *kdma_dev_new(struct device *dev, bool owned)
 {
 	struct kdma_dev *kd = kdma_zalloc(sizeof(*kd));
 
 	if (!kd)
 		return NULL;
+	if (kdma_ptrset_add(&live_devices, dev)) {
+		kdma_free(kd);
+		return NULL;
+	}
 	kd->dev = dev;
 	kd->owned = owned;
 	atomic_init(&kd->refcount, 1);
@@ -35,6 +48,7 @@ static void kdma_dev_free(struct device *dev)
 	struct kdma_dev *kd = kdma_of(dev);
 	bool owned = kd->owned;
 
+	kdma_ptrset_del(&live_devices, dev);
 	pthread_mutex_destroy(&kd->devres_lock);
 	dev->kdma = NULL;
 	kdma_free(kd);
@@ -207,6 +221,8 @@ static void device_unbind(struct device *dev)
 	kdma_devres_release_all(dev);
 	kdma_release_dev_coherent(dev);
 	KDMA_HOOK(device_destroy, dev);
+	/* from here on the API refuses the device (a reference may keep its memory a while) */
+	kdma_ptrset_del(&live_devices, dev);
 	/* pools the driver never destroyed stay (leaked, as in the kernel) but must not point at
 	 * the device about to be freed */
 	kdma_dev_unlink_pools(dev);
@@ -216,11 +232,14 @@ static void device_unbind(struct device *dev)
 
 void dmasim_device_destroy(struct device *dev)
 {
-	struct kdma_dev *kd = kdma_of(dev);
+	struct kdma_dev *kd;
 
 	kdma_hooks_ensure();
 	if (!dev)
 		return;
+	if (!kdma_check_dev(dev, __func__))
+		return;
+	kd = kdma_of(dev);
 	if (!kd || !kd->owned) {
 		kdma_warn(dev, "dmasim_device_destroy: not a device of dmasim_device_create");
 		return;
@@ -236,7 +255,7 @@ void device_initialize(struct device *dev)
 	struct kdma_dev *kd;
 
 	kdma_hooks_ensure();
-	if (!kdma_check_dev(dev, __func__) || dev->kdma)
+	if (!kdma_check_dev_ptr(dev, __func__) || dev->kdma)
 		return; /* already initialized (e.g. by dev_set_name): keep the state */
 	kd = kdma_dev_new(dev, false);
 	if (!kd) {
@@ -260,12 +279,15 @@ void device_initialize(struct device *dev)
 int dmasim_device_set_platform(struct device *dev, enum dmasim_iommu iommu,
 			       enum dmasim_bounce bounce)
 {
-	struct kdma_dev *kd = kdma_of(dev);
+	struct kdma_dev *kd;
 	enum dmasim_iommu old;
 	int err;
 
 	kdma_hooks_ensure();
-	if (!kdma_check_dev(dev, __func__) || !kd)
+	if (!kdma_check_dev(dev, __func__))
+		return -EINVAL;
+	kd = kdma_of(dev);
+	if (!kd)
 		return -EINVAL;
 	if ((unsigned int)iommu > DMASIM_IOMMU_LAZY || (unsigned int)bounce > DMASIM_BOUNCE_FORCE) {
 		kdma_warn(dev, "dmasim_device_set_platform: invalid iommu (%d) or bounce (%d) mode",
@@ -302,7 +324,7 @@ void device_del(struct device *dev)
 int device_add(struct device *dev)
 {
 	kdma_hooks_ensure();
-	if (!kdma_check_dev(dev, __func__))
+	if (!kdma_check_dev_ptr(dev, __func__))
 		return -EINVAL;
 	if (!dev->kdma)
 		device_initialize(dev);
@@ -311,7 +333,7 @@ int device_add(struct device *dev)
 
 int device_register(struct device *dev)
 {
-	if (!kdma_check_dev(dev, __func__))
+	if (!kdma_check_dev_ptr(dev, __func__))
 		return -EINVAL;
 	device_initialize(dev);
 	return device_add(dev);
@@ -344,10 +366,13 @@ void put_device(struct device *dev)
 
 const char *dev_name(const struct device *dev)
 {
-	const struct kdma_dev *kd = kdma_of(dev);
+	const struct kdma_dev *kd;
 
 	if (!dev)
 		return "(NULL device *)";
+	if (kdma_dev_state(dev) == KDMA_PTR_DEAD)
+		return "(destroyed device)"; /* its memory may be gone */
+	kd = kdma_of(dev);
 	if (kd && kd->name[0])
 		return kd->name;
 	return dev->init_name ? dev->init_name : "";
@@ -357,7 +382,7 @@ int dev_set_name(struct device *dev, const char *fmt, ...)
 {
 	va_list ap;
 
-	if (!kdma_check_dev(dev, __func__) || !fmt)
+	if (!kdma_check_dev_ptr(dev, __func__) || !fmt)
 		return -EINVAL;
 	if (!dev->kdma)
 		device_initialize(dev);

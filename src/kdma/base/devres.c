@@ -75,10 +75,11 @@ void devres_free(void *res)
 
 static struct kdma_dev *devres_dev(struct device *dev, const char *fn)
 {
-	struct kdma_dev *kd = kdma_of(dev);
+	struct kdma_dev *kd;
 
 	if (!kdma_check_dev(dev, fn))
 		return NULL;
+	kd = kdma_of(dev);
 	if (!kd)
 		kdma_warn(dev, "%s: the device was not initialized (dmasim_device_create or "
 			  "device_initialize)", fn);

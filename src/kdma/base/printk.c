@@ -85,11 +85,41 @@ void kdma_warn(const struct device *dev, const char *fmt, ...)
 	va_end(ap);
 }
 
-bool kdma_check_dev(const struct device *dev, const char *fn)
+bool kdma_check_dev_ptr(const struct device *dev, const char *fn)
 {
 	if (dev && !IS_ERR(dev))
 		return true;
 	kdma_warn(NULL, "%s: called with %s device pointer", fn, dev ? "an ERR_PTR" : "a NULL");
+	return false;
+}
+
+void kdma_bad_object(const void *obj, enum kdma_object_kind kind, enum kdma_ptr_state st,
+		     const char *fn)
+{
+	bool dev = kind == KDMA_OBJ_DEVICE;
+
+	if (st == KDMA_PTR_DEAD)
+		kdma_warn(NULL, "%s: %s %p was already destroyed; call refused", fn,
+			  dev ? "device" : "dma_pool", obj);
+	else
+		kdma_warn(NULL, "%s: %p is not a %s (%s); call refused", fn, obj,
+			  dev ? "device" : "dma_pool",
+			  dev ? "neither made by dmasim_device_create nor initialised by "
+				"device_initialize" : "not made by dma_pool_create");
+	kdma_hooks_ensure();
+	KDMA_HOOK(bad_object, obj, kind, st == KDMA_PTR_DEAD, fn);
+}
+
+bool kdma_check_dev(const struct device *dev, const char *fn)
+{
+	enum kdma_ptr_state st;
+
+	if (!kdma_check_dev_ptr(dev, fn))
+		return false;
+	st = kdma_dev_state(dev);
+	if (st == KDMA_PTR_LIVE)
+		return true;
+	kdma_bad_object(dev, KDMA_OBJ_DEVICE, st, fn);
 	return false;
 }
 

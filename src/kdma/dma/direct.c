@@ -351,6 +351,15 @@ void *dma_direct_alloc(struct device *dev, size_t size, dma_addr_t *dma_handle, 
 	return page_address(page);
 }
 
+bool kdma_coherent_addr_ok(struct device *dev, const void *cpu_addr)
+{
+	if (kdma_pages_allocated(cpu_addr))
+		return true;
+	kdma_warn(dev, "dma_free_attrs: CPU address %p is not a live coherent allocation; not freed",
+		  cpu_addr);
+	return false;
+}
+
 void dma_direct_free(struct device *dev, size_t size, void *cpu_addr, dma_addr_t dma_addr,
 		     unsigned long attrs)
 {
@@ -366,6 +375,8 @@ void dma_direct_free(struct device *dev, size_t size, void *cpu_addr, dma_addr_t
 	    dma_release_from_global_coherent(order, cpu_addr))
 		return;
 	if (dma_free_from_pool(dev, cpu_addr, size))
+		return;
+	if (!kdma_coherent_addr_ok(dev, cpu_addr))
 		return;
 	/* The kernel finds the pages from the DMA handle. A handle that does not belong to
 	 * cpu_addr would free someone else's pages: refuse (the memory leaks instead). */

@@ -39,6 +39,9 @@ void dma_direct_sync_sg_for_device(struct device *dev, struct scatterlist *sgl, 
 				   enum dma_data_direction dir);
 void *dma_direct_alloc(struct device *dev, size_t size, dma_addr_t *dma_handle, gfp_t gfp,
 		       unsigned long attrs);
+/* A coherent free's CPU address must start a live page allocation: anything else gets a message
+ * and is not freed (it would reach the buddy lists or libc's free()). */
+bool kdma_coherent_addr_ok(struct device *dev, const void *cpu_addr);
 void dma_direct_free(struct device *dev, size_t size, void *cpu_addr, dma_addr_t dma_addr,
 		     unsigned long attrs);
 struct page *dma_direct_alloc_pages(struct device *dev, size_t size, dma_addr_t *dma_handle,

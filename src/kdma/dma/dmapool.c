@@ -67,6 +67,25 @@ struct dma_pool {
 /* Guards every dev->dma_pools list (pools_lock in the kernel; creation/destroy only). */
 static pthread_mutex_t pools_lock = PTHREAD_MUTEX_INITIALIZER;
 
+/* Every live pool: the pool functions touch nothing (not even the pool's lock) that is not in
+ * it, so a garbage or destroyed pool is a message and a refusal rather than a crash or hang. */
+static struct kdma_ptrset live_pools = KDMA_PTRSET_INIT;
+
+static bool pool_ok(struct dma_pool *pool, const char *fn)
+{
+	enum kdma_ptr_state st;
+
+	if (!pool) {
+		kdma_warn(NULL, "%s: NULL pool", fn);
+		return false;
+	}
+	st = kdma_ptrset_state(&live_pools, pool);
+	if (st == KDMA_PTR_LIVE)
+		return true;
+	kdma_bad_object(pool, KDMA_OBJ_POOL, st, fn);
+	return false;
+}
+
 static void pool_list_add(struct list_head *entry, struct list_head *head)
 {
 	if (!head->next) /* a device nobody initialised the list of */
@@ -138,6 +157,10 @@ struct dma_pool *dma_pool_create_node(const char *name, struct device *dev, size
 	pool = kdma_zalloc(sizeof(*pool));
 	if (!pool)
 		return NULL;
+	if (kdma_ptrset_add(&live_pools, pool)) {
+		kdma_free(pool);
+		return NULL;
+	}
 	snprintf(pool->name, sizeof(pool->name), "%s", name ? name : "(null)");
 	pthread_mutex_init(&pool->lock, NULL);
 	pool->dev = dev;
@@ -173,6 +196,9 @@ void dma_pool_destroy(struct dma_pool *pool)
 
 	if (!pool)
 		return;
+	if (!pool_ok(pool, __func__))
+		return;
+	kdma_ptrset_del(&live_pools, pool);
 	pthread_mutex_lock(&pools_lock);
 	pool_list_del(&pool->pools);
 	pthread_mutex_unlock(&pools_lock);
@@ -460,8 +486,11 @@ void *dma_pool_alloc(struct dma_pool *pool, gfp_t mem_flags, dma_addr_t *handle)
 	bool corrupted = false;
 	dma_addr_t dma;
 
-	if (!pool || !handle) {
-		kdma_warn(pool ? pool->dev : NULL, "dma_pool_alloc: NULL %s", pool ? "handle" : "pool");
+	/* a pool the driver never destroyed outlives its device: it cannot allocate any more */
+	if (!pool_ok(pool, __func__) || !kdma_check_dev(pool->dev, __func__))
+		return NULL;
+	if (!handle) {
+		kdma_warn(pool->dev, "dma_pool_alloc: NULL handle");
 		return NULL;
 	}
 	pthread_mutex_lock(&pool->lock);
@@ -547,10 +576,8 @@ void dma_pool_free(struct dma_pool *pool, void *vaddr, dma_addr_t dma)
 	struct dma_page *page = NULL;
 	enum kdma_pool_event ev;
 
-	if (!pool) {
-		kdma_warn(NULL, "dma_pool_free: NULL pool");
+	if (!pool_ok(pool, __func__))
 		return;
-	}
 	/* Check, report the free to the sanitizer with no lock held, then free under the lock
 	 * (rechecking: another thread may have freed the same block meanwhile). The block goes
 	 * back on the list only after the hook, so its next allocation is reported after it. */

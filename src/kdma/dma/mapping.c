@@ -84,6 +84,23 @@ static bool map_args_ok(struct device *dev, enum dma_data_direction dir, size_t 
 }
 
 /* One streaming map with its one hook. `reject` is a failure found by the caller (NONE: map). */
+/* The buffer must lie in memory: a length that wraps the address space (SIZE_MAX) or runs past
+ * the top of RAM describes no buffer. MMIO ends only at the top of the address space. */
+static bool map_range_ok(struct device *dev, phys_addr_t phys, size_t size, unsigned long attrs,
+			 const char *fn)
+{
+	phys_addr_t last;
+
+	if (!size)
+		return true; /* map_args_ok's */
+	if (!__builtin_add_overflow(phys, size - 1, &last) &&
+	    ((attrs & DMA_ATTR_MMIO) || last <= kdma_max_phys()))
+		return true;
+	kdma_warn(dev, "%s: buffer at %#llx of %zu bytes runs past the end of memory", fn,
+		  (unsigned long long)phys, size);
+	return false;
+}
+
 static dma_addr_t map_hooked(struct device *dev, enum kdma_map_type type, const void *cpu_addr,
 			     phys_addr_t phys, size_t size, enum dma_data_direction dir,
 			     unsigned long attrs, enum kdma_map_failure reject, const char *fn)
@@ -93,6 +110,8 @@ static dma_addr_t map_hooked(struct device *dev, enum kdma_map_type type, const 
 	dma_addr_t addr = DMA_MAPPING_ERROR;
 
 	if (!map_args_ok(dev, dir, size, fn) && why == KDMA_FAIL_NONE)
+		why = KDMA_FAIL_INVALID;
+	if (why == KDMA_FAIL_NONE && !map_range_ok(dev, phys, size, attrs, fn))
 		why = KDMA_FAIL_INVALID;
 	if (why == KDMA_FAIL_NONE)
 		addr = map_phys_nohook(dev, phys, size, dir, attrs, &flags, &why);
@@ -319,12 +338,18 @@ static void unmap_sg_hooked(struct device *dev, struct scatterlist *sg, int nent
 
 	if (!kdma_api_dev_ok(dev, fn))
 		return;
-	if (!sg || nents <= 0) {
-		kdma_warn(dev, "%s: %s", fn, sg ? "no entries to unmap" : "NULL scatterlist");
+	if (!sg) {
+		kdma_warn(dev, "%s: NULL scatterlist", fn);
 		return;
 	}
-	/* Before the real unmap: the IOMMU path rewrites the sg fields the checks read. */
+	/* Before the real unmap: the IOMMU path rewrites the sg fields the checks read. The
+	 * sanitizer also sees a call with no entries: the mapping it was meant for then leaks. */
 	KDMA_HOOK(unmap_sg, dev, sg, nents, dir, attrs);
+	if (nents <= 0) {
+		kdma_warn(dev, "%s: %d entries: nothing unmapped (pass the nents given to dma_map_sg)",
+			  fn, nents);
+		return;
+	}
 	if (!kdma_check_dir(dev, dir, fn))
 		return;
 	ops = get_dma_ops(dev);

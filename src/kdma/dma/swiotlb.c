@@ -256,7 +256,7 @@ static phys_addr_t swiotlb_map_slots(struct device *dev, phys_addr_t orig_addr, 
 	long index;
 	phys_addr_t tlb_addr;
 
-	if (!kdma_check_dev(dev, "swiotlb_tbl_map_single") ||
+	if (!kdma_check_dev_ptr(dev, "swiotlb_tbl_map_single") ||
 	    !kdma_check_dir(dev, dir, "swiotlb_tbl_map_single")) {
 		*why = KDMA_FAIL_INVALID;
 		return (phys_addr_t)-1;

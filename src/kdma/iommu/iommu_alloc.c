@@ -54,6 +54,8 @@ void iommu_dma_free(struct device *dev, size_t size, void *cpu_addr, dma_addr_t 
 {
 	if (!kdma_iommu_domain(dev) || !cpu_addr)
 		return;
+	if (!kdma_coherent_addr_ok(dev, cpu_addr))
+		return;
 	size = iommu_iova_align(size);
 	kdma_iommu_unmap(dev, handle, size);
 	kdma_free_pages(virt_to_page(cpu_addr), (unsigned int)get_order(size));

@@ -154,10 +154,23 @@ struct page *kdma_alloc_pages(gfp_t gfp, unsigned int order)
 	return page;
 }
 
+bool kdma_pages_allocated(const void *p)
+{
+	struct page *page = kdma_virt_to_page_existing(p);
+
+	return page && !offset_in_page(p) && kdma_page_test_flag(page, PG_kdma_buddy);
+}
+
 void kdma_free_pages(struct page *page, unsigned int order)
 {
 	if (!page)
 		return;
+	/* the last line of defence: a wild address must never reach free() or the buddy lists */
+	if (!kdma_page_test_flag(page, PG_kdma_buddy)) {
+		kdma_warn(NULL, "page %p (pfn %#lx) is not a live page allocation; not freed",
+			  (void *)page, page->kdma_pfn);
+		return;
+	}
 	kdma_page_clear_flag(page, PG_kdma_buddy);
 	page->kdma_order = 0;
 	if (!kdma_zone_free(page, order))

@@ -22,7 +22,11 @@ static inline void *kdma_phys_to_virt(phys_addr_t p)
 /* Zone of a gfp mask: GFP_DMA → ZONE_DMA, GFP_DMA32 → ZONE_DMA32, else normal (page-aligned
  * anonymous memory). Returns the first page or NULL. Memory is zeroed if __GFP_ZERO. */
 struct page *kdma_alloc_pages(gfp_t gfp, unsigned int order);
+/* Frees only the head of a live allocation (anything else: a message, and nothing freed). */
 void kdma_free_pages(struct page *page, unsigned int order);
+/* Whether p is the start of a live kdma_alloc_pages allocation (what the DMA allocators hand
+ * out), checked without creating page descriptors. */
+bool kdma_pages_allocated(const void *p);
 /* Highest physical address of "RAM" (for dma_get_required_mask): top of the user address space
  * model, i.e. 2^47 - 1 on x86-64. */
 phys_addr_t kdma_max_phys(void);

@@ -90,7 +90,7 @@ static int access_piece(struct device *dev, dma_addr_t addr, phys_addr_t phys, v
 	if (KDMA_HOOK_PRESENT(device_access) &&
 	    !(phys != (phys_addr_t)-1 && kdma_dev_coherent_contains(dev, phys, len)))
 		res = kdma_hooks_table->device_access(dev, addr, phys, buf, len, is_write, stale);
-	if (phys == (phys_addr_t)-1)
+	if (phys == (phys_addr_t)-1 || res == KDMA_ACCESS_FAULT)
 		return -EFAULT;
 	if (res == KDMA_ACCESS_HANDLED)
 		return 0;

@@ -67,6 +67,10 @@ void san_report_hist(struct dmasan_report *r, const struct san_hist *h);
 bool san_is_allocation(int type);     /* coherent, noncoherent, noncontiguous, pool */
 /* invalid-direction: true if dir is valid (else reported). */
 bool san_check_direction(const struct san_call *call, int dir, const char *what);
+/* invalid-device / invalid-pool: libkdma refused a call on a pointer that is not a live object
+ * (obj is a key only: never dereferenced). */
+void san_on_bad_object(const struct san_call *call, const void *obj, enum kdma_object_kind kind,
+		       bool destroyed, const char *fn);
 
 /* ---- checks_area.c ---- */
 void san_area_unmapped(void);        /* munmap/mremap happened: forget cached mapped pages */

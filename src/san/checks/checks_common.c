@@ -80,3 +80,22 @@ bool san_check_direction(const struct san_call *call, int dir, const char *what)
 	dmasan_report_emit(&r);
 	return false;
 }
+
+void san_on_bad_object(const struct san_call *call, const void *obj, enum kdma_object_kind kind,
+		       bool destroyed, const char *fn)
+{
+	bool dev = kind == KDMA_OBJ_DEVICE;
+	struct dmasan_report r;
+
+	san_report_start(&r, dev ? DMASAN_CHECK_INVALID_DEVICE : DMASAN_CHECK_INVALID_POOL, call);
+	if (destroyed)
+		r.sentence = dev ? "device driver uses a device that was already destroyed"
+				 : "device driver uses a dma_pool that was already destroyed";
+	else
+		r.sentence = dev ? "device driver passes a pointer that is not a device"
+				 : "device driver passes a pointer that is not a dma_pool";
+	dmasan_report_str(&r, "call", fn ? fn : "?");
+	dmasan_report_hex(&r, dev ? "device pointer" : "pool pointer", (uintptr_t)obj);
+	dmasan_report_str(&r, "state", destroyed ? "destroyed" : "never created");
+	dmasan_report_emit(&r);
+}

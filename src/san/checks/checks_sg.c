@@ -128,6 +128,29 @@ static int sg_mapped_count(const struct san_call *call, struct scatterlist *sg, 
 	return copy.type == KDMA_TYPE_SG ? (int)copy.sg_mapped_nents : 1;
 }
 
+/* dma_unmap_sg with no entries (nents <= 0) unmaps nothing, here as in the kernel: the mapping
+ * leaks, and the count cannot be the one it was mapped with. Reported with the mapping, if the
+ * first entry still holds a live one. */
+static void unmap_sg_no_entries(const struct san_call *call, struct scatterlist *sg, int nents,
+				int dir)
+{
+	struct san_ref ref = { sg_dma_len(sg), KDMA_TYPE_SG, dir, 0 };
+	struct dmasan_report r;
+	struct san_entry copy;
+	bool live = san_table_get_exact(call->dev, sg_dma_address(sg), &ref, &copy) &&
+		    copy.type == KDMA_TYPE_SG;
+
+	san_report_start(&r, DMASAN_CHECK_UNMAP_SG_NENTS_MISMATCH, call);
+	r.sentence = "device driver frees DMA sg list with no entries: nothing is unmapped";
+	dmasan_report_str(&r, "unmap count", nents ? "negative" : "0");
+	if (live) {
+		san_report_entry(&r, &copy);
+		dmasan_report_u64(&r, "map count", copy.sg_call_nents);
+		san_report_entry_stacks(&r, &copy);
+	}
+	dmasan_report_emit(&r);
+}
+
 void san_on_unmap_sg(const struct san_call *call, struct scatterlist *sg, int nents,
 				enum dma_data_direction dir, unsigned long attrs)
 {
@@ -137,6 +160,10 @@ void san_on_unmap_sg(const struct san_call *call, struct scatterlist *sg, int ne
 
 	if (!san_check_direction(call, dir, "unmap_sg") || !sg)
 		return;
+	if (nents <= 0) {
+		unmap_sg_no_entries(call, sg, nents, dir);
+		return;
+	}
 	mapped = sg_mapped_count(call, sg, nents, dir);
 	for (i = 0, s = sg; s && i < nents; i++, s = san_sg_next(s)) {
 		struct san_unmap_ref ref = { sg_dma_address(s), sg_dma_len(s), KDMA_TYPE_SG, dir,

@@ -113,9 +113,12 @@ void san_on_sync(const struct san_call *call, dma_addr_t addr, size_t size,
 	struct dmasan_report r;
 	const struct san_entry *e = &p.copy;
 
+	/* No mapping contains DMA_MAPPING_ERROR: the kernel's sync check finds nothing to sync
+	 * (invalid-unmap is the unmap check's). */
 	if (addr == DMA_MAPPING_ERROR) {
-		if (san_once(reported, DMASAN_CHECK_INVALID_UNMAP)) {
-			san_report_start(&r, DMASAN_CHECK_INVALID_UNMAP, call);
+		if (san_once(reported, DMASAN_CHECK_SYNC_UNKNOWN)) {
+			san_report_start(&r, DMASAN_CHECK_SYNC_UNKNOWN, call);
+			r.sentence = "device driver tries to sync DMA_MAPPING_ERROR (a failed mapping)";
 			dmasan_report_hex(&r, "device address", addr);
 			dmasan_report_u64(&r, "size", size);
 			dmasan_report_str(&r, "call", for_cpu ? "sync for cpu" : "sync for device");

@@ -1077,9 +1077,14 @@ enum kdma_access_result san_shadow_device_access(struct device *dev, dma_addr_t 
 	if (!stale)
 		san_table_visit_bus(dev, addr, addr + len, access_find_entry, &af);
 	if (af.found && (addr < san_handle(&af.copy) ||
-			 addr + len > san_handle(&af.copy) + san_size(&af.copy)))
+			 addr + len > san_handle(&af.copy) + san_size(&af.copy))) {
 		report_access_simple(DMASAN_CHECK_DEVICE_ACCESS_OUT_OF_BOUNDS, dev, addr, len, is_write,
 				     "device access runs past the end of its mapping");
+		/* reported: the access fails rather than reach memory past the mapping */
+		if (af.copy.shadow)
+			shadow_put(af.copy.shadow);
+		return KDMA_ACCESS_FAULT;
+	}
 	/* The memory the access really reaches decides which mapping's lines it touches: behind
 	 * an IOMMU one merged DMA segment spans the pages of several sg entries. */
 	if (!stale && phys != (phys_addr_t)-1) {

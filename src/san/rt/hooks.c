@@ -228,6 +228,18 @@ static void h_mem_free(const void *ptr, size_t size, enum kdma_free_kind kind)
 	san_leave();
 }
 
+static void h_bad_object(const void *obj, enum kdma_object_kind kind, bool destroyed,
+			 const char *fn)
+{
+	struct san_call c;
+
+	if (!san_enter())
+		return;
+	c = call_here(NULL, true);
+	san_on_bad_object(&c, obj, kind, destroyed, fn);
+	san_leave();
+}
+
 static void h_device_create(struct device *dev)
 {
 }
@@ -295,6 +307,7 @@ static const struct kdma_hooks san_hooks = {
 	.fence = h_fence,
 	.dmaengine = h_dmaengine,
 	.dmabuf = h_dmabuf,
+	.bad_object = h_bad_object,
 };
 
 /* What only the end of the process can tell: fences never signalled, descriptors never issued. */
