@@ -96,10 +96,11 @@ static int access_piece(struct device *dev, dma_addr_t addr, phys_addr_t phys, v
 		return 0;
 	if (!phys_readable(phys, len))
 		return -EFAULT;
+	/* buf is the caller's and may be mapped memory itself (a device copying within a buffer) */
 	if (is_write)
-		memcpy(kdma_phys_to_virt(phys), buf, len);
+		memmove(kdma_phys_to_virt(phys), buf, len);
 	else
-		memcpy(buf, kdma_phys_to_virt(phys), len);
+		memmove(buf, kdma_phys_to_virt(phys), len);
 	return 0;
 }
 
