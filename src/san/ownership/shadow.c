@@ -26,6 +26,7 @@
 
 #include "checks/checks.h"
 #include "ownership/cpu_access.h"
+#include "rt/oom.h"
 #include "rt/options.h"
 #include "ownership/ownership_hooks.h"
 #include "report/report.h"
@@ -92,10 +93,12 @@ static const char *dir_name(u8 dir)
 
 static void *shadow_zalloc(size_t n)
 {
-	void *p = calloc(1, n);
+	void *p = san_mem_fail() ? NULL : calloc(1, n);
 
 	if (p)
 		atomic_fetch_add(&shadow_total_bytes, n);
+	else
+		san_mem_failed(SAN_MEM_SHADOW);
 	return p;
 }
 

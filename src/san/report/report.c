@@ -6,6 +6,7 @@
  */
 #include <string.h>
 #include "report/report_impl.h"
+#include "rt/oom.h"
 #include "rt/options.h"
 #include "rt/runtime.h"
 
@@ -66,6 +67,10 @@ bool dmasan_report_emit(struct dmasan_report *r)
 		return false;
 	if (!r->stack)
 		r->stack = dmasan_stack_capture(1);
+	/* after the table ran out of memory a finding may stem from what it could not track */
+	if (san_mem_failures(SAN_MEM_ENTRY) + san_mem_failures(SAN_MEM_DEVICE))
+		dmasan_report_u64(r, "untracked mappings",
+				  san_mem_failures(SAN_MEM_ENTRY) + san_mem_failures(SAN_MEM_DEVICE));
 
 	in_report = true;
 	pthread_mutex_lock(&san_report_lock);
