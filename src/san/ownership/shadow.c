@@ -145,6 +145,33 @@ static void shadow_put(struct san_shadow *s)
 /* -------------------------------------------------------------- hand-over ---- */
 
 /* The bytes of piece p that lines [l0, l1) cover (the first and last line may stick out). */
+/*
+ * The bytes sharing a mapping's first and last cache lines belong to other objects; reading them
+ * is the point (a line is what the device writes back), but in an ASan program they may be
+ * redzones. These reads go around ASan's memcpy/memcmp interceptors and its instrumentation
+ * (volatile: never turned into a library call). An edge is shorter than a line.
+ */
+static __attribute__((no_sanitize_address)) void edge_read(u8 *dst, uintptr_t src, size_t n)
+{
+	const volatile u8 *p = (const volatile u8 *)src;
+
+	for (size_t i = 0; i < n; i++)
+		dst[i] = p[i];
+}
+
+static __attribute__((no_sanitize_address)) u8 edge_byte(uintptr_t a)
+{
+	return *(const volatile u8 *)a;
+}
+
+static bool edge_same(uintptr_t a, const u8 *snap, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (edge_byte(a + i) != snap[i])
+			return false;
+	return true;
+}
+
 static void lines_span(const struct san_shadow *s, const struct shadow_piece *p, size_t l0,
 		       size_t l1, uintptr_t *lo, uintptr_t *hi)
 {
@@ -196,9 +223,9 @@ static void piece_to_device(struct san_shadow *s, struct shadow_piece *p, size_t
 	if (p->snap)
 		memcpy(p->snap + (lo - p->cpu), (void *)lo, hi - lo);
 	if (p->edges && l0 == 0 && p->head_len)
-		memcpy(p->edges, (void *)p->lbase, p->head_len);
+		edge_read(p->edges, p->lbase, p->head_len);
 	if (p->edges && l1 == p->nlines && p->tail_len)
-		memcpy(p->edges + p->head_len, (void *)(p->cpu + p->len), p->tail_len);
+		edge_read(p->edges + p->head_len, p->cpu + p->len, p->tail_len);
 	for (l = l0; l < l1; l++)
 		p->state[l] = LS_DEV;
 }
@@ -638,11 +665,11 @@ static void find_edge_writes(const struct san_shadow *s, const struct shadow_pie
 
 		if (!part[i].owned || !part[i].len || part[i].len > sizeof(es.mask))
 			continue;
-		if (!memcmp((void *)part[i].lo, part[i].snap, part[i].len))
+		if (edge_same(part[i].lo, part[i].snap, part[i].len))
 			continue;
 		san_table_visit_phys(es.lo, es.hi, edge_mark_other, &es);
 		for (j = 0; j < part[i].len; j++) {
-			if (es.mask[j] || ((u8 *)part[i].lo)[j] == part[i].snap[j])
+			if (es.mask[j] || edge_byte(part[i].lo + j) == part[i].snap[j])
 				continue;
 			if (!(*changed)++)
 				*first = part[i].lo + j;
@@ -685,7 +712,7 @@ static void piece_to_cpu(struct san_shadow *s, struct shadow_piece *p, size_t l0
 		p->state[l] = 0;
 	}
 	if (p->edges && l0 == 0 && p->head_len)
-		memcpy(p->edges, (void *)p->lbase, p->head_len); /* re-armed at the next hand-over */
+		edge_read(p->edges, p->lbase, p->head_len); /* re-armed at the next hand-over */
 }
 
 struct takeback_findings {
