@@ -38,9 +38,9 @@ asan)
 	# Leak detection stays on; huge sizes get NULL as from libc.
 	export ASAN_OPTIONS=halt_on_error=1:verify_asan_link_order=0:allocator_may_return_null=1:detect_leaks=1
 	export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
-	# Left out, as they cannot work in an ASan process: Valgrind does not run ASan-built
-	# programs (backend_*valgrind*); ASan catches the deliberate SIGSEGV of stress_death_segv
-	# itself; ASan reserves the address range of map-resource-ram_fixed's MMIO window.
+	# Left out (docs/reliability.md): Valgrind does not run ASan-built programs
+	# (backend_*valgrind*); ASan takes the deliberate SIGSEGV of stress_death_segv itself;
+	# ASan's shadow reserves the MMIO window map-resource-ram_fixed maps.
 	SANITIZE_EXCLUDE='valgrind|^stress_death_segv$|^e2e_map-resource-ram_fixed$' \
 		run_ctest build-asan 'unit|conformance|fuzz-corpus|stress|e2e|exhaustion'
 	;;

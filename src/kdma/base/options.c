@@ -43,8 +43,8 @@ static const char *save_str(struct opt_parser *p, const char *s)
 	char *copy;
 
 	if (n > sizeof(str_pool) - str_pool_used) {
-		fprintf(stderr, "libkdma: WARNING: %s: option values exceed %zu bytes; the rest keep "
-			"their defaults\n", KDMA_OPTIONS_ENV, sizeof(str_pool));
+		fprintf(stderr, "libkdma: WARNING: %s: option values exceed %zu bytes; "
+			"the rest keep their defaults\n", KDMA_OPTIONS_ENV, sizeof(str_pool));
 		return NULL;
 	}
 	copy = memcpy(str_pool + str_pool_used, s, n);

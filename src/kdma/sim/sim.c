@@ -15,6 +15,7 @@
 #include <sys/uio.h>
 #include <unistd.h>
 
+#include "common/hwcopy.h"
 #include "dma/dmacore.h"
 
 /* Highest bus address the device can drive: the wider of its masks, cut by the bus limit. */
@@ -80,32 +81,6 @@ static phys_addr_t translate(struct device *dev, dma_addr_t addr, size_t len, bo
 	return phys_backed(phys, len) ? phys : (phys_addr_t)-1;
 }
 
-/*
- * The device's side of a transfer. It is not a CPU access, so not one for AddressSanitizer
- * either: in an ASan program the memory may be poisoned for the device, or a stray bus address
- * may land in ASan's own shadow. Uninstrumented, and volatile so that it never becomes a call to
- * an intercepted memcpy. buf is the caller's and may be mapped memory itself: dst and src may
- * overlap.
- */
-static __attribute__((no_sanitize_address)) void device_copy(void *dst, const void *src,
-							      size_t len)
-{
-	volatile u8 *d = dst;
-	const volatile u8 *s = src;
-	size_t i = 0;
-
-	if (d > s && d < s + len) { /* overlapping, destination above: from the end */
-		while (len--)
-			d[len] = s[len];
-		return;
-	}
-	if (!(((uintptr_t)d | (uintptr_t)s) & 7) && (d + 8 <= s || s + 8 <= d))
-		for (; i + 8 <= len; i += 8)
-			*(volatile u64 *)(d + i) = *(const volatile u64 *)(s + i);
-	for (; i < len; i++)
-		d[i] = s[i];
-}
-
 /* One contiguous piece: the hook, then the copy unless the sanitizer did it. */
 static int access_piece(struct device *dev, dma_addr_t addr, phys_addr_t phys, void *buf,
 			size_t len, bool is_write, bool stale)
@@ -123,9 +98,9 @@ static int access_piece(struct device *dev, dma_addr_t addr, phys_addr_t phys, v
 	if (!phys_readable(phys, len))
 		return -EFAULT;
 	if (is_write)
-		device_copy(kdma_phys_to_virt(phys), buf, len);
+		dmasan_hw_copy(kdma_phys_to_virt(phys), buf, len);
 	else
-		device_copy(buf, kdma_phys_to_virt(phys), len);
+		dmasan_hw_copy(buf, kdma_phys_to_virt(phys), len);
 	return 0;
 }
 
