@@ -403,9 +403,11 @@ static void unmap(struct fuzz_input *in)
 				release(e);
 				return;
 			}
-			for (int k = 0; k < e->mapped; k++) /* which ones stay mapped: any of them */
-				leaked[nleaked++] = (typeof(leaked[0])){ e->dev, sg_dma_address(&e->sg[k]),
-									 sg_dma_len(&e->sg[k]) };
+			for (int k = 0; k < e->mapped; k++) { /* which stay mapped: any of them */
+				leaked[nleaked].dev = e->dev;
+				leaked[nleaked].lo = sg_dma_address(&e->sg[k]);
+				leaked[nleaked++].len = sg_dma_len(&e->sg[k]);
+			}
 		}
 		dma_unmap_sg(dev, e->sg, n, e->dir);
 		if (n != e->nents)

@@ -28,7 +28,7 @@ static bool log_path_bad, json_path_bad;
 static int json_err;
 static atomic_ulong json_lost;
 static char json_name[4096];
-static off_t json_good_end;
+static atomic_long json_good_end; /* written by reports and dumps, under different locks */
 
 /* Whether a path option names a file prefix (not empty, 'stderr' or 'stdout'). */
 static bool names_file(const char *prefix)
@@ -135,7 +135,7 @@ void dmasan_log_open(void)
 	__atomic_store_n(&json_fd, -2, __ATOMIC_RELEASE);
 	__atomic_store_n(&json_err, 0, __ATOMIC_RELEASE); /* a forked child's file is its own */
 	atomic_store(&json_lost, 0);
-	json_good_end = 0;
+	atomic_store(&json_good_end, 0);
 	json_name[0] = '\0';
 	pthread_mutex_unlock(&open_lock);
 }
@@ -192,7 +192,7 @@ void dmasan_json_written(const struct dmasan_buf *b)
 	if (b->fd < 0 || b->fd != fd)
 		return;
 	if (!b->err) {
-		json_good_end = lseek(fd, 0, SEEK_CUR);
+		atomic_store(&json_good_end, (long)lseek(fd, 0, SEEK_CUR));
 		return;
 	}
 	pthread_mutex_lock(&open_lock);
@@ -200,8 +200,8 @@ void dmasan_json_written(const struct dmasan_buf *b)
 	if (!json_err) {
 		/* a record cut by the failure comes off again, so that the file stays whole lines
 		 * (only a file of our own: never the program's stdout) */
-		if (fd > 2 && json_good_end >= 0)
-			(void)!ftruncate(fd, json_good_end);
+		if (fd > 2 && atomic_load(&json_good_end) >= 0)
+			(void)!ftruncate(fd, (off_t)atomic_load(&json_good_end));
 		__atomic_store_n(&json_err, b->err, __ATOMIC_RELEASE);
 		first = true;
 	}

@@ -57,6 +57,7 @@ void dmasan_report_related(struct dmasan_report *r, const char *what, const char
 bool dmasan_report_emit(struct dmasan_report *r)
 {
 	struct dedup_entry *e;
+	unsigned long untracked;
 	unsigned int n, seq;
 	bool is_new, printed = false;
 
@@ -68,9 +69,9 @@ bool dmasan_report_emit(struct dmasan_report *r)
 	if (!r->stack)
 		r->stack = dmasan_stack_capture(1);
 	/* after the table ran out of memory a finding may stem from what it could not track */
-	if (san_mem_failures(SAN_MEM_ENTRY) + san_mem_failures(SAN_MEM_DEVICE))
-		dmasan_report_u64(r, "untracked mappings",
-				  san_mem_failures(SAN_MEM_ENTRY) + san_mem_failures(SAN_MEM_DEVICE));
+	untracked = san_mem_failures(SAN_MEM_ENTRY) + san_mem_failures(SAN_MEM_DEVICE);
+	if (untracked)
+		dmasan_report_u64(r, "untracked mappings", untracked);
 
 	in_report = true;
 	pthread_mutex_lock(&san_report_lock);

@@ -121,8 +121,9 @@ static void json_lost_summary(void)
 	unsigned long lost = dmasan_json_lost(&err);
 
 	if (lost)
-		dmasan_log_printf("ERROR: DMASanitizer: %lu JSON record%s lost (%s); the JSON report "
-				  "is incomplete\n", lost, lost == 1 ? "" : "s", strerror(err));
+		dmasan_log_printf("ERROR: DMASanitizer: %lu JSON record%s lost (%s); "
+				  "the JSON report is incomplete\n", lost, lost == 1 ? "" : "s",
+				  strerror(err));
 }
 
 void dmasan_report_finish(void)

@@ -57,7 +57,7 @@ static EARLY void real_free(void *p)
 	free_fn *f = atomic_load_explicit(&next_free, memory_order_acquire);
 
 	if (!f && resolving)
-		return; /* dlsym dropping its last error message: whose block it is is not known yet */
+		return; /* dlsym dropping its last error message: whose block, not known yet */
 	if (!f) {
 		resolve_next();
 		f = atomic_load(&next_free);

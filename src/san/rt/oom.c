@@ -14,8 +14,8 @@ static const char *const lost[SAN_MEM__COUNT] = {
 	[SAN_MEM_ENTRY] = "a table entry: that mapping is not tracked (its checks are skipped, and "
 			  "its unmap may be reported as unknown-unmap)",
 	[SAN_MEM_DEVICE] = "a device record: that device's mappings are not found by bus address "
-			   "(device accesses and partial syncs of them go unchecked or are reported "
-			   "as unmapped)",
+			   "(device accesses and partial syncs of them go unchecked or are "
+			   "reported as unmapped)",
 	[SAN_MEM_STACK] = "a stack trace: reports show no stack for that event",
 	[SAN_MEM_SHADOW] = "ownership state: CPU/device ownership of that mapping is not checked",
 	[SAN_MEM_CPU_ACCESS] = "CPU-access tracking: CPU accesses to that buffer are not trapped",

@@ -2,9 +2,10 @@
 /*
  * The runtime's own memory running out. The runtime's allocators (table entries, the stack depot,
  * ownership state, CPU-access tracking) ask san_mem_fail() first (the failure injection of tests)
- * and call san_mem_failed() when they get nothing; device records only report real failures. The runtime never
- * disables itself: it says once per kind of memory what the process loses, counts what went
- * untracked, and goes on checking everything else. Reports made afterwards carry the count.
+ * and call san_mem_failed() when they get nothing; device records only report real failures.
+ * The runtime never disables itself: it says once per kind of memory what the process loses,
+ * counts what went untracked, and goes on checking everything else. Reports made afterwards
+ * carry the count.
  */
 #ifndef DMASAN_SAN_OOM_H
 #define DMASAN_SAN_OOM_H

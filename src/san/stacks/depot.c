@@ -131,7 +131,8 @@ dmasan_stack_id dmasan_stack_put(const uintptr_t *pcs, unsigned int n)
 	if (!page && !san_mem_fail()) {
 		page = dmasan_arena_alloc(sizeof(*page) << ID_PAGE_BITS);
 		if (page)
-			__atomic_store_n(&id_pages[next_id >> ID_PAGE_BITS], page, __ATOMIC_RELEASE);
+			__atomic_store_n(&id_pages[next_id >> ID_PAGE_BITS], page,
+					 __ATOMIC_RELEASE);
 	}
 	nd = page && !san_mem_fail() ? dmasan_arena_alloc(sizeof(*nd) + n * sizeof(*pcs)) : NULL;
 	if (!nd) {
