@@ -11,7 +11,7 @@
 #include <unistd.h>
 #include "common/buf.h"
 
-void dmasan_write_all(int fd, const char *p, size_t len)
+int dmasan_write_all(int fd, const char *p, size_t len)
 {
 	while (len) {
 		/* the raw syscall: the sanitizer's output never goes through its own interposers */
@@ -19,19 +19,22 @@ void dmasan_write_all(int fd, const char *p, size_t len)
 
 		if (n < 0 && errno == EINTR)
 			continue;
-		if (n <= 0)
-			return;
+		if (n < 0)
+			return errno;
+		if (n == 0)
+			return EIO;
 		p += n;
 		len -= n;
 	}
+	return 0;
 }
 
 void dmasan_buf_flush(struct dmasan_buf *b)
 {
 	if (b->len && b->file)
 		fwrite(b->data, 1, b->len, b->file);
-	else if (b->len && b->fd >= 0)
-		dmasan_write_all(b->fd, b->data, b->len);
+	else if (b->len && b->fd >= 0 && !b->err)
+		b->err = dmasan_write_all(b->fd, b->data, b->len);
 	b->len = 0;
 }
 

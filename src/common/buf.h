@@ -20,10 +20,11 @@ struct dmasan_buf {
 	size_t cap;
 	char *data;
 	FILE *file; /* non-NULL: flushed with fwrite instead (never in the runtime) */
+	int err;    /* errno of the first failed write; later flushes drop their text */
 };
 
-#define DMASAN_BUF_INIT(fd_, storage) { (fd_), 0, sizeof(storage), (storage), NULL }
-#define DMASAN_BUF_FILE(file_, storage) { -1, 0, sizeof(storage), (storage), (file_) }
+#define DMASAN_BUF_INIT(fd_, storage) { (fd_), 0, sizeof(storage), (storage), NULL, 0 }
+#define DMASAN_BUF_FILE(file_, storage) { -1, 0, sizeof(storage), (storage), (file_), 0 }
 
 void dmasan_buf_printf(struct dmasan_buf *b, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
@@ -35,7 +36,8 @@ void dmasan_buf_putc(struct dmasan_buf *b, char c);
 void dmasan_buf_json_str(struct dmasan_buf *b, const char *s);
 void dmasan_buf_flush(struct dmasan_buf *b);
 
-/* Write all of len bytes to fd (retrying on EINTR and short writes). */
-void dmasan_write_all(int fd, const char *p, size_t len);
+/* Write all of len bytes to fd (retrying on EINTR and short writes): 0, or the errno of the
+ * write that failed (EIO when the file takes no more bytes). */
+int dmasan_write_all(int fd, const char *p, size_t len);
 
 #endif

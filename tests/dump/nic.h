@@ -50,7 +50,7 @@ static inline int fixture_map(struct dump_fixture *f)
 	f->disk = fixture_device("0000:00:1f.2", "ahci", DMASIM_IOMMU_STRICT);
 
 	f->ring = dma_alloc_coherent(f->nic, NIC_RING_SIZE, &f->ring_dma, GFP_KERNEL);
-	for (int i = 0; i < 2; i++) {
+	for (volatile int i = 0; i < 2; i++) { /* never unrolled: one call site for both buffers */
 		f->rx[i] = kmalloc(NIC_RX_SIZE, GFP_KERNEL);
 		f->rx_dma[i] = dma_map_single(f->nic, f->rx[i], NIC_RX_SIZE, DMA_FROM_DEVICE);
 		if (dma_mapping_error(f->nic, f->rx_dma[i]))

@@ -24,7 +24,8 @@ int main(void)
 	dma_addr_t dma;
 
 	BUGGY((void)0, if (!f) return 1);
-	dma = dma_map_single(dev, f->payload, sizeof(f->payload), DMA_TO_DEVICE);
+	dma = dma_map_single(dev, (u8 *)((uintptr_t)f + sizeof(f->hdr)), sizeof(f->payload),
+			     DMA_TO_DEVICE); /* &f->payload, in integers: UBSan stops at NULL->x */
 	if (!dma_mapping_error(dev, dma))
 		dma_unmap_single(dev, dma, sizeof(f->payload), DMA_TO_DEVICE);
 	kfree(table);

@@ -33,9 +33,23 @@ static void opts_set_defaults(struct kdma_options *o)
 #undef KDMA_OPTION
 }
 
+/* String values live here until the next load (a reload would leak strdup'ed ones). */
+static char str_pool[4096];
+static size_t str_pool_used;
+
 static const char *save_str(struct opt_parser *p, const char *s)
 {
-	return strdup(s); /* lives as long as the process, like the option */
+	size_t n = strlen(s) + 1;
+	char *copy;
+
+	if (n > sizeof(str_pool) - str_pool_used) {
+		fprintf(stderr, "libkdma: WARNING: %s: option values exceed %zu bytes; "
+			"the rest keep their defaults\n", KDMA_OPTIONS_ENV, sizeof(str_pool));
+		return NULL;
+	}
+	copy = memcpy(str_pool + str_pool_used, s, n);
+	str_pool_used += n;
+	return copy;
 }
 
 static void opt_error(struct opt_parser *p, enum opt_error kind, const struct opt_desc *d,
@@ -84,6 +98,7 @@ static void opts_load(void)
 	};
 
 	opts_set_defaults(&opts);
+	str_pool_used = 0;
 	opt_parse_string(&p, getenv(KDMA_OPTIONS_ENV));
 	if (opts.help)
 		opts_print_help(&opts);

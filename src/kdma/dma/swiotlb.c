@@ -14,6 +14,7 @@
 #include <linux/math.h>
 #include <linux/mm.h>
 
+#include "common/hwcopy.h"
 #include "dma/swiotlb_pool.h"
 
 #define SWIOTLB_MAX_POOLS 64 /* default pool + growth with swiotlb_dynamic */
@@ -166,9 +167,9 @@ static void swiotlb_bounce(struct device *dev, struct io_tlb_pool *pool, phys_ad
 	if (!size)
 		return;
 	if (dir == DMA_TO_DEVICE)
-		memcpy(kdma_phys_to_virt(tlb_addr), kdma_phys_to_virt(orig), size);
+		dmasan_hw_copy(kdma_phys_to_virt(tlb_addr), kdma_phys_to_virt(orig), size);
 	else
-		memcpy(kdma_phys_to_virt(orig), kdma_phys_to_virt(tlb_addr), size);
+		dmasan_hw_copy(kdma_phys_to_virt(orig), kdma_phys_to_virt(tlb_addr), size);
 	KDMA_HOOK(bounce, dev, orig, tlb_addr, size, dir == DMA_TO_DEVICE);
 }
 

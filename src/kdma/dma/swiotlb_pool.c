@@ -65,7 +65,8 @@ struct io_tlb_pool *swiotlb_pool_create(unsigned long nslabs, unsigned int narea
 	if (!pool)
 		return NULL;
 	pool->slots = kdma_zalloc(nslabs * sizeof(*pool->slots));
-	pool->areas = kdma_zalloc(nareas * sizeof(*pool->areas));
+	pool->areas = kdma_zalloc_aligned(nareas * sizeof(*pool->areas),
+					  _Alignof(struct io_tlb_area));
 	mem = pool->slots && pool->areas ? swiotlb_mmap_low(bytes) : NULL;
 	if (!mem && pool->slots && pool->areas)
 		mem = swiotlb_zone_dma32(bytes);

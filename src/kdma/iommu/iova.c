@@ -138,6 +138,8 @@ unsigned long alloc_iova(struct iova_domain *iovad, unsigned long size, unsigned
 
 	if (!size || size > limit_pfn)
 		return 0; /* pfn 0 is never free, so more than limit_pfn granules never fit */
+	if (size_aligned && iova_order_base_2(size) >= 64)
+		return 0; /* aligned to 2^64 granules: only pfn 0, which is never free */
 	align_mask = size_aligned ? ~0UL << iova_order_base_2(size) : ~0UL;
 	new = calloc(1, sizeof(*new));
 	if (!new)

@@ -40,6 +40,8 @@ size_t kdma_kmalloc_span(const void *p, const void **start);
 
 /* Allocation without hooks (libkdma's own bookkeeping; never reported as driver memory). */
 void *kdma_zalloc(size_t size);
+/* The same for types aligned above malloc's (align: a power of two, >= sizeof(void *)). */
+void *kdma_zalloc_aligned(size_t size, size_t align);
 void kdma_free(void *p);
 
 #endif

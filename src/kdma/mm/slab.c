@@ -379,6 +379,15 @@ void *kdma_zalloc(size_t size)
 	return calloc(1, size ? size : 1);
 }
 
+void *kdma_zalloc_aligned(size_t size, size_t align)
+{
+	void *p;
+
+	if (posix_memalign(&p, align, size ? size : 1))
+		return NULL;
+	return memset(p, 0, size);
+}
+
 void kdma_free(void *p)
 {
 	free(p);

@@ -15,6 +15,7 @@
 #include <sys/uio.h>
 #include <unistd.h>
 
+#include "common/hwcopy.h"
 #include "dma/dmacore.h"
 
 /* Highest bus address the device can drive: the wider of its masks, cut by the bus limit. */
@@ -97,9 +98,9 @@ static int access_piece(struct device *dev, dma_addr_t addr, phys_addr_t phys, v
 	if (!phys_readable(phys, len))
 		return -EFAULT;
 	if (is_write)
-		memcpy(kdma_phys_to_virt(phys), buf, len);
+		dmasan_hw_copy(kdma_phys_to_virt(phys), buf, len);
 	else
-		memcpy(buf, kdma_phys_to_virt(phys), len);
+		dmasan_hw_copy(buf, kdma_phys_to_virt(phys), len);
 	return 0;
 }
 

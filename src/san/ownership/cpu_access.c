@@ -19,6 +19,7 @@
 #include "ownership/cpu_access.h"
 #include "ownership/cpu_access_mprotect.h"
 #include "ownership/ownership_hooks.h"
+#include "rt/oom.h"
 #include "rt/options.h"
 #include "report/report.h"
 #include "table/table.h"
@@ -217,8 +218,12 @@ uintptr_t cpu_access_track(uintptr_t lo, uintptr_t hi, const char *what)
 	size_t n = kind == CPU_ACCESS_ASAN ? (hi - lo + 7) / 8 : 0, i;
 	struct tracked *t;
 
-	if (kind == CPU_ACCESS_NONE || hi <= lo || !(t = calloc(1, sizeof(*t) + n)))
+	if (kind == CPU_ACCESS_NONE || hi <= lo)
 		return 0;
+	if (san_mem_fail() || !(t = calloc(1, sizeof(*t) + n))) {
+		san_mem_failed(SAN_MEM_CPU_ACCESS);
+		return 0;
+	}
 	t->kind = kind;
 	t->lo = lo;
 	t->ngranules = n;

@@ -25,7 +25,9 @@
 #include <linux/scatterlist.h>
 
 #include "checks/checks.h"
+#include "common/hwcopy.h"
 #include "ownership/cpu_access.h"
+#include "rt/oom.h"
 #include "rt/options.h"
 #include "ownership/ownership_hooks.h"
 #include "report/report.h"
@@ -92,10 +94,12 @@ static const char *dir_name(u8 dir)
 
 static void *shadow_zalloc(size_t n)
 {
-	void *p = calloc(1, n);
+	void *p = san_mem_fail() ? NULL : calloc(1, n);
 
 	if (p)
 		atomic_fetch_add(&shadow_total_bytes, n);
+	else
+		san_mem_failed(SAN_MEM_SHADOW);
 	return p;
 }
 
@@ -141,6 +145,30 @@ static void shadow_put(struct san_shadow *s)
 
 /* -------------------------------------------------------------- hand-over ---- */
 
+/*
+ * The bytes sharing a mapping's first and last cache lines belong to other objects; reading them
+ * is the point (a line is what the device writes back), but in an ASan program they may be
+ * redzones: they are read around ASan (common/hwcopy.h; edge_byte: uninstrumented, volatile).
+ * An edge is shorter than a line.
+ */
+static void edge_read(u8 *dst, uintptr_t src, size_t n)
+{
+	dmasan_hw_copy(dst, (const void *)src, n);
+}
+
+static __attribute__((no_sanitize_address)) u8 edge_byte(uintptr_t a)
+{
+	return *(const volatile u8 *)a;
+}
+
+static bool edge_same(uintptr_t a, const u8 *snap, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (edge_byte(a + i) != snap[i])
+			return false;
+	return true;
+}
+
 /* The bytes of piece p that lines [l0, l1) cover (the first and last line may stick out). */
 static void lines_span(const struct san_shadow *s, const struct shadow_piece *p, size_t l0,
 		       size_t l1, uintptr_t *lo, uintptr_t *hi)
@@ -166,9 +194,9 @@ static void run_to_device(struct san_shadow *s, struct shadow_piece *p, size_t l
 	if (p->devview && (at_map || s->dir == DMA_BIDIRECTIONAL))
 		/* the device sees what the CPU holds (swiotlb copies orig → slot at map, and for
 		 * BIDIRECTIONAL at sync_for_device; FROM_DEVICE syncs copy nothing) */
-		memcpy(p->devview + off_lo, (void *)lo, off_hi - off_lo);
+		dmasan_hw_copy(p->devview + off_lo, (void *)lo, off_hi - off_lo);
 	if (s->poisoned)
-		memset((void *)lo, DMASAN_POISON_BYTE, off_hi - off_lo);
+		dmasan_hw_fill((void *)lo, DMASAN_POISON_BYTE, off_hi - off_lo);
 	cpu_access_protect(p->track, lo, hi);
 }
 
@@ -191,11 +219,11 @@ static void piece_to_device(struct san_shadow *s, struct shadow_piece *p, size_t
 	}
 	lines_span(s, p, l0, l1, &lo, &hi);
 	if (p->snap)
-		memcpy(p->snap + (lo - p->cpu), (void *)lo, hi - lo);
+		dmasan_hw_copy(p->snap + (lo - p->cpu), (void *)lo, hi - lo);
 	if (p->edges && l0 == 0 && p->head_len)
-		memcpy(p->edges, (void *)p->lbase, p->head_len);
+		edge_read(p->edges, p->lbase, p->head_len);
 	if (p->edges && l1 == p->nlines && p->tail_len)
-		memcpy(p->edges + p->head_len, (void *)(p->cpu + p->len), p->tail_len);
+		edge_read(p->edges + p->head_len, p->cpu + p->len, p->tail_len);
 	for (l = l0; l < l1; l++)
 		p->state[l] = LS_DEV;
 }
@@ -635,11 +663,11 @@ static void find_edge_writes(const struct san_shadow *s, const struct shadow_pie
 
 		if (!part[i].owned || !part[i].len || part[i].len > sizeof(es.mask))
 			continue;
-		if (!memcmp((void *)part[i].lo, part[i].snap, part[i].len))
+		if (edge_same(part[i].lo, part[i].snap, part[i].len))
 			continue;
 		san_table_visit_phys(es.lo, es.hi, edge_mark_other, &es);
 		for (j = 0; j < part[i].len; j++) {
-			if (es.mask[j] || ((u8 *)part[i].lo)[j] == part[i].snap[j])
+			if (es.mask[j] || edge_byte(part[i].lo + j) == part[i].snap[j])
 				continue;
 			if (!(*changed)++)
 				*first = part[i].lo + j;
@@ -678,11 +706,11 @@ static void piece_to_cpu(struct san_shadow *s, struct shadow_piece *p, size_t l0
 			continue;
 		lines_span(s, p, l, l + 1, &lo, &hi);
 		if (p->devview && !p->slot && copy_back)
-			memcpy((void *)lo, p->devview + (lo - p->cpu), hi - lo);
+			dmasan_hw_copy((void *)lo, p->devview + (lo - p->cpu), hi - lo);
 		p->state[l] = 0;
 	}
 	if (p->edges && l0 == 0 && p->head_len)
-		memcpy(p->edges, (void *)p->lbase, p->head_len); /* re-armed at the next hand-over */
+		edge_read(p->edges, p->lbase, p->head_len); /* re-armed at the next hand-over */
 }
 
 struct takeback_findings {
@@ -1059,6 +1087,12 @@ static void report_access_findings(struct san_shadow *s, dma_addr_t addr, size_t
 	}
 }
 
+/* A device's transfer between its buffer and memory of its own. */
+static void hw_transfer(void *mem, void *buf, size_t n, bool is_write)
+{
+	dmasan_hw_copy(is_write ? mem : buf, is_write ? buf : mem, n);
+}
+
 enum kdma_access_result san_shadow_device_access(struct device *dev, dma_addr_t addr,
 						 phys_addr_t phys, void *buf, size_t len,
 						 bool is_write, bool stale)
@@ -1120,8 +1154,8 @@ enum kdma_access_result san_shadow_device_access(struct device *dev, dma_addr_t 
 			res = r;
 		else if (r != res && res == KDMA_ACCESS_HANDLED && phys != (phys_addr_t)-1)
 			/* this piece's memory is the device's own: do libkdma's copy here */
-			memcpy(is_write ? (void *)(uintptr_t)(phys + done) : (u8 *)buf + done,
-			       is_write ? (u8 *)buf + done : (void *)(uintptr_t)(phys + done), n);
+			hw_transfer((void *)(uintptr_t)(phys + done), (u8 *)buf + done, n,
+				    is_write);
 		done += n;
 	}
 	/* an access spilling past the pieces was reported out of bounds; the device view takes

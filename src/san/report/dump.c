@@ -166,7 +166,7 @@ struct out {
 static bool out_open(struct out *o, int fd, size_t bound)
 {
 	o->map_len = (bound + 4095) & ~(size_t)4095;
-	o->b = (struct dmasan_buf){ -1, 0, bound, map_zero(o->map_len), NULL };
+	o->b = (struct dmasan_buf){ -1, 0, bound, map_zero(o->map_len), NULL, 0 };
 	if (!o->b.data)
 		return false;
 	o->b.fd = fd;
@@ -478,8 +478,11 @@ static void write_group(struct device_group *g, const struct dump_ctx *c)
 			group_table(&o.b, g);
 		out_close(&o);
 	}
-	if (req->json_fd >= 0 && out_open(&o, req->json_fd, bound)) {
+	if (req->json_fd >= 0 && !dmasan_json_failed_fd(req->json_fd) &&
+	    out_open(&o, req->json_fd, bound)) {
 		group_json(&o.b, g, c);
+		dmasan_buf_flush(&o.b);
+		dmasan_json_written(&o.b);
 		out_close(&o);
 	}
 }

@@ -2,11 +2,13 @@
 /* The log and JSON Lines files, opened on first use, and one-off message lines. */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdatomic.h>
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/types.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 #include "report/log.h"
@@ -21,6 +23,13 @@ static int json_fd = -2;
 static pthread_mutex_t open_lock = PTHREAD_MUTEX_INITIALIZER;
 /* log_path, json_path: start-up already said why their files cannot be created */
 static bool log_path_bad, json_path_bad;
+/* The JSON file failed after start-up (full disk, file size limit, I/O error, its directory
+ * gone when a forked child opens its own): the errno, the records lost since, the file's name,
+ * and where its last complete record ends (a cut record is taken back off). */
+static int json_err;
+static atomic_ulong json_lost;
+static char json_name[4096];
+static atomic_long json_good_end; /* written by reports and dumps, under different locks */
 
 /* Whether a path option names a file prefix (not empty, 'stderr' or 'stdout'). */
 static bool names_file(const char *prefix)
@@ -91,7 +100,7 @@ void dmasan_log_check_paths(void)
 static int open_output(const char *prefix, const char *suffix, int fallback, bool quiet)
 {
 	char path[4096];
-	int fd;
+	int fd, err;
 
 	if (!prefix || !*prefix)
 		return fallback;
@@ -102,9 +111,17 @@ static int open_output(const char *prefix, const char *suffix, int fallback, boo
 	make_output_dir(prefix, path, sizeof(path)); /* removed since start-up: the open says why */
 	snprintf(path, sizeof(path), "%s.%d%s", prefix, (int)getpid(), suffix);
 	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC, 0644);
+	err = errno;
 	if (fd < 0 && !quiet)
 		dmasan_err_printf("DMASanitizer: cannot open %s: %s; writing to %s instead\n", path,
-				  strerror(errno), fallback == 2 ? "stderr" : "nothing");
+				  strerror(err), fallback == 2 ? "stderr" : "nothing");
+	if (fallback < 0) {
+		strcpy(json_name, path);
+		if (fd < 0 && !quiet) { /* usable at start-up: what this process writes is lost */
+			atomic_fetch_add(&json_lost, 1);
+			__atomic_store_n(&json_err, err, __ATOMIC_RELEASE);
+		}
+	}
 	return fd < 0 ? fallback : fd;
 }
 
@@ -117,6 +134,10 @@ void dmasan_log_open(void)
 		close(json_fd);
 	__atomic_store_n(&log_fd, -2, __ATOMIC_RELEASE);
 	__atomic_store_n(&json_fd, -2, __ATOMIC_RELEASE);
+	__atomic_store_n(&json_err, 0, __ATOMIC_RELEASE); /* a forked child's file is its own */
+	atomic_store(&json_lost, 0);
+	atomic_store(&json_good_end, 0);
+	json_name[0] = '\0';
 	pthread_mutex_unlock(&open_lock);
 }
 
@@ -139,6 +160,10 @@ int dmasan_json_fd(void)
 	int fd = __atomic_load_n(&json_fd, __ATOMIC_ACQUIRE);
 	bool opened = false;
 
+	if (__atomic_load_n(&json_err, __ATOMIC_ACQUIRE)) {
+		atomic_fetch_add(&json_lost, 1); /* every writer asks once per record */
+		return -1;
+	}
 	if (fd != -2)
 		return fd;
 	pthread_mutex_lock(&open_lock);
@@ -152,6 +177,53 @@ int dmasan_json_fd(void)
 	if (opened)
 		dmasan_report_write_run(); /* a file starts with its run record */
 	return fd;
+}
+
+bool dmasan_json_opened(void)
+{
+	return __atomic_load_n(&json_fd, __ATOMIC_ACQUIRE) >= 0 ||
+	       __atomic_load_n(&json_err, __ATOMIC_ACQUIRE);
+}
+
+void dmasan_json_written(const struct dmasan_buf *b)
+{
+	int fd = __atomic_load_n(&json_fd, __ATOMIC_ACQUIRE);
+	bool first = false;
+
+	if (b->fd < 0 || b->fd != fd)
+		return;
+	if (!b->err) {
+		atomic_store(&json_good_end, (long)lseek(fd, 0, SEEK_CUR));
+		return;
+	}
+	pthread_mutex_lock(&open_lock);
+	atomic_fetch_add(&json_lost, 1);
+	if (!json_err) {
+		/* a record cut by the failure comes off again, so that the file stays whole lines
+		 * (only a file of our own: never the program's stdout) */
+		if (fd > 2 && atomic_load(&json_good_end) >= 0)
+			(void)!ftruncate(fd, (off_t)atomic_load(&json_good_end));
+		__atomic_store_n(&json_err, b->err, __ATOMIC_RELEASE);
+		first = true;
+	}
+	pthread_mutex_unlock(&open_lock);
+	if (first) /* outside open_lock: the log may be opened now */
+		dmasan_log_printf("ERROR: DMASanitizer: json_path: writing %s failed: %s; this and "
+				  "later JSON records are lost (text reports continue)\n",
+				  *json_name ? json_name : dmasan_opts.json_path, strerror(b->err));
+}
+
+bool dmasan_json_failed_fd(int fd)
+{
+	return fd >= 0 && fd == __atomic_load_n(&json_fd, __ATOMIC_ACQUIRE) &&
+	       __atomic_load_n(&json_err, __ATOMIC_ACQUIRE);
+}
+
+unsigned long dmasan_json_lost(int *err)
+{
+	if (err)
+		*err = __atomic_load_n(&json_err, __ATOMIC_ACQUIRE);
+	return atomic_load(&json_lost);
 }
 
 static __attribute__((format(printf, 2, 0))) void vline(int fd, const char *fmt, va_list ap)

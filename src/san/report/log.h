@@ -21,6 +21,16 @@ void dmasan_log_check_paths(void);
  * file is created with its "run" record on the first call. */
 int dmasan_log_fd(void);
 int dmasan_json_fd(void);
+/* Whether the JSON file has been created (without creating it). */
+bool dmasan_json_opened(void);
+/* After a JSON record's last flush: a failed write (b->err) says so once on the log, takes a cut
+ * record back off the file and stops JSON output; dmasan_json_fd() then returns -1 and counts
+ * each record asked for as lost. */
+void dmasan_json_written(const struct dmasan_buf *b);
+/* Whether fd is the JSON file and its writes failed (a writer of several records stops). */
+bool dmasan_json_failed_fd(int fd);
+/* JSON records lost so far, and the errno that began it (0: none lost). */
+unsigned long dmasan_json_lost(int *err);
 
 /* A one-off message line "==PID==<text>\n" to the log (start-up notes, warnings). */
 void dmasan_log_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

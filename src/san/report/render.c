@@ -185,6 +185,7 @@ void san_json_report(const struct dmasan_report *r, unsigned int seq, dmasan_sta
 	}
 	dmasan_buf_puts(&b, "}}\n");
 	dmasan_buf_flush(&b);
+	dmasan_json_written(&b);
 }
 
 void dmasan_report_write_run(void)
@@ -204,4 +205,5 @@ void dmasan_report_write_run(void)
 	dmasan_buf_json_str(&b, dmasan_options_string());
 	dmasan_buf_puts(&b, "\"}\n");
 	dmasan_buf_flush(&b);
+	dmasan_json_written(&b);
 }

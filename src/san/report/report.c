@@ -6,6 +6,7 @@
  */
 #include <string.h>
 #include "report/report_impl.h"
+#include "rt/oom.h"
 #include "rt/options.h"
 #include "rt/runtime.h"
 
@@ -56,6 +57,7 @@ void dmasan_report_related(struct dmasan_report *r, const char *what, const char
 bool dmasan_report_emit(struct dmasan_report *r)
 {
 	struct dedup_entry *e;
+	unsigned long untracked;
 	unsigned int n, seq;
 	bool is_new, printed = false;
 
@@ -66,6 +68,10 @@ bool dmasan_report_emit(struct dmasan_report *r)
 		return false;
 	if (!r->stack)
 		r->stack = dmasan_stack_capture(1);
+	/* after the table ran out of memory a finding may stem from what it could not track */
+	untracked = san_mem_failures(SAN_MEM_ENTRY) + san_mem_failures(SAN_MEM_DEVICE);
+	if (untracked)
+		dmasan_report_u64(r, "untracked mappings", untracked);
 
 	in_report = true;
 	pthread_mutex_lock(&san_report_lock);

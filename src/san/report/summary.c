@@ -3,6 +3,7 @@
  * At exit: the suppressions used and unused, the SUMMARY: line, the JSON "summary" record, and
  * whether the findings set the exit status.
  */
+#include <string.h>
 #include <unistd.h>
 #include "common/suppress.h"
 #include "report/log.h"
@@ -26,6 +27,8 @@ bool dmasan_report_failed(void)
 
 	dmasan_report_counts(&e, &w, NULL);
 	if (e || (w && dmasan_opts.fail_on == DMASAN_FAIL_ON_WARNING))
+		return true;
+	if (dmasan_json_lost(NULL))
 		return true;
 	return dmasan_opts.print_suppressions >= 2 && unused_suppressions();
 }
@@ -101,6 +104,19 @@ static void json_summary(void)
 	}
 	dmasan_buf_puts(&b, "]}\n");
 	dmasan_buf_flush(&b);
+	dmasan_json_written(&b);
+}
+
+/* A report that lost records must not read as a complete one: say how many, fail the run. */
+static void json_lost_summary(void)
+{
+	int err;
+	unsigned long lost = dmasan_json_lost(&err);
+
+	if (lost)
+		dmasan_log_printf("ERROR: DMASanitizer: %lu JSON record%s lost (%s); "
+				  "the JSON report is incomplete\n", lost, lost == 1 ? "" : "s",
+				  strerror(err));
 }
 
 void dmasan_report_finish(void)
@@ -123,5 +139,6 @@ void dmasan_report_finish(void)
 		dmasan_buf_flush(&b);
 	}
 	json_summary();
+	json_lost_summary();
 	pthread_mutex_unlock(&san_report_lock);
 }

@@ -1,16 +1,19 @@
 // SPDX-License-Identifier: MIT
 /*
  * free/realloc/reallocarray/munmap/mremap: memory given back while a live mapping (or coherent
- * allocation) lies in it. The real functions are reached without dlsym: glibc exports
- * __libc_free and __libc_realloc, and munmap/mremap are plain system calls, so nothing here runs
- * before the dynamic linker or allocates during start-up. The check costs one load when no
- * mapping is live, and is skipped inside the sanitizer itself (guard.h).
+ * allocation) lies in it. munmap/mremap are plain system calls. free and realloc go to the next
+ * definition in the lookup order, which is glibc's unless the program brings its own allocator
+ * (ASan, jemalloc, tcmalloc): their blocks must go back to them. It is found with dlsym on first
+ * use (the one block dlsym may free meanwhile, its previous error message, is left alone). The
+ * check costs one load when no mapping is live, and is skipped inside the sanitizer itself
+ * (guard.h).
  */
 #define _GNU_SOURCE
 #include <dlfcn.h>
 #include <errno.h>
 #include <malloc.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
@@ -23,6 +26,55 @@
 
 extern void __libc_free(void *p);
 extern void *__libc_realloc(void *p, size_t n);
+
+typedef void free_fn(void *);
+typedef void *realloc_fn(void *, size_t);
+
+static _Atomic(free_fn *) next_free;
+static _Atomic(realloc_fn *) next_realloc;
+static __thread bool resolving __attribute__((tls_model("initial-exec")));
+
+/* These run inside ASan's own start-up (its dlsym calls free a dlerror message), before its
+ * shadow memory exists: not instrumented. */
+#define EARLY __attribute__((no_sanitize_address))
+
+/* The allocator behind this one; glibc's when none is. */
+static EARLY void resolve_next(void)
+{
+	free_fn *f;
+	realloc_fn *r;
+
+	resolving = true;
+	f = (free_fn *)dlsym(RTLD_NEXT, "free");
+	r = (realloc_fn *)dlsym(RTLD_NEXT, "realloc");
+	atomic_store(&next_realloc, r ? r : __libc_realloc);
+	atomic_store(&next_free, f ? f : __libc_free);
+	resolving = false;
+}
+
+static EARLY void real_free(void *p)
+{
+	free_fn *f = atomic_load_explicit(&next_free, memory_order_acquire);
+
+	if (!f && resolving)
+		return; /* dlsym dropping its last error message: whose block, not known yet */
+	if (!f) {
+		resolve_next();
+		f = atomic_load(&next_free);
+	}
+	f(p);
+}
+
+static EARLY void *real_realloc(void *p, size_t n)
+{
+	realloc_fn *r = atomic_load_explicit(&next_realloc, memory_order_acquire);
+
+	if (!r && !resolving) {
+		resolve_next();
+		r = atomic_load(&next_realloc);
+	}
+	return (r ? r : __libc_realloc)(p, n);
+}
 
 static inline bool worth_checking(void)
 {
@@ -45,7 +97,7 @@ DMASAN_EXPORT void free(void *p)
 {
 	if (p && worth_checking())
 		check_release(p, malloc_usable_size(p), "free");
-	__libc_free(p);
+	real_free(p);
 }
 
 struct realloc_probe {
@@ -70,7 +122,7 @@ static void *realloc_checked(void *p, size_t n, const char *how)
 	void *q;
 
 	if (!p || !worth_checking())
-		return __libc_realloc(p, n);
+		return real_realloc(p, n);
 	old = malloc_usable_size(p);
 	if (san_enter()) {
 		san_table_visit_phys((uintptr_t)p, (uintptr_t)p + (old ? old : 1), realloc_probe_fn,
@@ -78,12 +130,12 @@ static void *realloc_checked(void *p, size_t n, const char *how)
 		san_leave();
 	}
 	if (!probe.hit)
-		return __libc_realloc(p, n);
+		return real_realloc(p, n);
 	if (n == 0) {
 		check_release(p, old, how);
-		return __libc_realloc(p, n);
+		return real_realloc(p, n);
 	}
-	q = __libc_realloc(p, n);
+	q = real_realloc(p, n);
 	if (q && q != p)
 		check_release(p, old, how); /* the memory is gone; the table still has the facts */
 	else if (q && n < old)

@@ -9,6 +9,7 @@
 #include <pthread.h>
 #include <string.h>
 #include <sys/mman.h>
+#include "rt/oom.h"
 #include "stacks/depot.h"
 
 #define BUCKET_BITS 16
@@ -127,15 +128,17 @@ dmasan_stack_id dmasan_stack_put(const uintptr_t *pcs, unsigned int n)
 	if (id || next_id >> ID_PAGE_BITS >= ID_PAGES)
 		goto out;
 	page = id_pages[next_id >> ID_PAGE_BITS];
-	if (!page) {
+	if (!page && !san_mem_fail()) {
 		page = dmasan_arena_alloc(sizeof(*page) << ID_PAGE_BITS);
-		if (!page)
-			goto out;
-		__atomic_store_n(&id_pages[next_id >> ID_PAGE_BITS], page, __ATOMIC_RELEASE);
+		if (page)
+			__atomic_store_n(&id_pages[next_id >> ID_PAGE_BITS], page,
+					 __ATOMIC_RELEASE);
 	}
-	nd = dmasan_arena_alloc(sizeof(*nd) + n * sizeof(*pcs));
-	if (!nd)
+	nd = page && !san_mem_fail() ? dmasan_arena_alloc(sizeof(*nd) + n * sizeof(*pcs)) : NULL;
+	if (!nd) {
+		san_mem_failed(SAN_MEM_STACK);
 		goto out;
+	}
 	nd->hash = h;
 	nd->nframes = n;
 	nd->next = *bucket;

@@ -10,13 +10,23 @@
 #include <string.h>
 #include <sys/mman.h>
 
+#include "rt/oom.h"
 #include "table/table_internal.h"
+
+/* LeakSanitizer's, when the program runs under it: entries point at malloc'ed shadow state, and
+ * LSan does not look into anonymous mmaps unless told to (else every live mapping's state would
+ * be a leak at exit). */
+extern void __lsan_register_root_region(const void *p, size_t size) __attribute__((weak));
 
 static void *arena_map(size_t bytes)
 {
 	void *p = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 
-	return p == MAP_FAILED ? NULL : p;
+	if (p == MAP_FAILED)
+		return NULL;
+	if (__lsan_register_root_region)
+		__lsan_register_root_region(p, bytes);
+	return p;
 }
 
 /* ------------------------------------------------------------- bump arena ---- */
@@ -120,9 +130,11 @@ struct san_entry *san_entry_alloc(void)
 
 	if (!tc_head)
 		tc_refill();
-	e = tc_head;
-	if (!e)
-		return NULL; /* out of address space: the caller reports nothing for this mapping */
+	e = san_mem_fail() ? NULL : tc_head;
+	if (!e) {
+		san_mem_failed(SAN_MEM_ENTRY); /* the caller tracks nothing for this mapping */
+		return NULL;
+	}
 	tc_head = e->hnext;
 	tc_count--;
 	memset(e, 0, sizeof(*e));

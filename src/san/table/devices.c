@@ -6,6 +6,7 @@
  */
 #include <sched.h>
 
+#include "rt/oom.h"
 #include "table/table_internal.h"
 
 #define DEV_SHARDS 16
@@ -31,6 +32,8 @@ static struct san_dev *dev_record_new(void)
 
 	if (d)
 		san_rindex_init(&d->bus, d->shards, DEV_SHARDS);
+	else
+		san_mem_failed(SAN_MEM_DEVICE);
 	return d;
 }
 

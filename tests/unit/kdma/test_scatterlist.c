@@ -151,7 +151,8 @@ Test(sg, alloc_table_failure_frees_the_built_chunks, .init = cr_redirect_stderr)
 	fflush(stderr);
 	i = fread(out, 1, sizeof(out) - 1, cr_get_redirected_stderr());
 	out[i] = '\0';
-	cr_assert_null(strstr(out, "free"), "no bad-free message: %s", out);
+	/* (a start-up note of the zones, e.g. under Valgrind, may say "no free range") */
+	cr_assert_null(strstr(out, "free_pages"), "no bad-free message: %s", out);
 }
 
 Test(sg, from_pages_merges_contiguous_runs)

@@ -524,12 +524,16 @@ static void bus_read(struct device *d, dma_addr_t addr, void *dst, size_t len)
 	cr_assert_eq(dmasim_dma_read(d, addr, dst, len), 0);
 }
 
-/* Heap memory sits above 4 GiB in this model: a 32-bit device must bounce it. */
+/* Heap memory sits above 4 GiB in this model: a 32-bit device must bounce it. Not under
+ * Valgrind, whose heap is low: the tests that need it skip there. */
 static char *high_buffer(size_t size)
 {
 	char *p = malloc(size);
 
-	cr_assert_gt((uintptr_t)p, 0xffffffffUL, "test precondition: heap above 4 GiB");
+	if ((uintptr_t)p <= 0xffffffffUL) {
+		free(p);
+		cr_skip_test("the heap is below 4 GiB here (Valgrind): nothing bounces");
+	}
 	return p;
 }
 
@@ -728,6 +732,7 @@ Test(swiotlb_api, concurrent_receive_loops_on_three_devices, .init = NULL)
 	struct kdma_swiotlb_stats st;
 
 	setup_opts("swiotlb_size=2M:swiotlb_areas=2");
+	free(high_buffer(9000)); /* the loops' buffers must bounce */
 	for (int i = 0; i < 3; i++) {
 		w[i] = (struct rx_worker){ .dev = dmasim_device_create(&cfg), .id = i };
 		cr_assert_not_null(w[i].dev);
