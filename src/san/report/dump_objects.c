@@ -18,6 +18,7 @@
 #include "checks/fence_table.h"
 #include "common/render_objects.h"
 #include "report/dump_objects.h"
+#include "report/log.h"
 
 #define MAX_OBJS 256
 
@@ -93,7 +94,7 @@ static bool buf_open(struct dmasan_buf *b, int fd, size_t bound)
 {
 	void *data = mmap(NULL, bound, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 
-	*b = (struct dmasan_buf){ fd, 0, bound, data, NULL };
+	*b = (struct dmasan_buf){ .fd = fd, .cap = bound, .data = data };
 	return data != MAP_FAILED;
 }
 
@@ -182,6 +183,8 @@ static void write_json(int fd, const struct objects *o, const struct san_dump_ob
 		dmasan_buf_putc(&b, '}');
 	}
 	dmasan_buf_puts(&b, "]}\n");
+	dmasan_buf_flush(&b);
+	dmasan_json_written(&b); /* a failed write is said once and counted, as for every record */
 	buf_close(&b, bound);
 }
 
@@ -196,6 +199,6 @@ void san_dump_objects(const struct san_dump_objects_req *req)
 	bound = 4096 + 768 * ((size_t)o.nf + o.na + o.nd);
 	if (req->text_fd >= 0)
 		write_text(req->text_fd, &o, req->id, bound);
-	if (req->json_fd >= 0)
+	if (req->json_fd >= 0 && !dmasan_json_failed_fd(req->json_fd))
 		write_json(req->json_fd, &o, req, bound);
 }
