@@ -12,6 +12,7 @@
 
 #include <linux/scatterlist.h>
 
+#include "rt/fork.h"
 #include "checks/checks.h"
 #include "checks/checks_dmabuf.h"
 #include "checks/fence_table.h"
@@ -335,12 +336,12 @@ void san_dmabuf_device_access(struct device *dev, dma_addr_t addr, size_t len, b
 	}
 }
 
-static void dmabuf_atfork_child(void)
+void san_dmabuf_fork_lock(void)
 {
-	pthread_mutex_init(&lock, NULL);
+	pthread_mutex_lock(&lock);
 }
 
-__attribute__((constructor)) static void dmabuf_checks_init(void)
+void san_dmabuf_fork_unlock(bool child)
 {
-	pthread_atfork(NULL, NULL, dmabuf_atfork_child);
+	pthread_mutex_unlock(&lock);
 }

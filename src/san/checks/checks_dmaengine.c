@@ -14,6 +14,7 @@
 #include <linux/dmaengine.h>
 #include <linux/scatterlist.h>
 
+#include "rt/fork.h"
 #include "checks/checks.h"
 #include "checks/checks_dmaengine.h"
 #include "rt/services.h"
@@ -325,12 +326,16 @@ void san_dmaengine_at_exit(void)
 		report_desc(DMASAN_CHECK_DMAENGINE_NOT_ISSUED, &found, found.submit_stack, "exit");
 }
 
-static void dmae_atfork_child(void)
+void san_dmaengine_fork_lock(void)
 {
-	pthread_mutex_init(&lock, NULL);
+	pthread_mutex_lock(&lock);
 }
 
-__attribute__((constructor)) static void dmae_checks_init(void)
+/* Descriptors submitted before the fork are the parent's: it reports those never issued. */
+void san_dmaengine_fork_unlock(bool child)
 {
-	pthread_atfork(NULL, NULL, dmae_atfork_child);
+	if (child)
+		for (unsigned int k = 0; k < n_descs; k++)
+			descs[k].reported = true;
+	pthread_mutex_unlock(&lock);
 }

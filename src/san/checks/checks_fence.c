@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "rt/fork.h"
 #include "checks/checks.h"
 #include "checks/checks_fence.h"
 #include "checks/fence_table.h"
@@ -294,7 +295,7 @@ void san_fence_at_exit(void)
 		const struct san_fence *f = &exit_live[i];
 		struct fence_report fr;
 
-		if (f->signalled && f->refs <= 0)
+		if ((f->signalled && f->refs <= 0) || f->inherited)
 			continue;
 		/* The report's stack is where the fence was made: one report per creation site. */
 		fence_report_start(&fr, f->signalled ? DMASAN_CHECK_FENCE_LEAK
@@ -331,13 +332,18 @@ void san_fence_at_exit(void)
 	}
 }
 
-static void fence_atfork_child(void)
+void san_fence_fork_lock(void)
 {
-	san_fence_table_reset();
-	pthread_mutex_init(&rejected_lock, NULL);
+	san_fence_table_fork_lock();
+	pthread_mutex_lock(&rejected_lock);
 }
 
-__attribute__((constructor)) static void fence_checks_init(void)
+/* The parent's fences and rejected callbacks are the parent's to report at its exit: the child
+ * keeps following the fences it inherited but reports only its own at exit. */
+void san_fence_fork_unlock(bool child)
 {
-	pthread_atfork(NULL, NULL, fence_atfork_child);
+	if (child)
+		n_rejected = 0;
+	pthread_mutex_unlock(&rejected_lock);
+	san_fence_table_fork_unlock(child);
 }

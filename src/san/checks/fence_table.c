@@ -96,9 +96,18 @@ unsigned int san_fence_live(struct san_fence *out, unsigned int max)
 	return n;
 }
 
-void san_fence_table_reset(void)
+void san_fence_table_fork_lock(void)
 {
-	pthread_mutex_init(&lock, NULL);
+	pthread_mutex_lock(&lock);
+}
+
+void san_fence_table_fork_unlock(bool child)
+{
+	if (child)
+		for (unsigned int i = 0; i < SLOTS; i++)
+			if (slots[i].key)
+				slots[i].inherited = true;
+	pthread_mutex_unlock(&lock);
 }
 
 static bool pending_fn(struct san_fence *f, void *arg)

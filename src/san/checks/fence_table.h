@@ -19,6 +19,7 @@ struct san_fence {
 	bool signalled;        /* by anyone */
 	bool driver_signalled; /* by a dma_fence_signal*() call of the driver */
 	bool uaf_reported;
+	bool inherited;        /* made before this process was forked: the parent's to report */
 	u64 context, seqno;
 	long refs;
 	unsigned int pending_cbs; /* callbacks queued and not yet run or removed */
@@ -36,7 +37,8 @@ bool san_fence_update(const void *key, bool create, san_fence_fn fn, void *arg,
 bool san_fence_pending(const void *key, struct san_fence *out);
 /* Copies of every LIVE record, up to max; returns how many were copied. */
 unsigned int san_fence_live(struct san_fence *out, unsigned int max);
-/* Forget everything (fork child). */
-void san_fence_table_reset(void);
+/* fork (rt/fork.c); in the child every record becomes inherited. */
+void san_fence_table_fork_lock(void);
+void san_fence_table_fork_unlock(bool child);
 
 #endif

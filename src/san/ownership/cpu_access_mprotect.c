@@ -28,6 +28,7 @@
 #define UNW_LOCAL_ONLY
 #include <libunwind.h>
 
+#include "rt/fork.h"
 #include "ownership/cpu_access_mprotect.h"
 #include "report/log.h"
 #include "ownership/ownership_hooks.h"
@@ -202,6 +203,18 @@ static void mp_trap(int sig, siginfo_t *si, void *ctx)
 }
 
 /* --------------------------------------------------------------- interface ---- */
+
+/* fork (rt/fork.c). Pages another thread had opened for one instruction or a system call stay
+ * open in the child (they go unchecked there; the parent is unaffected). */
+void san_mp_fork_lock(void)
+{
+	pthread_mutex_lock(&mp_lock);
+}
+
+void san_mp_fork_unlock(bool child)
+{
+	pthread_mutex_unlock(&mp_lock);
+}
 
 bool mp_init(size_t line_size)
 {
@@ -451,6 +464,9 @@ void mp_syscall_close(const uintptr_t *pages, unsigned int n)
 }
 
 #else /* !x86_64: no single-stepping; the backend is unavailable */
+
+void san_mp_fork_lock(void) {}
+void san_mp_fork_unlock(bool child) {}
 
 bool mp_init(size_t line_size)
 {

@@ -5,10 +5,9 @@
 
 #include "stacks/stack.h"
 
-/* fork: the child must not inherit a held insertion lock. */
+/* fork (rt/fork.c): the depot's insertion and arena locks, the symboliser's cache lock. */
 void dmasan_depot_lock(void);
 void dmasan_depot_unlock(void);
-/* The same for the symboliser's cache lock (symbolize.c). */
 void dmasan_symbolize_lock(void);
 void dmasan_symbolize_unlock(void);
 

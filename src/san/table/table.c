@@ -12,6 +12,7 @@
 #include <utlist.h> /* Debian uthash-dev: the singly linked bucket chains (LL_*) */
 
 #include "report/report.h"
+#include "rt/fork.h"
 #include "table/table_internal.h"
 
 /* ---------------------------------------------------------------- the hash ---- */
@@ -323,20 +324,26 @@ void san_table_reset(void)
 
 /* ------------------------------------------------------------------- fork ---- */
 
-/* A child keeps only the forking thread: a lock another thread held at fork() would never be
- * released. The child clears every held table lock (reading the bucket array does not copy
- * its pages; only held locks are written). */
-static void table_atfork_child(void)
+/* Every table lock, so no other thread is half-way through an update at fork() (rt/fork.c).
+ * Table locks do not nest, but for a device record's creation (create_lock, then the arena's):
+ * the arena comes last. */
+void san_table_fork_lock(void)
 {
-	first_own_seq = atomic_load_explicit(&seq_next, memory_order_relaxed);
 	for (unsigned int i = 0; i < (1u << HASH_BITS); i++)
-		san_lock_reset_in_child(&buckets[i].lock);
-	san_rindex_atfork_child(&phys_index);
-	san_devices_atfork_child();
-	san_arena_atfork_child();
+		san_lock(&buckets[i].lock);
+	san_rindex_fork_lock(&phys_index);
+	san_devices_fork_lock();
+	san_arena_fork_lock();
 }
 
-__attribute__((constructor)) static void table_init(void)
+/* In the child, entries made so far are its parent's (san_entry_inherited). */
+void san_table_fork_unlock(bool child)
 {
-	pthread_atfork(NULL, NULL, table_atfork_child);
+	if (child)
+		first_own_seq = atomic_load_explicit(&seq_next, memory_order_relaxed);
+	san_arena_fork_unlock();
+	san_devices_fork_unlock(child);
+	san_rindex_fork_unlock(&phys_index);
+	for (unsigned int i = 0; i < (1u << HASH_BITS); i++)
+		san_unlock(&buckets[i].lock);
 }
