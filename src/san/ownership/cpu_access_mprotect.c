@@ -33,6 +33,7 @@
 #include "report/log.h"
 #include "ownership/ownership_hooks.h"
 #include "report/report.h"
+#include "stacks/depot.h"
 #include "table/table.h"
 
 #if defined(__x86_64__)
@@ -131,8 +132,13 @@ static void mp_record(uintptr_t addr, bool write, ucontext_t *uc)
 		atomic_fetch_add(&mp_lost, 1);
 		return;
 	}
-	/* unw_backtrace walks through the signal frame; start at the faulting instruction */
-	got = unw_backtrace((void **)pcs, RING_PCS + 8);
+	/* unw_backtrace walks through the signal frame; start at the faulting instruction (only the
+	 * faulting PC while a fork is under way) */
+	got = 0;
+	if (dmasan_unw_enter()) {
+		got = unw_backtrace((void **)pcs, RING_PCS + 8);
+		dmasan_unw_leave();
+	}
 	for (i = 0; i < (unsigned int)(got > 0 ? got : 0) && pcs[i] != rip; i++)
 		;
 	if (i >= (unsigned int)got)

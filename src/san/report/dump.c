@@ -560,6 +560,14 @@ static void run_dump(const struct dump_ctx *c)
 		munmap(col.rows, col.cap * sizeof(*col.rows));
 }
 
+void san_dump_wait(void)
+{
+	if (in_dump)
+		return;
+	pthread_mutex_lock(&dump_lock);
+	pthread_mutex_unlock(&dump_lock);
+}
+
 /* A fork waits for a running dump (rt/fork.c). */
 void san_dump_fork_lock(void)
 {

@@ -65,7 +65,7 @@ bool dmasan_report_emit(struct dmasan_report *r)
 	if (in_report) /* a finding raised while reporting one (e.g. by the symboliser's frees) */
 		return false;
 	if (!r->stack)
-		r->stack = dmasan_stack_capture(1);
+		r->stack = dmasan_stack_capture_nowait(1); /* the leak check emits under its lock */
 
 	in_report = true;
 	pthread_mutex_lock(&san_report_lock);

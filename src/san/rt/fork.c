@@ -9,6 +9,9 @@
  * fork(), so the child's tables are consistent and none of its locks is held by a thread it
  * does not have.
  *
+ * Before any lock, the forking thread waits until no thread is inside libunwind, whose own locks
+ * no handler of ours can take (stacks/stack.c).
+ *
  * The order, outer to inner (a lock is only ever taken while holding locks above it):
  *   1. dump       a dump walks the table, symbolises, writes, asks libkdma for its statistics
  *   2. leaks      the leak check drains the table and reports
@@ -31,6 +34,7 @@
 
 #include "rt/fork.h"
 #include "rt/services.h"
+#include "stacks/depot.h"
 
 static void (*kdma_unlock)(bool child); /* the service that locked, for this fork */
 
@@ -38,6 +42,8 @@ static void fork_prepare(void)
 {
 	void (*kdma_lock)(void) = SAN_KDMA(fork_lock);
 
+	/* First, with no lock held: libunwind may read(2) through our interceptor (mprotect). */
+	dmasan_stack_fork_prepare();
 	san_dump_fork_lock();
 	san_leaks_fork_lock();
 	san_fence_fork_lock();
@@ -71,6 +77,7 @@ static void fork_release(bool child)
 	san_dump_fork_unlock(child);
 	if (child)
 		san_threads_fork_child();
+	dmasan_stack_fork_done();
 }
 
 static void fork_parent(void)

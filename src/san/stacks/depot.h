@@ -10,6 +10,12 @@ void dmasan_depot_lock(void);
 void dmasan_depot_unlock(void);
 void dmasan_symbolize_lock(void);
 void dmasan_symbolize_unlock(void);
+/* fork (stack.c): no thread inside libunwind from prepare until done. */
+void dmasan_stack_fork_prepare(void);
+void dmasan_stack_fork_done(void);
+/* Around a call into libunwind; false (do not call it) while a fork is under way. */
+bool dmasan_unw_enter(void);
+void dmasan_unw_leave(void);
 
 /* Append-only memory from mmap'ed chunks, never freed (depot nodes, symbol strings). Thread-safe.
  * NULL when the address space is exhausted. */
