@@ -292,6 +292,10 @@ struct kdma_services {
 			       unsigned long *boundary_mask);
 	/* SWIOTLB and IOVA use as seen by dev, for dumps; 0 or -errno. */
 	int (*sim_stats)(struct device *dev, struct dmasim_stats *out);
+	/* fork(): take libkdma's process-wide locks (the sanitizer's prepare handler calls it
+	 * after taking its own), and release them after fork() in the parent or the child. */
+	void (*fork_lock)(void);
+	void (*fork_unlock)(bool child);
 };
 
 /* Defined by libdmasan.so, looked up by libkdma, which passes its services. */

@@ -52,8 +52,6 @@ def main():
     os.makedirs(a.outdir)
     opts = ["json_path=" + os.path.join(a.outdir, "out"), "log_path=" + os.path.join(a.outdir, "log"),
             "dump_signal=10"]
-    if a.forks:
-        opts.append("detect_leaks=0")  # children inherit the parent's live mappings
     env = dict(os.environ, LD_PRELOAD=a.preload, DMASAN_OPTIONS=":".join(opts))
     proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     out, err = proc.communicate()

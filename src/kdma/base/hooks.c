@@ -11,6 +11,7 @@
 #include <dmasan/sim.h>
 
 #include "base/base.h"
+#include "base/fork.h"
 #include "mm/mm.h"
 
 const struct kdma_hooks *kdma_hooks_table;
@@ -48,6 +49,8 @@ const struct kdma_services kdma_services = {
 	.sg_next = sg_next,
 	.segment_limits = svc_segment_limits,
 	.sim_stats = dmasim_stats,
+	.fork_lock = kdma_fork_lock,
+	.fork_unlock = kdma_fork_unlock,
 };
 
 static void hooks_lookup(void)

@@ -26,6 +26,7 @@
 #include <linux/dmapool.h>
 #include <linux/mm.h>
 
+#include "base/fork.h"
 #include "base/vg.h"
 #include "dma/dma.h"
 
@@ -646,4 +647,15 @@ size_t kdma_dma_pools_show(struct device *dev, char *buf, size_t len)
 	}
 	pthread_mutex_unlock(&pools_lock);
 	return n;
+}
+
+/* fork (base/fork.c). */
+void kdma_dmapool_fork_lock(void)
+{
+	pthread_mutex_lock(&pools_lock);
+}
+
+void kdma_dmapool_fork_unlock(bool child)
+{
+	pthread_mutex_unlock(&pools_lock);
 }

@@ -16,6 +16,7 @@
 
 #include <linux/mm.h>
 
+#include "base/fork.h"
 #include "base/vg.h"
 #include "dma/dma.h"
 
@@ -57,6 +58,8 @@ static atomic_bool pools_ready; /* frees need not create the pools to learn they
 
 /* The background worker (schedule_work(&atomic_pool_work)). */
 static pthread_mutex_t work_lock = PTHREAD_MUTEX_INITIALIZER;
+/* One resize at a time: the worker and a test must not both double a pool. */
+static pthread_mutex_t resize_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t work_cond = PTHREAD_COND_INITIALIZER;
 static bool work_pending, worker_started;
 
@@ -163,9 +166,6 @@ static void atomic_pool_resize(struct atomic_pool *pool)
 
 void kdma_atomic_pool_expand_now(void)
 {
-	/* One resize at a time: the worker and a test must not both double a pool. */
-	static pthread_mutex_t resize_lock = PTHREAD_MUTEX_INITIALIZER;
-
 	pthread_mutex_lock(&resize_lock);
 	for (int i = 0; i < KDMA_ATOMIC_POOL__COUNT; i++)
 		atomic_pool_resize(pool_get(i));
@@ -340,4 +340,23 @@ void kdma_atomic_pool_stats(enum kdma_atomic_pool_id id, struct kdma_atomic_pool
 	st->nr_allocs = pool->nr_allocs;
 	st->nr_expansions = pool->nr_expansions;
 	pthread_mutex_unlock(&pool->lock);
+}
+
+/* fork (base/fork.c). The child has no worker thread: it starts its own when it needs one. */
+void kdma_atomic_pool_fork_lock(void)
+{
+	pthread_mutex_lock(&resize_lock);
+	pthread_mutex_lock(&work_lock);
+	for (int i = 0; i < KDMA_ATOMIC_POOL__COUNT; i++)
+		pthread_mutex_lock(&pools[i].lock);
+}
+
+void kdma_atomic_pool_fork_unlock(bool child)
+{
+	for (int i = KDMA_ATOMIC_POOL__COUNT; i-- > 0;)
+		pthread_mutex_unlock(&pools[i].lock);
+	if (child)
+		worker_started = false;
+	pthread_mutex_unlock(&work_lock);
+	pthread_mutex_unlock(&resize_lock);
 }

@@ -15,6 +15,7 @@
 #include <linux/mm.h>
 
 #include "common/hwcopy.h"
+#include "base/fork.h"
 #include "dma/swiotlb_pool.h"
 
 #define SWIOTLB_MAX_POOLS 64 /* default pool + growth with swiotlb_dynamic */
@@ -421,4 +422,27 @@ void kdma_swiotlb_stats(struct kdma_swiotlb_stats *st)
 		for (unsigned int a = 0; a < pool->nareas; a++)
 			st->area_used[a] += swiotlb_pool_area_used(pool, a);
 	}
+}
+
+/* fork (base/fork.c): growth first, so the set of pools stays as it is while they are taken. */
+void kdma_swiotlb_fork_lock(void)
+{
+	pthread_mutex_lock(&io_tlb_mem.grow_lock);
+	for (unsigned int p = 0; p < atomic_load(&io_tlb_mem.npools); p++) {
+		struct io_tlb_pool *pool = atomic_load(&io_tlb_mem.pools[p]);
+
+		for (unsigned int a = 0; a < pool->nareas; a++)
+			pthread_mutex_lock(&pool->areas[a].lock);
+	}
+}
+
+void kdma_swiotlb_fork_unlock(bool child)
+{
+	for (unsigned int p = 0; p < atomic_load(&io_tlb_mem.npools); p++) {
+		struct io_tlb_pool *pool = atomic_load(&io_tlb_mem.pools[p]);
+
+		for (unsigned int a = 0; a < pool->nareas; a++)
+			pthread_mutex_unlock(&pool->areas[a].lock);
+	}
+	pthread_mutex_unlock(&io_tlb_mem.grow_lock);
 }

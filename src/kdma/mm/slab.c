@@ -12,6 +12,7 @@
 
 #include <linux/slab.h>
 
+#include "base/fork.h"
 #include "base/vg.h"
 #include "mm/memmodel.h"
 
@@ -401,4 +402,19 @@ size_t kdma_kmalloc_span(const void *p, const void **start)
 	size_t size;
 
 	return kdma_kmalloc_object(p, start, &size) ? size : 0;
+}
+
+/* fork (base/fork.c). */
+void kdma_slab_fork_lock(void)
+{
+	for (unsigned int z = 0; z < NR_KMALLOC_ZONES; z++)
+		for (unsigned int i = 0; i < NR_KMALLOC_CLASSES; i++)
+			pthread_mutex_lock(&kcaches[z][i].lock);
+}
+
+void kdma_slab_fork_unlock(bool child)
+{
+	for (unsigned int z = 0; z < NR_KMALLOC_ZONES; z++)
+		for (unsigned int i = 0; i < NR_KMALLOC_CLASSES; i++)
+			pthread_mutex_unlock(&kcaches[z][i].lock);
 }

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <sys/mman.h>
 
+#include "base/fork.h"
 #include "mm/memmodel.h"
 
 #ifndef MAP_FIXED_NOREPLACE
@@ -354,4 +355,23 @@ enum kdma_zone kdma_zone_of(phys_addr_t phys)
 	return z == &zones[KDMA_ZONE_DMA]     ? KDMA_ZONE_DMA :
 	       z == &zones[KDMA_ZONE_DMA32] ? KDMA_ZONE_DMA32 :
 					      KDMA_ZONE_NORMAL;
+}
+
+/* fork (base/fork.c): growth first, so the set of arenas stays as it is while they are taken. */
+void kdma_zone_fork_lock(void)
+{
+	pthread_mutex_lock(&arena_grow_lock);
+	for (int z = 0; z < 2; z++)
+		pthread_mutex_lock(&zones[z].lock);
+	for (unsigned int a = 0; a < atomic_load(&nr_arenas); a++)
+		pthread_mutex_lock(&arenas[a]->lock);
+}
+
+void kdma_zone_fork_unlock(bool child)
+{
+	for (unsigned int a = atomic_load(&nr_arenas); a-- > 0;)
+		pthread_mutex_unlock(&arenas[a]->lock);
+	for (int z = 2; z-- > 0;)
+		pthread_mutex_unlock(&zones[z].lock);
+	pthread_mutex_unlock(&arena_grow_lock);
 }

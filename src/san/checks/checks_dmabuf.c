@@ -12,6 +12,7 @@
 
 #include <linux/scatterlist.h>
 
+#include "rt/fork.h"
 #include "checks/checks.h"
 #include "checks/checks_dmabuf.h"
 #include "checks/fence_table.h"
@@ -357,12 +358,12 @@ unsigned int san_dmabuf_attachments(struct san_dmabuf_attach_copy *out, unsigned
 	return n;
 }
 
-static void dmabuf_atfork_child(void)
+void san_dmabuf_fork_lock(void)
 {
-	pthread_mutex_init(&lock, NULL);
+	pthread_mutex_lock(&lock);
 }
 
-__attribute__((constructor)) static void dmabuf_checks_init(void)
+void san_dmabuf_fork_unlock(bool child)
 {
-	pthread_atfork(NULL, NULL, dmabuf_atfork_child);
+	pthread_mutex_unlock(&lock);
 }

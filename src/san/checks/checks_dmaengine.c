@@ -14,6 +14,7 @@
 #include <linux/dmaengine.h>
 #include <linux/scatterlist.h>
 
+#include "rt/fork.h"
 #include "checks/checks.h"
 #include "checks/checks_dmaengine.h"
 #include "rt/services.h"
@@ -347,14 +348,16 @@ unsigned int san_dmaengine_inflight(struct san_dmae_copy *out, unsigned int max)
 	return n;
 }
 
-static void dmae_atfork_child(void)
+void san_dmaengine_fork_lock(void)
 {
-	pthread_mutex_init(&lock, NULL);
-	for (unsigned int k = 0; k < n_descs; k++)
-		descs[k].inherited = true;
+	pthread_mutex_lock(&lock);
 }
 
-__attribute__((constructor)) static void dmae_checks_init(void)
+/* Descriptors submitted before the fork are the parent's: it reports those never issued. */
+void san_dmaengine_fork_unlock(bool child)
 {
-	pthread_atfork(NULL, NULL, dmae_atfork_child);
+	if (child)
+		for (unsigned int k = 0; k < n_descs; k++)
+			descs[k].inherited = true;
+	pthread_mutex_unlock(&lock);
 }

@@ -16,6 +16,7 @@
 
 #include <linux/device.h>
 
+#include "rt/fork.h"
 #include "checks/checks.h"
 #include "checks/checks_fence.h"
 #include "checks/fence_table.h"
@@ -370,14 +371,20 @@ void san_fence_device_destroy(struct device *dev)
 	pthread_mutex_unlock(&unbind_lock);
 }
 
-static void fence_atfork_child(void)
+void san_fence_fork_lock(void)
 {
-	san_fence_table_atfork_child();
-	pthread_mutex_init(&unbind_lock, NULL);
-	pthread_mutex_init(&rejected_lock, NULL);
+	pthread_mutex_lock(&unbind_lock); /* outermost: held while it takes the table's lock */
+	san_fence_table_fork_lock();
+	pthread_mutex_lock(&rejected_lock);
 }
 
-__attribute__((constructor)) static void fence_checks_init(void)
+/* The parent's fences and rejected callbacks are the parent's to report at its exit: the child
+ * keeps following the fences it inherited but reports only its own at exit. */
+void san_fence_fork_unlock(bool child)
 {
-	pthread_atfork(NULL, NULL, fence_atfork_child);
+	if (child)
+		n_rejected = 0;
+	pthread_mutex_unlock(&rejected_lock);
+	san_fence_table_fork_unlock(child);
+	pthread_mutex_unlock(&unbind_lock);
 }

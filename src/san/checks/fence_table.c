@@ -115,12 +115,18 @@ unsigned int san_fence_take_unsignalled(const char *driver, struct san_fence *ou
 	return n;
 }
 
-void san_fence_table_atfork_child(void)
+void san_fence_table_fork_lock(void)
 {
-	pthread_mutex_init(&lock, NULL);
-	for (unsigned int i = 0; i < SLOTS; i++)
-		if (slots[i].key && slots[i].state == SAN_FENCE_LIVE)
-			slots[i].inherited = true;
+	pthread_mutex_lock(&lock);
+}
+
+void san_fence_table_fork_unlock(bool child)
+{
+	if (child)
+		for (unsigned int i = 0; i < SLOTS; i++)
+			if (slots[i].key && slots[i].state == SAN_FENCE_LIVE)
+				slots[i].inherited = true;
+	pthread_mutex_unlock(&lock);
 }
 
 static bool pending_fn(struct san_fence *f, void *arg)

@@ -42,7 +42,8 @@ unsigned int san_fence_live(struct san_fence *out, unsigned int max);
  * at an unbind before), each marked reported; up to max, returns how many. */
 unsigned int san_fence_take_unsignalled(const char *driver, struct san_fence *out,
 					unsigned int max);
-/* Fork child: a usable lock, and every live fence marked as the parent's. */
-void san_fence_table_atfork_child(void);
+/* fork (rt/fork.c); in the child every live record becomes inherited. */
+void san_fence_table_fork_lock(void);
+void san_fence_table_fork_unlock(bool child);
 
 #endif

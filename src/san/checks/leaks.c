@@ -10,6 +10,7 @@
 #include <pthread.h>
 #include <string.h>
 
+#include "rt/fork.h"
 #include "checks/checks.h"
 #include "ownership/ownership_hooks.h"
 #include "rt/options.h"
@@ -124,12 +125,12 @@ void san_leaks_at_exit(void)
 	in_leak_check = false;
 }
 
-static void leaks_atfork_child(void)
+void san_leaks_fork_lock(void)
 {
-	pthread_mutex_init(&leak_lock, NULL);
+	pthread_mutex_lock(&leak_lock);
 }
 
-__attribute__((constructor)) static void leaks_init(void)
+void san_leaks_fork_unlock(bool child)
 {
-	pthread_atfork(NULL, NULL, leaks_atfork_child);
+	pthread_mutex_unlock(&leak_lock);
 }

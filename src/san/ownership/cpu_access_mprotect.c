@@ -28,10 +28,12 @@
 #define UNW_LOCAL_ONLY
 #include <libunwind.h>
 
+#include "rt/fork.h"
 #include "ownership/cpu_access_mprotect.h"
 #include "report/log.h"
 #include "ownership/ownership_hooks.h"
 #include "report/report.h"
+#include "stacks/depot.h"
 #include "table/table.h"
 
 #if defined(__x86_64__)
@@ -130,8 +132,13 @@ static void mp_record(uintptr_t addr, bool write, ucontext_t *uc)
 		atomic_fetch_add(&mp_lost, 1);
 		return;
 	}
-	/* unw_backtrace walks through the signal frame; start at the faulting instruction */
-	got = unw_backtrace((void **)pcs, RING_PCS + 8);
+	/* unw_backtrace walks through the signal frame; start at the faulting instruction (only the
+	 * faulting PC while a fork is under way) */
+	got = 0;
+	if (dmasan_unw_enter()) {
+		got = unw_backtrace((void **)pcs, RING_PCS + 8);
+		dmasan_unw_leave();
+	}
 	for (i = 0; i < (unsigned int)(got > 0 ? got : 0) && pcs[i] != rip; i++)
 		;
 	if (i >= (unsigned int)got)
@@ -202,6 +209,18 @@ static void mp_trap(int sig, siginfo_t *si, void *ctx)
 }
 
 /* --------------------------------------------------------------- interface ---- */
+
+/* fork (rt/fork.c). Pages another thread had opened for one instruction or a system call stay
+ * open in the child (they go unchecked there; the parent is unaffected). */
+void san_mp_fork_lock(void)
+{
+	pthread_mutex_lock(&mp_lock);
+}
+
+void san_mp_fork_unlock(bool child)
+{
+	pthread_mutex_unlock(&mp_lock);
+}
 
 bool mp_init(size_t line_size)
 {
@@ -462,6 +481,9 @@ void mp_syscall_close(const uintptr_t *pages, unsigned int n)
 }
 
 #else /* !x86_64: no single-stepping; the backend is unavailable */
+
+void san_mp_fork_lock(void) {}
+void san_mp_fork_unlock(bool child) {}
 
 bool mp_init(size_t line_size)
 {

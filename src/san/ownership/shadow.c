@@ -24,6 +24,7 @@
 #include <linux/dma-mapping.h>
 #include <linux/scatterlist.h>
 
+#include "rt/fork.h"
 #include "checks/checks.h"
 #include "common/hwcopy.h"
 #include "ownership/cpu_access.h"
@@ -425,17 +426,15 @@ void san_shadow_map(struct san_entry *e)
 
 static pthread_mutex_t sg_list_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct san_shadow *sg_list; /* live sg shadows */
-static pthread_once_t sg_list_once = PTHREAD_ONCE_INIT;
 
-/* A fork while another thread held the lock must not leave the child's list locked. */
-static void sg_list_atfork_child(void)
+void san_shadow_fork_lock(void)
 {
-	pthread_mutex_init(&sg_list_lock, NULL);
+	pthread_mutex_lock(&sg_list_lock);
 }
 
-static void sg_list_register_atfork(void)
+void san_shadow_fork_unlock(bool child)
 {
-	pthread_atfork(NULL, NULL, sg_list_atfork_child);
+	pthread_mutex_unlock(&sg_list_lock);
 }
 
 /* Input entry i's bus address: output segments are walked along the input entries, since an
@@ -497,7 +496,6 @@ struct san_shadow *san_shadow_sg_create(const struct san_entry *first, struct sc
 		sh->size += s->length;
 	}
 	shadow_arm(sh);
-	pthread_once(&sg_list_once, sg_list_register_atfork);
 	pthread_mutex_lock(&sg_list_lock);
 	sh->sg_next = sg_list;
 	sg_list = sh;

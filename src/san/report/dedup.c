@@ -9,6 +9,7 @@
 #include <unistd.h>
 #include "report/log.h"
 #include "report/report_impl.h"
+#include "rt/fork.h"
 #include "rt/options.h"
 #include "rt/runtime.h"
 
@@ -84,19 +85,22 @@ void dmasan_report_unique(unsigned long *unique, unsigned long *printed)
 	pthread_mutex_unlock(&san_report_lock);
 }
 
-void dmasan_report_fork_prepare(void)
+void san_report_fork_lock(void)
 {
 	pthread_mutex_lock(&san_report_lock);
+	dmasan_log_fork_lock();
 }
 
-void dmasan_report_fork_parent(void)
+/* The child starts with fresh counters and deduplication, and reports under its own pid, in
+ * files of its own. */
+void san_report_fork_unlock(bool child)
 {
+	dmasan_log_fork_unlock();
+	if (child) {
+		san_n_errors = san_n_warnings = san_n_suppressed = san_n_unique = san_n_printed = 0;
+		memset(san_dedup, 0, sizeof(san_dedup));
+	}
 	pthread_mutex_unlock(&san_report_lock);
-}
-
-void dmasan_report_fork_child(void)
-{
-	san_n_errors = san_n_warnings = san_n_suppressed = san_n_unique = san_n_printed = 0;
-	memset(san_dedup, 0, sizeof(san_dedup));
-	pthread_mutex_unlock(&san_report_lock);
+	if (child)
+		dmasan_log_open();
 }

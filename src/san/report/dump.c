@@ -19,6 +19,7 @@
 #include <dmasan/sim.h>
 #include <linux/device.h>
 
+#include "rt/fork.h"
 #include "common/names.h"
 #include "common/render.h"
 #include "report/dump.h"
@@ -573,33 +574,32 @@ static void run_dump(const struct dump_ctx *c)
 		munmap(col.rows, col.cap * sizeof(*col.rows));
 }
 
-static void fork_prepare(void)
+void san_dump_wait(void)
+{
+	if (in_dump)
+		return;
+	pthread_mutex_lock(&dump_lock);
+	pthread_mutex_unlock(&dump_lock);
+}
+
+/* A fork waits for a running dump (rt/fork.c). */
+void san_dump_fork_lock(void)
 {
 	pthread_mutex_lock(&dump_lock);
 }
 
-static void fork_done(void)
+void san_dump_fork_unlock(bool child)
 {
 	pthread_mutex_unlock(&dump_lock);
 }
 
-/* A fork waits for a running dump, so the child's dump lock is free. Registered at the first
- * dump, after the runtime's own handlers: prepare handlers run in reverse order, so this one
- * runs before the runtime takes the symboliser and depot locks a dump may still need. */
-static void fork_register(void)
-{
-	pthread_atfork(fork_prepare, fork_done, fork_done);
-}
-
 unsigned int san_dump(const struct san_dump_request *req)
 {
-	static pthread_once_t fork_once = PTHREAD_ONCE_INIT;
 	struct dump_ctx c = { .req = req };
 	bool entered;
 
 	if (in_dump)
 		return 0; /* a report raised while dumping (dump_on_error) */
-	pthread_once(&fork_once, fork_register);
 	entered = san_enter(); /* our own allocations (symboliser) stay invisible */
 	in_dump = true;
 	pthread_mutex_lock(&dump_lock);

@@ -29,5 +29,8 @@ struct san_dump_request {
 /* One dump. Returns its dump id (from 1), or 0 when it did not run (a dump already running on this
  * thread). Safe from any thread but not in signal context; takes no table lock while writing. */
 unsigned int san_dump(const struct san_dump_request *req);
+/* Wait for a dump running on another thread to end: a device being destroyed, whose entries are
+ * gone from the table, must outlive the dump that copied them (its name, its statistics). */
+void san_dump_wait(void);
 
 #endif

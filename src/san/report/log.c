@@ -141,6 +141,16 @@ void dmasan_log_open(void)
 	pthread_mutex_unlock(&open_lock);
 }
 
+void dmasan_log_fork_lock(void)
+{
+	pthread_mutex_lock(&open_lock);
+}
+
+void dmasan_log_fork_unlock(void)
+{
+	pthread_mutex_unlock(&open_lock);
+}
+
 int dmasan_log_fd(void)
 {
 	int fd = __atomic_load_n(&log_fd, __ATOMIC_ACQUIRE);

@@ -14,6 +14,9 @@
  * named by log_path and json_path are opened on first use; a file that cannot be opened gives a
  * message on stderr and falls back to stderr (log) or no JSON. */
 void dmasan_log_open(void);
+/* fork (rt/fork.c): the lock that guards opening them. */
+void dmasan_log_fork_lock(void);
+void dmasan_log_fork_unlock(void);
 /* At start-up: create the directories of log_path and json_path (like mkdir -p) and say on stderr
  * when files cannot be created there, so a CI run does not lose its reports silently. */
 void dmasan_log_check_paths(void);

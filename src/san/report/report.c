@@ -67,7 +67,7 @@ bool dmasan_report_emit(struct dmasan_report *r)
 	if (in_report) /* a finding raised while reporting one (e.g. by the symboliser's frees) */
 		return false;
 	if (!r->stack)
-		r->stack = dmasan_stack_capture(1);
+		r->stack = dmasan_stack_capture_nowait(1); /* the leak check emits under its lock */
 	/* after the table ran out of memory a finding may stem from what it could not track */
 	untracked = san_mem_failures(SAN_MEM_ENTRY) + san_mem_failures(SAN_MEM_DEVICE);
 	if (untracked)

@@ -14,6 +14,7 @@
 #include "checks/checks_fence.h"
 #include "checks/checks_dmaengine.h"
 #include "checks/checks_dmabuf.h"
+#include "report/dump.h"
 #include "rt/services.h"
 #include "ownership/cpu_access.h"
 #include "rt/guard.h"
@@ -250,6 +251,7 @@ static void h_device_destroy(struct device *dev)
 		return;
 	san_leaks_device(dev);
 	san_fence_device_destroy(dev);
+	san_dump_wait();
 	san_leave();
 }
 

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <sys/mman.h>
 
+#include "rt/fork.h"
 #include "rt/modules.h"
 
 
@@ -123,13 +124,12 @@ const struct san_ro_segment *san_ro_segment_find(uintptr_t lo, uintptr_t hi)
 	return NULL;
 }
 
-/* A child of fork() has only the forking thread: a mutex held by another one is dead. */
-static void modules_atfork_child(void)
+void san_modules_fork_lock(void)
 {
-	pthread_mutex_init(&ro_lock, NULL);
+	pthread_mutex_lock(&ro_lock);
 }
 
-__attribute__((constructor)) static void modules_init(void)
+void san_modules_fork_unlock(bool child)
 {
-	pthread_atfork(NULL, NULL, modules_atfork_child);
+	pthread_mutex_unlock(&ro_lock);
 }

@@ -22,6 +22,7 @@
 #include "common/visibility.h"
 #include "stacks/depot.h"
 #include "report/log.h"
+#include "rt/fork.h"
 #include "rt/options.h"
 #include "report/report.h"
 #include "rt/runtime.h"
@@ -40,28 +41,6 @@ static void (*dump_cb)(const char *device_filter, const struct device *dev,
 		       enum dmasan_dump_reason why);
 
 static sem_t dump_sem;
-
-static void fork_prepare(void)
-{
-	dmasan_report_fork_prepare();
-	dmasan_symbolize_lock();
-	dmasan_depot_lock();
-}
-
-static void fork_parent(void)
-{
-	dmasan_depot_unlock();
-	dmasan_symbolize_unlock();
-	dmasan_report_fork_parent();
-}
-
-static void fork_child(void)
-{
-	dmasan_depot_unlock();
-	dmasan_symbolize_unlock();
-	dmasan_report_fork_child();
-	dmasan_log_open(); /* the child reports under its own pid, in files of its own */
-}
 
 /* dump_signal: the handler only posts a semaphore (async-signal-safe); this thread dumps. */
 static void *dump_thread(void *arg)
@@ -108,7 +87,7 @@ static void do_init(void)
 	dmasan_options_init();
 	dmasan_log_check_paths();
 	dmasan_report_setup();
-	pthread_atfork(fork_prepare, fork_parent, fork_child);
+	san_fork_init();
 	install_dump_signal();
 	if (dmasan_opts.verbosity >= 1)
 		dmasan_log_printf("DMASanitizer: active in %s (options: %s)\n",

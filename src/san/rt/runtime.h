@@ -12,9 +12,6 @@ void dmasan_report_setup(void);         /* after options: suppressions, JSON run
 void dmasan_report_write_run(void);     /* the JSON "run" record (start-up, forked child) */
 void dmasan_report_finish(void);        /* at exit: suppressions used/unused, SUMMARY, JSON summary */
 bool dmasan_report_failed(void);        /* whether the findings so far set the exit status */
-void dmasan_report_fork_prepare(void);
-void dmasan_report_fork_parent(void);
-void dmasan_report_fork_child(void);    /* fresh counters and dedup table for the child */
 
 /* symbolize.c: a function of the main executable by name, from its .symtab (0: none) */
 uintptr_t dmasan_exe_symbol(const char *name);

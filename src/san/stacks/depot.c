@@ -10,6 +10,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include "rt/oom.h"
+#include "rt/fork.h"
 #include "stacks/depot.h"
 
 #define BUCKET_BITS 16
@@ -180,4 +181,17 @@ void dmasan_depot_unlock(void)
 {
 	pthread_mutex_unlock(&arena_lock);
 	pthread_mutex_unlock(&depot_lock);
+}
+
+/* fork (rt/fork.c): the symboliser may add to the depot's arena, so it comes first. */
+void san_stacks_fork_lock(void)
+{
+	dmasan_symbolize_lock();
+	dmasan_depot_lock();
+}
+
+void san_stacks_fork_unlock(bool child)
+{
+	dmasan_depot_unlock();
+	dmasan_symbolize_unlock();
 }

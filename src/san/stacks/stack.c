@@ -9,7 +9,10 @@
 #define UNW_LOCAL_ONLY
 #include <libunwind.h>
 #include <pthread.h>
+#include <sched.h>
+#include <stdatomic.h>
 #include "rt/options.h"
+#include "stacks/depot.h"
 #include "stacks/stack.h"
 
 /* libunwind looks up unwind info for every frame; its per-thread cache of that lookup makes
@@ -19,7 +22,59 @@ static pthread_once_t unw_once = PTHREAD_ONCE_INIT;
 
 static void unw_setup(void)
 {
+	void *pc;
+
 	unw_set_caching_policy(unw_local_addr_space, UNW_CACHE_PER_THREAD);
+	unw_backtrace(&pc, 1); /* libunwind's own one-time set-up, under its own lock */
+}
+
+/*
+ * fork: libunwind takes locks of its own (its one-time set-up, its memory pools) that no
+ * pthread_atfork handler of ours can take. A child forked while another thread was inside
+ * libunwind would find such a lock held forever. So the forking thread completes the set-up,
+ * raises unw_fork_pending and waits until no thread is inside libunwind; until fork() is over a
+ * capture waits (it yields; the same call site keeps one stack, so deduplication holds), or,
+ * when its caller may hold a runtime lock fork needs, walks frame pointers instead.
+ */
+static atomic_bool unw_fork_pending;
+static atomic_int unw_users;
+
+static bool unw_enter(bool may_wait)
+{
+	for (;;) {
+		if (!atomic_load(&unw_fork_pending)) {
+			atomic_fetch_add(&unw_users, 1);
+			if (!atomic_load(&unw_fork_pending))
+				return true;
+			atomic_fetch_sub(&unw_users, 1);
+		}
+		if (!may_wait)
+			return false;
+		sched_yield();
+	}
+}
+
+bool dmasan_unw_enter(void)
+{
+	return unw_enter(false);
+}
+
+void dmasan_unw_leave(void)
+{
+	atomic_fetch_sub(&unw_users, 1);
+}
+
+void dmasan_stack_fork_prepare(void)
+{
+	pthread_once(&unw_once, unw_setup);
+	atomic_store(&unw_fork_pending, true);
+	while (atomic_load(&unw_users))
+		sched_yield();
+}
+
+void dmasan_stack_fork_done(void)
+{
+	atomic_store(&unw_fork_pending, false);
 }
 
 /* Frames kept per stack in this process; options are read before the first capture. */
@@ -72,7 +127,8 @@ static __attribute__((noinline)) unsigned int fp_unwind(uintptr_t *out, unsigned
 	return n;
 }
 
-__attribute__((noinline)) dmasan_stack_id dmasan_stack_capture(unsigned int skip)
+static inline __attribute__((always_inline)) dmasan_stack_id capture(unsigned int skip,
+								      bool may_wait)
 {
 	uintptr_t pcs[DMASAN_MAX_FRAMES + 16];
 	unsigned int want, n;
@@ -82,17 +138,27 @@ __attribute__((noinline)) dmasan_stack_id dmasan_stack_capture(unsigned int skip
 	if (skip > 16)
 		skip = 16;
 	want = capture_depth() + skip;
-	if (dmasan_opts.fast_unwind) {
+	if (dmasan_opts.fast_unwind || !unw_enter(may_wait)) {
 		n = fp_unwind(pcs, want);
 	} else {
 		int r;
 
 		pthread_once(&unw_once, unw_setup);
 		r = unw_backtrace((void **)pcs, (int)want);
-
+		dmasan_unw_leave();
 		n = r > 0 ? (unsigned int)r : 0;
 	}
 	if (n <= skip)
 		return 0;
 	return dmasan_stack_put(pcs + skip, n - skip);
+}
+
+__attribute__((noinline)) dmasan_stack_id dmasan_stack_capture(unsigned int skip)
+{
+	return capture(skip, true);
+}
+
+__attribute__((noinline)) dmasan_stack_id dmasan_stack_capture_nowait(unsigned int skip)
+{
+	return capture(skip, false);
 }

@@ -17,6 +17,9 @@ typedef uint32_t dmasan_stack_id; /* 0: no stack */
  * depot and return its id. Depth is the stack_depth option; the unwinder is libunwind unless
  * fast_unwind=1. Safe to call from any thread, never allocates with malloc. */
 dmasan_stack_id dmasan_stack_capture(unsigned int skip);
+/* The same for callers that may hold a runtime lock: while another thread forks it walks frame
+ * pointers instead of waiting (stack.c). */
+dmasan_stack_id dmasan_stack_capture_nowait(unsigned int skip);
 
 /* The frames of a stored stack: returns the count and points *pcs at them (depot memory). */
 unsigned int dmasan_stack_get(dmasan_stack_id id, const uintptr_t **pcs);

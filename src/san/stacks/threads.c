@@ -13,6 +13,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "report/log.h"
+#include "rt/fork.h"
 #include "stacks/threads.h"
 
 
@@ -22,6 +24,8 @@ static struct {
 	atomic_uintptr_t lo, hi;
 } stacks[MAX_STACKS];
 static atomic_int stacks_used; /* slots ever used: scans stop there */
+static int main_slot = -1;
+static atomic_bool full_noted;
 
 static __thread int my_stack_slot __attribute__((tls_model("initial-exec"))) = -1;
 static __thread uintptr_t my_lo __attribute__((tls_model("initial-exec")));
@@ -82,6 +86,11 @@ void san_thread_register(void)
 				my_stack_slot = slot;
 				pthread_once(&stack_once, stack_key_create);
 				pthread_setspecific(stack_key, (void *)(uintptr_t)(slot + 1));
+			} else if (!atomic_exchange(&full_noted, true)) {
+				dmasan_log_printf("==%d==DMASanitizer: more than %d threads at once: "
+						  "a buffer on the stack of a thread beyond them is seen "
+						  "as stack memory only when that thread maps it\n",
+						  getpid(), MAX_STACKS);
 			}
 		}
 	}
@@ -112,7 +121,7 @@ static void main_stack_register(void)
 				unsigned long lo = strtoul(line, &line, 16);
 				unsigned long hi = strtoul(line + 1, NULL, 16);
 
-				stack_slot_add(lo, hi);
+				main_slot = stack_slot_add(lo, hi);
 				close(fd);
 				return;
 			}
@@ -128,6 +137,20 @@ void san_threads_init(void)
 {
 	main_stack_register();
 	san_thread_register();
+}
+
+/* A forked child has only the forking thread: the other threads' slots are free again (their
+ * key destructors never run there). */
+void san_threads_fork_child(void)
+{
+	int used = atomic_load(&stacks_used);
+
+	for (int i = 0; i < used; i++) {
+		if (i == my_stack_slot || (i == main_slot && my_stack_slot < 0))
+			continue;
+		atomic_store(&stacks[i].hi, 0);
+		atomic_store(&stacks[i].lo, 0);
+	}
 }
 
 bool san_addr_on_stack(uintptr_t lo, uintptr_t hi, uintptr_t *stack_lo,

@@ -174,8 +174,14 @@ void san_entry_counts(unsigned long *total, unsigned long *live, unsigned long *
 		*min_free = *total - *live;
 }
 
-void san_arena_atfork_child(void)
+void san_arena_fork_lock(void)
 {
-	san_lock_reset_in_child(&free_lock);
-	san_lock_reset_in_child(&bump_lock);
+	san_lock(&bump_lock);
+	san_lock(&free_lock);
+}
+
+void san_arena_fork_unlock(void)
+{
+	san_unlock(&free_lock);
+	san_unlock(&bump_lock);
 }

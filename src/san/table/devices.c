@@ -3,10 +3,14 @@
  * Device records: each device's bus-address index, found by the device pointer in a lock-free
  * open-addressing table (linear probing, keys claimed by compare-and-swap). Devices beyond the
  * table's probe reach share one overflow record; entries carry their device, so sharing is exact.
+ * A device whose record could not be made (out of memory) uses the overflow record too; without
+ * one either, its mappings are in the hash and the physical index only (no bus-range checks).
  */
 #include <sched.h>
+#include <unistd.h>
 
 #include "rt/oom.h"
+#include "report/log.h"
 #include "table/table_internal.h"
 
 #define DEV_SHARDS 16
@@ -22,9 +26,22 @@ static struct {
 	_Atomic(struct device *) key;
 	_Atomic(struct san_dev *) rec;
 } dev_slots[DEV_SLOTS];
-static struct san_dev *dev_overflow;
-static san_lock_t overflow_lock;
+static _Atomic(struct san_dev *) dev_overflow;
+static san_lock_t create_lock; /* making a record and publishing it (fork holds it) */
 static atomic_ulong n_devices;
+static atomic_bool oom_noted;
+
+/* A slot's record while its creator makes it is NULL; these mark a slot whose creator failed
+ * (out of memory) or vanished (a thread that was making it when the process forked). */
+#define REC_FAILED ((struct san_dev *)1)
+#define KEY_DEAD ((struct device *)1)
+
+static void note_oom(void)
+{
+	if (!atomic_exchange(&oom_noted, true))
+		dmasan_log_printf("==%d==DMASanitizer: out of memory for device records; bus-address "
+				  "checks of the devices concerned are partial from now on\n", getpid());
+}
 
 static struct san_dev *dev_record_new(void)
 {
@@ -49,19 +66,17 @@ static inline unsigned int ptr_hash(const void *p)
 
 static struct san_dev *overflow_record(void)
 {
-	struct san_dev *rec;
+	struct san_dev *rec = atomic_load_explicit(&dev_overflow, memory_order_acquire);
 
-	san_lock(&overflow_lock);
-	rec = dev_overflow;
-	san_unlock(&overflow_lock);
 	if (rec)
 		return rec;
-	rec = dev_record_new(); /* outside the lock: it may mmap */
-	san_lock(&overflow_lock);
-	if (!dev_overflow)
-		dev_overflow = rec;
-	rec = dev_overflow;
-	san_unlock(&overflow_lock);
+	san_lock(&create_lock);
+	rec = atomic_load_explicit(&dev_overflow, memory_order_relaxed);
+	if (!rec && (rec = dev_record_new()))
+		atomic_store_explicit(&dev_overflow, rec, memory_order_release);
+	san_unlock(&create_lock);
+	if (!rec)
+		note_oom();
 	return rec;
 }
 
@@ -80,19 +95,28 @@ static struct san_dev *dev_lookup(struct device *dev, bool create)
 			if (!atomic_compare_exchange_strong(&dev_slots[slot].key, &k, dev) && k != dev)
 				continue;
 			if (k == NULL) { /* we own the slot */
+				san_lock(&create_lock);
 				rec = dev_record_new();
-				atomic_store_explicit(&dev_slots[slot].rec, rec, memory_order_release);
+				atomic_store_explicit(&dev_slots[slot].rec, rec ? rec : REC_FAILED,
+						      memory_order_release);
+				san_unlock(&create_lock);
 				atomic_fetch_add(&n_devices, 1);
-				return rec;
+				if (rec)
+					return rec;
+				note_oom();
+				break;
 			}
 		}
 		if (k != dev)
 			continue;
+		/* its creator is making it now (a few instructions and one mmap at most) */
 		while (!(rec = atomic_load_explicit(&dev_slots[slot].rec, memory_order_acquire)))
 			sched_yield();
-		return rec;
+		if (rec != REC_FAILED)
+			return rec;
+		break;
 	}
-	return create ? overflow_record() : dev_overflow;
+	return create ? overflow_record() : atomic_load_explicit(&dev_overflow, memory_order_acquire);
 }
 
 struct san_rindex *san_dev_index(struct device *dev, bool create)
@@ -104,13 +128,15 @@ struct san_rindex *san_dev_index(struct device *dev, bool create)
 
 bool san_devices_walk(san_rnode_visit_fn fn, void *arg)
 {
-	for (unsigned int i = 0; i < DEV_SLOTS; i++) {
-		struct san_dev *d = atomic_load_explicit(&dev_slots[i].rec, memory_order_acquire);
+	struct san_dev *d;
 
-		if (d && san_rindex_walk(&d->bus, fn, arg))
+	for (unsigned int i = 0; i < DEV_SLOTS; i++) {
+		d = atomic_load_explicit(&dev_slots[i].rec, memory_order_acquire);
+		if (d && d != REC_FAILED && san_rindex_walk(&d->bus, fn, arg))
 			return true;
 	}
-	return dev_overflow && san_rindex_walk(&dev_overflow->bus, fn, arg);
+	d = atomic_load_explicit(&dev_overflow, memory_order_acquire);
+	return d && san_rindex_walk(&d->bus, fn, arg);
 }
 
 unsigned long san_device_count(void)
@@ -118,15 +144,38 @@ unsigned long san_device_count(void)
 	return atomic_load(&n_devices);
 }
 
-void san_devices_atfork_child(void)
+/* Every record's shard locks (fork: table.c). create_lock held: no record appears meanwhile,
+ * and records are never freed, so both walks see the same set. */
+static void devices_each_index(void (*fn)(struct san_rindex *ix))
 {
-	for (unsigned int i = 0; i < DEV_SLOTS; i++) {
-		struct san_dev *d = atomic_load_explicit(&dev_slots[i].rec, memory_order_relaxed);
+	struct san_dev *d;
 
-		if (d)
-			san_rindex_atfork_child(&d->bus);
+	for (unsigned int i = 0; i < DEV_SLOTS; i++) {
+		d = atomic_load_explicit(&dev_slots[i].rec, memory_order_acquire);
+		if (d && d != REC_FAILED)
+			fn(&d->bus);
 	}
-	if (dev_overflow)
-		san_rindex_atfork_child(&dev_overflow->bus);
-	san_lock_reset_in_child(&overflow_lock);
+	d = atomic_load_explicit(&dev_overflow, memory_order_acquire);
+	if (d)
+		fn(&d->bus);
+}
+
+void san_devices_fork_lock(void)
+{
+	san_lock(&create_lock);
+	devices_each_index(san_rindex_fork_lock);
+}
+
+/* A slot whose creator was another thread is dead in the child: that thread is gone and will
+ * never publish the record, so the slot is retired (lookups probe past it). */
+void san_devices_fork_unlock(bool child)
+{
+	devices_each_index(san_rindex_fork_unlock);
+	san_unlock(&create_lock);
+	if (!child)
+		return;
+	for (unsigned int i = 0; i < DEV_SLOTS; i++)
+		if (atomic_load_explicit(&dev_slots[i].key, memory_order_relaxed) &&
+		    !atomic_load_explicit(&dev_slots[i].rec, memory_order_relaxed))
+			atomic_store(&dev_slots[i].key, KEY_DEAD);
 }

@@ -133,8 +133,14 @@ bool san_rindex_walk(struct san_rindex *ix, san_rnode_visit_fn fn, void *arg)
 	return false;
 }
 
-void san_rindex_atfork_child(struct san_rindex *ix)
+void san_rindex_fork_lock(struct san_rindex *ix)
 {
 	for (unsigned int i = 0; i <= ix->mask; i++)
-		san_lock_reset_in_child(&ix->shards[i].lock);
+		san_lock(&ix->shards[i].lock);
+}
+
+void san_rindex_fork_unlock(struct san_rindex *ix)
+{
+	for (unsigned int i = 0; i <= ix->mask; i++)
+		san_unlock(&ix->shards[i].lock);
 }

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The table's locks: tiny spinlocks. Critical sections are a few pointer updates and never call
- * out, and the machine may have fewer cores than threads, so a waiter yields. No two table locks
- * are ever held together, so there is no lock order to keep.
+ * out, and the machine may have fewer cores than threads, so a waiter yields. Table locks are not
+ * held together, but for a device record's creation (devices.c, then arena.c); fork takes them
+ * all (rt/fork.c).
  */
 #ifndef DMASAN_SAN_TABLE_SPINLOCK_H
 #define DMASAN_SAN_TABLE_SPINLOCK_H
@@ -25,14 +26,6 @@ static inline void san_lock(san_lock_t *l)
 static inline void san_unlock(san_lock_t *l)
 {
 	atomic_store_explicit(&l->v, 0, memory_order_release);
-}
-
-/* In a fork child, only the forking thread exists: a lock another thread held at fork() would
- * never be released. Writes only held locks, so untouched pages stay shared with the parent. */
-static inline void san_lock_reset_in_child(san_lock_t *l)
-{
-	if (atomic_load_explicit(&l->v, memory_order_relaxed))
-		atomic_store(&l->v, 0);
 }
 
 #endif

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
- * The live-mapping table's operations (see table.h): the hash of entries by (device, handle), one
- * lock per bucket, and the physical-range index, kept in step with each device's bus index
+ * The live-mapping table's operations (see table.h): the hash of entries by (device, handle) under
+ * striped bucket locks, and the physical-range index, kept in step with each device's bus index
  * (devices.c). No two table locks are ever held together: an entry is published to the range
  * indexes first and to the hash last, and unlinked from the hash first.
  */
@@ -12,18 +12,31 @@
 #include <utlist.h> /* Debian uthash-dev: the singly linked bucket chains (LL_*) */
 
 #include "report/report.h"
+#include "rt/fork.h"
 #include "table/table_internal.h"
 
 /* ---------------------------------------------------------------- the hash ---- */
 
 #define HASH_BITS 18
+#define LOCK_BITS 10
 
 struct san_bucket {
-	san_lock_t lock;
 	struct san_entry *head;
 };
 
 static struct san_bucket buckets[1u << HASH_BITS];
+
+/* Bucket locks are striped: 1024 of them, each on its own cache line, guard the 2^18 buckets
+ * (bucket i under lock i mod 1024). Threads rarely meet on one, and fork() takes them all
+ * cheaply (san_table_fork_lock). */
+static struct {
+	san_lock_t lock;
+} __attribute__((aligned(64))) bucket_locks[1u << LOCK_BITS];
+
+static inline san_lock_t *bucket_lock(const struct san_bucket *b)
+{
+	return &bucket_locks[(size_t)(b - buckets) & ((1u << LOCK_BITS) - 1)].lock;
+}
 
 #define PHYS_SHARDS 64
 static struct san_rshard phys_shards[PHYS_SHARDS];
@@ -73,9 +86,9 @@ void san_table_insert(struct san_entry *e)
 		atomic_fetch_add_explicit(&n_phys_live, 1, memory_order_relaxed);
 	}
 	/* Published to exact lookups last, when every index has it. */
-	san_lock(&b->lock);
+	san_lock(bucket_lock(b));
 	LL_PREPEND2(b->head, e, hnext);
-	san_unlock(&b->lock);
+	san_unlock(bucket_lock(b));
 }
 
 /* Kernel best fit: +1 per equal field among size, type, direction, sg nents; a perfect score
@@ -125,13 +138,13 @@ struct san_entry *san_table_remove_exact(struct device *dev, dma_addr_t handle,
 	struct san_bucket *b = bucket_of(dev, handle);
 	struct san_entry **pp, *e = NULL;
 
-	san_lock(&b->lock);
+	san_lock(bucket_lock(b));
 	pp = bucket_find(b, dev, handle, ref);
 	if (pp) {
 		e = *pp;
 		*pp = e->hnext;
 	}
-	san_unlock(&b->lock);
+	san_unlock(bucket_lock(b));
 	if (e)
 		unlink_ranges(e);
 	return e;
@@ -143,11 +156,11 @@ bool san_table_get_exact(struct device *dev, dma_addr_t handle, const struct san
 	struct san_bucket *b = bucket_of(dev, handle);
 	struct san_entry **pp;
 
-	san_lock(&b->lock);
+	san_lock(bucket_lock(b));
 	pp = bucket_find(b, dev, handle, ref);
 	if (pp)
 		*copy = **pp;
-	san_unlock(&b->lock);
+	san_unlock(bucket_lock(b));
 	return pp != NULL;
 }
 
@@ -157,7 +170,7 @@ bool san_table_mark_checked(struct device *dev, dma_addr_t handle)
 	struct san_entry *e;
 	bool done = false;
 
-	san_lock(&b->lock);
+	san_lock(bucket_lock(b));
 	LL_FOREACH2(b->head, e, hnext) {
 		if (e->dev == dev && e->bus.start == handle && e->map_err == SAN_MAPERR_NOT_CHECKED) {
 			e->map_err = SAN_MAPERR_CHECKED;
@@ -165,7 +178,7 @@ bool san_table_mark_checked(struct device *dev, dma_addr_t handle)
 			break;
 		}
 	}
-	san_unlock(&b->lock);
+	san_unlock(bucket_lock(b));
 	return done;
 }
 
@@ -252,7 +265,7 @@ static bool unlink_hash_if(struct san_entry *e, struct device *dev, u64 seq)
 	struct san_bucket *b = bucket_of(dev, e->bus.start);
 	bool found = false;
 
-	san_lock(&b->lock);
+	san_lock(bucket_lock(b));
 	for (struct san_entry **pp = &b->head; *pp; pp = &(*pp)->hnext) {
 		if (*pp == e && e->seq == seq) {
 			*pp = e->hnext;
@@ -260,7 +273,7 @@ static bool unlink_hash_if(struct san_entry *e, struct device *dev, u64 seq)
 			break;
 		}
 	}
-	san_unlock(&b->lock);
+	san_unlock(bucket_lock(b));
 	return found;
 }
 
@@ -323,20 +336,26 @@ void san_table_reset(void)
 
 /* ------------------------------------------------------------------- fork ---- */
 
-/* A child keeps only the forking thread: a lock another thread held at fork() would never be
- * released. The child clears every held table lock (reading the bucket array does not copy
- * its pages; only held locks are written). */
-static void table_atfork_child(void)
+/* Every table lock, so no other thread is half-way through an update at fork() (rt/fork.c).
+ * Table locks do not nest, but for a device record's creation (create_lock, then the arena's):
+ * the arena comes last. */
+void san_table_fork_lock(void)
 {
-	first_own_seq = atomic_load_explicit(&seq_next, memory_order_relaxed);
-	for (unsigned int i = 0; i < (1u << HASH_BITS); i++)
-		san_lock_reset_in_child(&buckets[i].lock);
-	san_rindex_atfork_child(&phys_index);
-	san_devices_atfork_child();
-	san_arena_atfork_child();
+	for (unsigned int i = 0; i < (1u << LOCK_BITS); i++)
+		san_lock(&bucket_locks[i].lock);
+	san_rindex_fork_lock(&phys_index);
+	san_devices_fork_lock();
+	san_arena_fork_lock();
 }
 
-__attribute__((constructor)) static void table_init(void)
+/* In the child, entries made so far are its parent's (san_entry_inherited). */
+void san_table_fork_unlock(bool child)
 {
-	pthread_atfork(NULL, NULL, table_atfork_child);
+	if (child)
+		first_own_seq = atomic_load_explicit(&seq_next, memory_order_relaxed);
+	san_arena_fork_unlock();
+	san_devices_fork_unlock(child);
+	san_rindex_fork_unlock(&phys_index);
+	for (unsigned int i = 0; i < (1u << LOCK_BITS); i++)
+		san_unlock(&bucket_locks[i].lock);
 }

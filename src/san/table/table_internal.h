@@ -18,7 +18,9 @@ void *san_arena_alloc(size_t size);
 /* The entry allocator's counters, for san_table_stats(). */
 void san_entry_counts(unsigned long *total, unsigned long *live, unsigned long *peak,
 		      unsigned long *min_free);
-void san_arena_atfork_child(void);
+/* fork: the allocator's locks (table.c takes every table lock). */
+void san_arena_fork_lock(void);
+void san_arena_fork_unlock(void);
 
 /* ---- rbindex.c: an index of [start, end) ranges, sharded by 1 MiB region, a lock per shard ---- */
 
@@ -50,7 +52,8 @@ void san_rindex_remove(struct san_rindex *ix, struct san_rnode *n);
 void san_rindex_visit(struct san_rindex *ix, u64 lo, u64 hi, san_rnode_visit_fn fn, void *arg);
 /* Every node, shard by shard, in order within a shard; true if the visitor stopped the walk. */
 bool san_rindex_walk(struct san_rindex *ix, san_rnode_visit_fn fn, void *arg);
-void san_rindex_atfork_child(struct san_rindex *ix);
+void san_rindex_fork_lock(struct san_rindex *ix);
+void san_rindex_fork_unlock(struct san_rindex *ix);
 
 /* ---- devices.c: each device's bus-address index ---- */
 
@@ -60,7 +63,8 @@ struct san_rindex *san_dev_index(struct device *dev, bool create);
 /* Walk every device's index (see san_rindex_walk); true if stopped. */
 bool san_devices_walk(san_rnode_visit_fn fn, void *arg);
 unsigned long san_device_count(void);
-void san_devices_atfork_child(void);
+void san_devices_fork_lock(void);
+void san_devices_fork_unlock(bool child);
 
 /* ---- history.c ---- */
 
