@@ -8,7 +8,7 @@
 
 #include "table/table_internal.h"
 
-#define DEV_SHARDS 16
+#define DEV_SHARDS 64
 #define DEV_SLOTS 65536
 #define DEV_PROBES 64
 

@@ -25,7 +25,7 @@ struct san_bucket {
 
 static struct san_bucket buckets[1u << HASH_BITS];
 
-#define PHYS_SHARDS 64
+#define PHYS_SHARDS 256
 static struct san_rshard phys_shards[PHYS_SHARDS];
 static struct san_rindex phys_index = SAN_RINDEX_INIT(phys_shards, PHYS_SHARDS);
 static atomic_ulong n_phys_live;
