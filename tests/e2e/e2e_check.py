@@ -13,7 +13,8 @@ JSON Lines file has a violation with that exact check id and the exit status is 
 (or N with --exitcode); --only (or "E2E_ONLY: yes" in the source): and no violation of another
 check; E2E_FUNCTION in the source: the first report's innermost user frame is in that
 function; --at: the first such report's innermost frame outside the DMA layer is at that file (base
-name) and line; --related-at: so is that report's related WHAT stack's ("map", "unmap", ...);
+name) and line ("E2E_STACK: f,g,..." in the source: its frames outside the DMA layer begin with
+those functions); --related-at: so is that report's related WHAT stack's ("map", "unmap", ...);
 --device: that report names this device. --clean: no violation at all and exit
 status 0. "E2E_EXITCODE: N" in the source is --exitcode N for the buggy build.
 """
@@ -110,6 +111,11 @@ def main():
             rel = [x for x in first.get("related", []) if x.get("what") == what and x.get("stack")]
             if not rel:
                 fail.append("no related '%s' stack in the %s report" % (what, a.expect))
+        want_stack = [f for f in source_setting(a.source, "E2E_STACK").split(",") if f]
+        got_stack = [f.get("function") for f in first.get("stack", []) if not f.get("internal")]
+        if want_stack and got_stack[:len(want_stack)] != want_stack:
+            fail.append("the %s report's stack is %s, expected it to begin with %s" %
+                        (a.expect, got_stack, want_stack))
         for kv in source_setting(a.source, "E2E_FACTS").split():
             key, _, val = kv.partition("=")
             got = first.get("facts", {}).get(key)

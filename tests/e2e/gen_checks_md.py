@@ -84,7 +84,7 @@ def real_report(e2edir, lib, cid, srcdir):
 
 
 def main():
-    srcdir, e2edir, lib = sys.argv[1:4]
+    srcdir, e2edir, lib = (os.path.abspath(a) for a in sys.argv[1:4])
     check_only = "--check" in sys.argv
     out_path = os.path.join(srcdir, "docs/checks.md")
     checks = catalogue(srcdir)

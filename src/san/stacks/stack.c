@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Stack capture: libunwind's local unw_backtrace (DWARF CFI, correct for any code), or with
- * fast_unwind=1 a frame-pointer walk, which is only complete when every function on the stack
- * keeps its frame pointer (-fno-omit-frame-pointer) and stops early otherwise. Either way frames
- * are PCs (return addresses) stored in the depot; symbolisation waits until a report prints them.
+ * Stack capture: the fast unwinder (unwind.c: cached DWARF rules applied to the stack, correct
+ * for any code with CFI) and libunwind's unw_backtrace whenever that walk is not certain; or,
+ * with fast_unwind=1, a bare frame-pointer walk, which is only complete when every function on
+ * the stack keeps its frame pointer (-fno-omit-frame-pointer) and stops early otherwise. Either
+ * way frames are PCs (return addresses) stored in the depot; symbolisation waits until a report
+ * prints them.
  */
 #define _GNU_SOURCE
 #define UNW_LOCAL_ONLY
@@ -11,13 +13,16 @@
 #include <pthread.h>
 #include <sched.h>
 #include <stdatomic.h>
+#include <string.h>
+#include <sys/mman.h>
 #include "rt/options.h"
 #include "stacks/depot.h"
 #include "stacks/stack.h"
+#include "stacks/unwind.h"
 
 /* libunwind looks up unwind info for every frame; its per-thread cache of that lookup makes
- * repeated captures from the same call sites (the common case: a driver's map and unmap paths)
- * several times cheaper. Set once, before the first capture. */
+ * repeated captures from the same call sites several times cheaper. Set once, before the first
+ * capture. */
 static pthread_once_t unw_once = PTHREAD_ONCE_INIT;
 
 static void unw_setup(void)
@@ -85,31 +90,15 @@ static unsigned int capture_depth(void)
 	return d >= 1 && d <= DMASAN_MAX_FRAMES ? (unsigned int)d : 16;
 }
 
-static __thread uintptr_t stack_lo, stack_hi; /* this thread's stack, for the fp walk */
-
-static void thread_stack_bounds(void)
-{
-	pthread_attr_t attr;
-	void *addr;
-	size_t size;
-
-	if (pthread_getattr_np(pthread_self(), &attr))
-		return;
-	if (!pthread_attr_getstack(&attr, &addr, &size)) {
-		stack_lo = (uintptr_t)addr;
-		stack_hi = (uintptr_t)addr + size;
-	}
-	pthread_attr_destroy(&attr);
-}
-
 /* out[0] is the return address into the caller of fp_unwind (as unw_backtrace's first frame). */
 static __attribute__((noinline)) unsigned int fp_unwind(uintptr_t *out, unsigned int max)
 {
 	const uintptr_t *fp = __builtin_frame_address(0);
+	uintptr_t stack_lo, stack_hi;
 	unsigned int n = 0;
 
-	if (!stack_hi)
-		thread_stack_bounds();
+	if (!san_thread_stack(&stack_lo, &stack_hi))
+		return 0;
 	while (n < max) {
 		const uintptr_t *next;
 
@@ -127,30 +116,119 @@ static __attribute__((noinline)) unsigned int fp_unwind(uintptr_t *out, unsigned
 	return n;
 }
 
+/* Memoised captures, per thread: a capture from the same frame address, whose walk would read
+ * the same stack words and find the same values, is the same stack; checking those words (a
+ * dozen independent loads) is several times cheaper than walking, and the depot id comes with
+ * it. Only fast-unwinder walks are memoised: they record what they read. */
+#define MEMO_BITS 5
+#define MEMO_SLOTS (1u << MEMO_BITS)
+
+struct memo {
+	uintptr_t fp; /* the capture's frame; 0: empty */
+	unsigned int skip, want;
+	dmasan_stack_id id;
+	struct dmasan_unwind_reads reads;
+};
+
+static __thread struct memo *memo_table __attribute__((tls_model("initial-exec")));
+static pthread_key_t memo_key;
+static pthread_once_t memo_once = PTHREAD_ONCE_INIT;
+
+static void memo_release(void *table)
+{
+	memo_table = NULL;
+	munmap(table, MEMO_SLOTS * sizeof(struct memo));
+}
+
+static void memo_key_create(void)
+{
+	pthread_key_create(&memo_key, memo_release);
+}
+
+/* This thread's slot for a capture at frame fp; NULL when there is no table (out of memory). */
+static struct memo *memo_slot(uintptr_t fp)
+{
+	if (!memo_table) {
+		void *t = mmap(NULL, MEMO_SLOTS * sizeof(struct memo), PROT_READ | PROT_WRITE,
+			       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+		if (t == MAP_FAILED)
+			return NULL;
+		pthread_once(&memo_once, memo_key_create);
+		memo_table = t;
+		pthread_setspecific(memo_key, t);
+	}
+	return &memo_table[((fp >> 4) * 0x9e3779b97f4a7c15ull) >> (64 - MEMO_BITS)];
+}
+
+static bool memo_holds(const struct memo *m, uintptr_t fp, unsigned int skip, unsigned int want)
+{
+	const struct dmasan_unwind_reads *r = &m->reads;
+	uintptr_t diff = 0;
+
+	if (m->fp != fp || m->skip != skip || m->want != want)
+		return false;
+	for (unsigned int i = 0; i < r->n; i++)
+		diff |= *(const uintptr_t *)r->addr[i] ^ r->val[i];
+	return !diff;
+}
+
+static void memo_store(struct memo *m, uintptr_t fp, unsigned int skip, unsigned int want,
+		       dmasan_stack_id id, const struct dmasan_unwind_reads *reads)
+{
+	/* emptied first: a capture interrupting this one (a signal) sees no half-written slot */
+	__atomic_store_n(&m->fp, 0, __ATOMIC_RELAXED);
+	__atomic_signal_fence(__ATOMIC_SEQ_CST);
+	m->skip = skip;
+	m->want = want;
+	m->id = id;
+	m->reads.n = reads->n;
+	memcpy(m->reads.addr, reads->addr, reads->n * sizeof(reads->addr[0]));
+	memcpy(m->reads.val, reads->val, reads->n * sizeof(reads->val[0]));
+	__atomic_signal_fence(__ATOMIC_SEQ_CST);
+	__atomic_store_n(&m->fp, fp, __ATOMIC_RELAXED);
+}
+
 static inline __attribute__((always_inline)) dmasan_stack_id capture(unsigned int skip,
 								      bool may_wait)
 {
 	uintptr_t pcs[DMASAN_MAX_FRAMES + 16];
-	unsigned int want, n;
+	uintptr_t fp = (uintptr_t)__builtin_frame_address(0);
+	struct dmasan_unwind_reads reads;
+	struct memo *m = NULL;
+	dmasan_stack_id id;
+	unsigned int want;
+	int n;
 
-	/* Frame 0 is this function: skip it and `skip` more. */
+	/* Frame 0 is in this function: skip it and `skip` more. */
 	skip += 1;
 	if (skip > 16)
 		skip = 16;
 	want = capture_depth() + skip;
-	if (dmasan_opts.fast_unwind || !unw_enter(may_wait)) {
-		n = fp_unwind(pcs, want);
+	if (dmasan_opts.fast_unwind) {
+		n = (int)fp_unwind(pcs, want);
 	} else {
-		int r;
-
-		pthread_once(&unw_once, unw_setup);
-		r = unw_backtrace((void **)pcs, (int)want);
-		dmasan_unw_leave();
-		n = r > 0 ? (unsigned int)r : 0;
+		m = memo_slot(fp);
+		if (m && memo_holds(m, fp, skip, want))
+			return m->id;
+		n = dmasan_unwind_fast(pcs, want, &reads);
+		if (n < 0) {
+			m = NULL;
+			if (unw_enter(may_wait)) {
+				pthread_once(&unw_once, unw_setup);
+				n = unw_backtrace((void **)pcs, (int)want);
+				dmasan_unw_leave();
+			} else {
+				n = (int)fp_unwind(pcs, want);
+			}
+		}
 	}
-	if (n <= skip)
+	if (n <= (int)skip)
 		return 0;
-	return dmasan_stack_put(pcs + skip, n - skip);
+	id = dmasan_stack_put(pcs + skip, (unsigned int)n - skip);
+	if (m && id && reads.n <= DMASAN_UNWIND_READS)
+		memo_store(m, fp, skip, want, id, &reads);
+	return id;
 }
 
 __attribute__((noinline)) dmasan_stack_id dmasan_stack_capture(unsigned int skip)

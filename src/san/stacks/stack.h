@@ -14,8 +14,10 @@ typedef uint32_t dmasan_stack_id; /* 0: no stack */
 #define DMASAN_MAX_FRAMES 64
 
 /* Capture the caller's stack (skipping `skip` innermost frames of dmasan itself), store it in the
- * depot and return its id. Depth is the stack_depth option; the unwinder is libunwind unless
- * fast_unwind=1. Safe to call from any thread, never allocates with malloc. */
+ * depot and return its id. Depth is the stack_depth option; the unwinder is the cached-rule walk
+ * (unwind.h) with libunwind behind it, or a bare frame-pointer walk with fast_unwind=1. Safe to
+ * call from any thread; allocates (libdw, through malloc) only the first time it meets a return
+ * address. */
 dmasan_stack_id dmasan_stack_capture(unsigned int skip);
 /* The same for callers that may hold a runtime lock: while another thread forks it walks frame
  * pointers instead of waiting (stack.c). */

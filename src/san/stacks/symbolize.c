@@ -20,6 +20,7 @@
 #include "stacks/depot.h"
 #include "rt/runtime.h"
 #include "stacks/stack.h"
+#include "stacks/unwind.h"
 
 #define CACHE_SLOTS 4096
 
@@ -113,6 +114,89 @@ static Dwfl_Module *module_of(Dwarf_Addr addr)
 		mod = dwfl ? dwfl_addrmodule(dwfl, addr) : NULL;
 	}
 	return mod;
+}
+
+/* A register rule "saved at CFA + off", which libdw spells DW_OP_call_frame_cfa followed by
+ * DW_OP_plus_uconst off (the offset wrapping for negative values). */
+static bool cfa_offset(const Dwarf_Op *ops, size_t n, int32_t *off)
+{
+	int64_t v;
+
+	if (n == 1 && ops[0].atom == DW_OP_call_frame_cfa) {
+		*off = 0;
+		return true;
+	}
+	if (n != 2 || ops[0].atom != DW_OP_call_frame_cfa || ops[1].atom != DW_OP_plus_uconst)
+		return false;
+	v = (int64_t)ops[1].number;
+	if (v < INT32_MIN || v > INT32_MAX)
+		return false;
+	*off = (int32_t)v;
+	return true;
+}
+
+/* x86-64 DWARF register numbers */
+#define CFI_REG_RBP 6
+#define CFI_REG_RSP 7
+#define CFI_REG_RA 16
+
+/* The unwinder's rules come from the same modules the symboliser reads, so they share its Dwfl
+ * and lock; libdw caches each object's CFI. */
+static void cfi_rule_of(Dwarf_Frame *frame, struct dmasan_cfi_rule *out)
+{
+	Dwarf_Op mem[3], *ops;
+	Dwarf_Addr start, end;
+	bool signal = false;
+	size_t n;
+	int64_t off;
+
+	if (dwarf_frame_info(frame, &start, &end, &signal) != CFI_REG_RA || signal ||
+	    dwarf_frame_register(frame, CFI_REG_RA, mem, &ops, &n))
+		return;
+	if (n == 0 && ops == mem) {
+		out->kind = DMASAN_CFI_OUTERMOST;
+		return;
+	}
+	if (!cfa_offset(ops, n, &out->ra_off))
+		return;
+	if (dwarf_frame_cfa(frame, &ops, &n) || n != 1 || ops[0].atom != DW_OP_bregx ||
+	    (ops[0].number != CFI_REG_RBP && ops[0].number != CFI_REG_RSP))
+		return;
+	off = (int64_t)ops[0].number2;
+	if (off < INT32_MIN || off > INT32_MAX)
+		return;
+	out->cfa_off = (int32_t)off;
+	out->cfa_rbp = ops[0].number == CFI_REG_RBP;
+	if (dwarf_frame_register(frame, CFI_REG_RBP, mem, &ops, &n))
+		return;
+	if (n == 0)
+		out->rbp = ops ? DMASAN_CFI_RBP_UNDEFINED : DMASAN_CFI_RBP_SAME;
+	else if (cfa_offset(ops, n, &out->rbp_off))
+		out->rbp = DMASAN_CFI_RBP_SAVED;
+	else
+		return;
+	out->kind = DMASAN_CFI_FRAME;
+}
+
+void dmasan_cfi_rule_read(uintptr_t ra, struct dmasan_cfi_rule *out)
+{
+	Dwarf_Frame *frame = NULL;
+	Dwarf_Addr bias = 0;
+	Dwfl_Module *mod;
+	Dwarf_CFI *cfi = NULL;
+
+	memset(out, 0, sizeof(*out));
+	out->kind = DMASAN_CFI_UNUSABLE;
+	if (ra < 2)
+		return;
+	pthread_mutex_lock(&sym_lock);
+	mod = module_of(ra - 1); /* the call instruction: ra may follow a noreturn call */
+	if (mod && !(cfi = dwfl_module_eh_cfi(mod, &bias)))
+		cfi = dwfl_module_dwarf_cfi(mod, &bias);
+	if (cfi && !dwarf_cfi_addrframe(cfi, ra - 1 - bias, &frame))
+		cfi_rule_of(frame, out);
+	pthread_mutex_unlock(&sym_lock);
+	free(frame);
 }
 
 static const char *attr_string(Dwarf_Die *die, unsigned int name)

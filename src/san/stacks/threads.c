@@ -178,6 +178,14 @@ bool san_addr_on_stack(uintptr_t lo, uintptr_t hi, uintptr_t *stack_lo,
 	return false;
 }
 
+bool san_thread_stack(uintptr_t *lo, uintptr_t *hi)
+{
+	san_thread_register();
+	*lo = my_lo;
+	*hi = my_hi;
+	return my_hi != 0;
+}
+
 bool san_stack_is_current(uintptr_t stack_lo)
 {
 	return my_hi && stack_lo == my_lo;

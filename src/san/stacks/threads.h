@@ -13,6 +13,8 @@ unsigned int dmasan_thread_id(void);
 void san_threads_init(void);
 /* The calling thread's stack bounds; once per thread, later calls return at once. */
 void san_thread_register(void);
+/* The calling thread's stack [*lo, *hi) (registering the thread first); false if unknown. */
+bool san_thread_stack(uintptr_t *lo, uintptr_t *hi);
 /* Whether [lo, hi) overlaps a registered stack, and its bounds. */
 bool san_addr_on_stack(uintptr_t lo, uintptr_t hi, uintptr_t *stack_lo, uintptr_t *stack_hi);
 /* Whether the stack starting at stack_lo is the calling thread's. */

@@ -13,7 +13,7 @@
 #include "report/log.h"
 #include "table/table_internal.h"
 
-#define DEV_SHARDS 16
+#define DEV_SHARDS 64
 #define DEV_SLOTS 65536
 #define DEV_PROBES 64
 

@@ -3,7 +3,9 @@
  * A range index: red-black trees (libbsd <bsd/sys/tree.h>) of [start, end) nodes ordered by
  * start, sharded by the 1 MiB region of the start so threads working on different memory do not
  * share a lock. A range can only intersect [lo, hi) if it starts at most maxlen (the longest range
- * ever inserted) before lo, which bounds both the shards and the part of each tree to scan.
+ * ever inserted) before lo, which bounds both the shards and the part of each tree to scan; each
+ * shard keeps its own maxlen too, forgotten whenever the shard empties (a pool of small blocks
+ * after a large buffer was unmapped scans only its own neighbours again).
  */
 #include "table/table_internal.h"
 
@@ -39,6 +41,7 @@ void san_rindex_insert(struct san_rindex *ix, struct san_rnode *n)
 
 	san_lock(&s->lock);
 	RB_INSERT(san_rtree, &s->root, n);
+	s->count++;
 	if (len > s->maxlen)
 		s->maxlen = len;
 	san_unlock(&s->lock);
@@ -53,6 +56,8 @@ void san_rindex_remove(struct san_rindex *ix, struct san_rnode *n)
 
 	san_lock(&s->lock);
 	RB_REMOVE(san_rtree, &s->root, n);
+	if (!--s->count)
+		s->maxlen = 0;
 	san_unlock(&s->lock);
 }
 

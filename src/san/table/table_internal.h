@@ -28,7 +28,9 @@ RB_HEAD(san_rtree, san_rnode);
 
 struct san_rshard {
 	san_lock_t lock;
-	u64 maxlen; /* longest range ever inserted here: how far back a scan must start */
+	u64 maxlen; /* longest range inserted since the shard was last empty: how far back a scan
+		     * must start */
+	unsigned long count;
 	struct san_rtree root;
 } __attribute__((aligned(64)));
 
