@@ -53,6 +53,7 @@ struct mp_slot {
 struct mp_fault {
 	atomic_int ready;
 	uintptr_t thread; /* the faulting thread (address of its mp_inside) */
+	unsigned int tid; /* and its id in reports: the drain may run on another thread */
 	uintptr_t addr;
 	bool write;
 	unsigned int npcs;
@@ -140,6 +141,7 @@ static void mp_record(uintptr_t addr, bool write, ucontext_t *uc)
 		f->pcs[n++] = pcs[i];
 	f->npcs = n;
 	f->thread = (uintptr_t)&mp_inside;
+	f->tid = dmasan_thread_id();
 	f->addr = addr;
 	f->write = write;
 	atomic_store(&f->ready, 1);
@@ -335,7 +337,7 @@ static bool mp_find_entry(struct san_entry *e, void *arg)
 /* A CPU access to addr found by the backend: which check it is depends on whether addr lies in
  * a live receive mapping (or one just released) or only shares a line with one. Reads of data
  * that merely shares a line are harmless and not reported. */
-static void mp_emit(uintptr_t addr, bool write, dmasan_stack_id stack,
+static void mp_emit(uintptr_t addr, bool write, dmasan_stack_id stack, unsigned int tid,
 		    const struct san_entry *released, const char *detected_by)
 {
 	struct mp_hit h = { .found = false };
@@ -360,6 +362,7 @@ static void mp_emit(uintptr_t addr, bool write, dmasan_stack_id stack,
 		     : write ? "CPU wrote into DMA memory while the device owned it"
 			     : "CPU read DMA memory while the device owned it (stale data)";
 	r.stack = stack;
+	r.tid = tid;
 	dmasan_report_hex(&r, "cpu address", addr);
 	dmasan_report_str(&r, "access", write ? "write" : "read");
 	if (h.found) {
@@ -381,7 +384,8 @@ void mp_drain(const struct san_entry *released)
 
 		if (!atomic_load(&f->ready))
 			continue;
-		mp_emit(f->addr, f->write, dmasan_stack_put(f->pcs, f->npcs), released, "mprotect");
+		mp_emit(f->addr, f->write, dmasan_stack_put(f->pcs, f->npcs), f->tid, released,
+			"mprotect");
 		atomic_store(&f->ready, 0);
 	}
 }
@@ -421,7 +425,7 @@ unsigned int mp_syscall_open(uintptr_t lo, uintptr_t hi, bool kernel_writes, con
 		if (mp_count(mp_lines, l))
 			owned = l < lo ? lo : l;
 	if (owned) /* the kernel is about to touch a device-owned line on the program's behalf */
-		mp_emit(owned, kernel_writes, 0, NULL, call);
+		mp_emit(owned, kernel_writes, 0, dmasan_thread_id(), NULL, call);
 	pthread_mutex_lock(&mp_lock);
 	for (p = lo & ~(PAGE - 1); p < hi && n < max; p += PAGE) {
 		struct mp_slot *s = mp_find(mp_pages, p, false);

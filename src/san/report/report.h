@@ -59,6 +59,7 @@ struct dmasan_report {
 	const char *headline_extra;   /* e.g. "on dma 0x... (device foo)"; NULL: generated */
 	const char *sentence;         /* NULL: the catalogue's kernel sentence, else `what` */
 	dmasan_stack_id stack;        /* the bad call; 0: captured by emit */
+	unsigned int tid;             /* the thread that made it: the caller's, set by init */
 	unsigned int count;           /* >1 for aggregated findings (leaks per site) */
 	unsigned int nfacts;
 	struct dmasan_fact facts[DMASAN_MAX_FACTS];
