@@ -22,6 +22,7 @@
 #include <stdatomic.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/syscall.h>
 #include <ucontext.h>
 #include <unistd.h>
 
@@ -29,6 +30,7 @@
 #include <libunwind.h>
 
 #include "ownership/cpu_access_mprotect.h"
+#include "ownership/cpu_access_xol.h"
 #include "report/log.h"
 #include "ownership/ownership_hooks.h"
 #include "report/report.h"
@@ -74,13 +76,16 @@ static atomic_long mp_protected; /* pages with owned lines: 0 makes every check 
 static __thread uintptr_t mp_open[2];
 static __thread int mp_inside;
 
-static size_t mp_hash(uintptr_t k)
+/* The set lookups run from the out-of-line trampoline too (mp_reclose): integer code only. */
+#define GPR_ONLY __attribute__((target("general-regs-only")))
+
+GPR_ONLY static size_t mp_hash(uintptr_t k)
 {
 	return (size_t)((k >> 6) * 0x9e3779b97f4a7c15ULL >> (64 - SET_BITS));
 }
 
 /* Find k (readers: NULL if absent; writers: insert). */
-static struct mp_slot *mp_find(struct mp_slot *set, uintptr_t k, bool insert)
+GPR_ONLY static struct mp_slot *mp_find(struct mp_slot *set, uintptr_t k, bool insert)
 {
 	size_t i = mp_hash(k), n;
 
@@ -99,7 +104,7 @@ static struct mp_slot *mp_find(struct mp_slot *set, uintptr_t k, bool insert)
 	return NULL;
 }
 
-static int mp_count(struct mp_slot *set, uintptr_t k)
+GPR_ONLY static int mp_count(struct mp_slot *set, uintptr_t k)
 {
 	struct mp_slot *s = mp_find(set, k, false);
 
@@ -120,25 +125,25 @@ static void mp_chain(struct sigaction *old, int sig, siginfo_t *si, void *ctx)
 	}
 }
 
-static void mp_record(uintptr_t addr, bool write, ucontext_t *uc)
+/* A violation at addr by the instruction at rip (where the program runs it, also when it runs
+ * out of line), with the registers of uc: the stack is unwound from there. */
+static void mp_record(uintptr_t addr, bool write, const ucontext_t *uc, uintptr_t rip)
 {
-	unsigned int slot = atomic_fetch_add(&mp_ring_head, 1) % RING, i, n;
+	unsigned int slot = atomic_fetch_add(&mp_ring_head, 1) % RING, n = 0;
 	struct mp_fault *f = &mp_ring[slot];
-	uintptr_t pcs[RING_PCS + 8], rip = uc->uc_mcontext.gregs[REG_RIP];
-	int got;
+	ucontext_t at = *uc;
+	unw_cursor_t c;
+	unw_word_t ip;
 
 	if (atomic_load(&f->ready)) {
 		atomic_fetch_add(&mp_lost, 1);
 		return;
 	}
-	/* unw_backtrace walks through the signal frame; start at the faulting instruction */
-	got = unw_backtrace((void **)pcs, RING_PCS + 8);
-	for (i = 0; i < (unsigned int)(got > 0 ? got : 0) && pcs[i] != rip; i++)
-		;
-	if (i >= (unsigned int)got)
-		i = 0, pcs[0] = rip, got = 1;
-	for (n = 0; i < (unsigned int)got && n < RING_PCS; i++)
-		f->pcs[n++] = pcs[i];
+	at.uc_mcontext.gregs[REG_RIP] = rip;
+	f->pcs[n++] = rip;
+	if (!unw_init_local2(&c, &at, UNW_INIT_SIGNAL_FRAME))
+		while (n < RING_PCS && unw_step(&c) > 0 && !unw_get_reg(&c, UNW_REG_IP, &ip) && ip)
+			f->pcs[n++] = ip;
 	f->npcs = n;
 	f->thread = (uintptr_t)&mp_inside;
 	f->tid = dmasan_thread_id();
@@ -147,10 +152,42 @@ static void mp_record(uintptr_t addr, bool write, ucontext_t *uc)
 	atomic_store(&f->ready, 1);
 }
 
+/* mprotect without errno: the trampoline runs between two instructions of the program. */
+GPR_ONLY static void mp_set_prot(uintptr_t page, int prot)
+{
+	long ret;
+
+	__asm__ volatile("syscall"
+			 : "=a"(ret)
+			 : "0"((long)SYS_mprotect), "D"(page), "S"(PAGE), "d"((long)prot)
+			 : "rcx", "r11", "memory");
+	(void)ret;
+}
+
+/* After one instruction on an opened page: close it again while device-owned lines are left
+ * on it and no syscall uses it; an unprotect racing with the close is undone. */
+GPR_ONLY void mp_reclose(uintptr_t page)
+{
+	struct mp_slot *ps = mp_find(mp_pages, page, false);
+
+	if (ps && atomic_load(&ps->count) && !atomic_load(&ps->open)) {
+		mp_set_prot(page, PROT_NONE);
+		if (!atomic_load(&ps->count))
+			mp_set_prot(page, PROT_READ | PROT_WRITE);
+	}
+}
+
+static bool mp_owned_line(uintptr_t addr)
+{
+	return !mp_inside && mp_count(mp_lines, addr & ~(mp_line_size - 1));
+}
+
 static void mp_segv(int sig, siginfo_t *si, void *ctx)
 {
 	ucontext_t *uc = ctx;
-	uintptr_t addr = (uintptr_t)si->si_addr, page = addr & ~(PAGE - 1);
+	uintptr_t addr = (uintptr_t)si->si_addr, page = addr & ~(PAGE - 1), orig;
+	uintptr_t *rip = (uintptr_t *)&uc->uc_mcontext.gregs[REG_RIP];
+	bool write = uc->uc_mcontext.gregs[REG_ERR] & 2;
 	int saved_errno = errno;
 
 	if (si->si_code != SEGV_ACCERR || !mp_find(mp_pages, page, false)) {
@@ -164,13 +201,34 @@ static void mp_segv(int sig, siginfo_t *si, void *ctx)
 		errno = saved_errno;
 		return;
 	}
+	if (xol_running(*rip, &orig)) {
+		/* the instruction running out of line touched another page (or the same one, which
+		 * another thread closed meanwhile) */
+		int added = xol_add_page(page);
+
+		if (added < 0) {
+			mp_chain(&mp_old_segv, sig, si, ctx); /* a third page in one instruction */
+			return;
+		}
+		if (added && mp_owned_line(addr))
+			mp_record(addr, write, uc, orig);
+		mprotect((void *)page, PAGE, PROT_READ | PROT_WRITE);
+		errno = saved_errno;
+		return;
+	}
 	if (mp_open[0] != page && mp_open[1] != page) {
 		if (mp_open[0] && mp_open[1]) {
 			mp_chain(&mp_old_segv, sig, si, ctx); /* a third page in one instruction */
 			return;
 		}
-		if (!mp_inside && mp_count(mp_lines, addr & ~(mp_line_size - 1)))
-			mp_record(addr, uc->uc_mcontext.gregs[REG_ERR] & 2, uc);
+		if (mp_owned_line(addr))
+			mp_record(addr, write, uc, *rip);
+		if (!mp_open[0] && xol_begin(rip, page)) {
+			/* run it out of line: the trampoline closes the page, no debug trap */
+			mprotect((void *)page, PAGE, PROT_READ | PROT_WRITE);
+			errno = saved_errno;
+			return;
+		}
 		mp_open[mp_open[0] ? 1 : 0] = page;
 	}
 	/* open the page for this one instruction (again, if another thread closed it meanwhile) */
@@ -189,14 +247,8 @@ static void mp_trap(int sig, siginfo_t *si, void *ctx)
 		return;
 	}
 	for (i = 0; i < 2; i++) {
-		struct mp_slot *ps = mp_open[i] ? mp_find(mp_pages, mp_open[i], false) : NULL;
-
-		if (ps && atomic_load(&ps->count) && !atomic_load(&ps->open)) {
-			mprotect((void *)mp_open[i], PAGE, PROT_NONE);
-			/* an unprotect may have run between the check and the call: undo */
-			if (!mp_count(mp_pages, mp_open[i]))
-				mprotect((void *)mp_open[i], PAGE, PROT_READ | PROT_WRITE);
-		}
+		if (mp_open[i])
+			mp_reclose(mp_open[i]);
 		mp_open[i] = 0;
 	}
 	uc->uc_mcontext.gregs[REG_EFL] &= ~0x100UL;
@@ -216,6 +268,7 @@ bool mp_init(size_t line_size)
 			MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
 	if (mp_lines == MAP_FAILED || mp_pages == MAP_FAILED)
 		return false;
+	xol_init(); /* without it, every trapped instruction is single-stepped */
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_flags = SA_SIGINFO | SA_NODEFER | SA_RESTART;
 	sigemptyset(&sa.sa_mask);
