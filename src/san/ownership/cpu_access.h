@@ -32,6 +32,17 @@ void cpu_access_untrack(uintptr_t cookie);
 void cpu_access_protect(uintptr_t cookie, uintptr_t lo, uintptr_t hi);
 void cpu_access_unprotect(uintptr_t cookie, uintptr_t lo, uintptr_t hi);
 
+/* The sanitizer itself is about to read and write [lo, hi) of a tracked piece (views, poison,
+ * edge bytes): pages the backend keeps protected for other device-owned lines stay accessible
+ * until cpu_access_touch_end() instead of trapping at each instruction (mprotect). */
+struct cpu_access_touch {
+	unsigned int n;
+	uintptr_t pages[8];
+};
+void cpu_access_touch_begin(uintptr_t cookie, uintptr_t lo, uintptr_t hi,
+			    struct cpu_access_touch *t);
+void cpu_access_touch_end(struct cpu_access_touch *t);
+
 /* The device may read [lo, hi): report uninit-to-device if some bytes were never initialised
  * (valgrind only; elsewhere the definedness is unknown). */
 void cpu_access_check_defined(struct device *dev, dma_addr_t bus, uintptr_t lo, uintptr_t hi,

@@ -469,8 +469,7 @@ bool mp_any_protected(void)
 unsigned int mp_syscall_open(uintptr_t lo, uintptr_t hi, bool kernel_writes, const char *call,
 			     uintptr_t *pages, unsigned int max)
 {
-	uintptr_t l, p, owned = 0;
-	unsigned int n = 0;
+	uintptr_t l, owned = 0;
 
 	if (hi <= lo || !mp_pages)
 		return 0;
@@ -479,6 +478,16 @@ unsigned int mp_syscall_open(uintptr_t lo, uintptr_t hi, bool kernel_writes, con
 			owned = l < lo ? lo : l;
 	if (owned) /* the kernel is about to touch a device-owned line on the program's behalf */
 		mp_emit(owned, kernel_writes, 0, dmasan_thread_id(), NULL, call);
+	return mp_open_pages(lo, hi, pages, max);
+}
+
+unsigned int mp_open_pages(uintptr_t lo, uintptr_t hi, uintptr_t *pages, unsigned int max)
+{
+	uintptr_t p;
+	unsigned int n = 0;
+
+	if (hi <= lo || !mp_pages || !mp_any_protected())
+		return 0;
 	pthread_mutex_lock(&mp_lock);
 	for (p = lo & ~(PAGE - 1); p < hi && n < max; p += PAGE) {
 		struct mp_slot *s = mp_find(mp_pages, p, false);
@@ -495,7 +504,15 @@ unsigned int mp_syscall_open(uintptr_t lo, uintptr_t hi, bool kernel_writes, con
 
 void mp_syscall_close(const uintptr_t *pages, unsigned int n)
 {
+	mp_close_pages(pages, n);
+}
+
+void mp_close_pages(const uintptr_t *pages, unsigned int n)
+{
 	unsigned int i;
+
+	if (!n)
+		return;
 
 	pthread_mutex_lock(&mp_lock);
 	for (i = 0; i < n; i++) {
@@ -529,5 +546,10 @@ unsigned int mp_syscall_open(uintptr_t lo, uintptr_t hi, bool kernel_writes, con
 	return 0;
 }
 void mp_syscall_close(const uintptr_t *pages, unsigned int n) {}
+unsigned int mp_open_pages(uintptr_t lo, uintptr_t hi, uintptr_t *pages, unsigned int max)
+{
+	return 0;
+}
+void mp_close_pages(const uintptr_t *pages, unsigned int n) {}
 
 #endif

@@ -197,6 +197,16 @@ static void piece_to_device(struct san_shadow *s, struct shadow_piece *p, size_t
 	memset(p->state + l0, LS_DEV, l1 - l0);
 }
 
+/* The sanitizer's own accesses to lines [l0, l1) of p and the bytes sharing them: see
+ * cpu_access_touch_begin(). */
+static void piece_touch_begin(const struct san_shadow *s, const struct shadow_piece *p, size_t l0,
+			      size_t l1, struct cpu_access_touch *t)
+{
+	t->n = 0;
+	if (p->track)
+		cpu_access_touch_begin(p->track, p->lbase + l0 * s->line, p->lbase + l1 * s->line, t);
+}
+
 /* Lines of piece p intersecting CPU range [lo, hi): [*l0, *l1). False if none. */
 static bool piece_lines(const struct san_shadow *s, const struct shadow_piece *p, uintptr_t lo,
 			uintptr_t hi, size_t *l0, size_t *l1)
@@ -359,8 +369,14 @@ static void shadow_arm(struct san_shadow *s)
 	unsigned int i;
 
 	cpu_access_quiet_begin();
-	for (i = 0; i < s->npieces; i++)
-		piece_to_device(s, &s->pieces[i], 0, s->pieces[i].nlines, true);
+	for (i = 0; i < s->npieces; i++) {
+		struct shadow_piece *p = &s->pieces[i];
+		struct cpu_access_touch t;
+
+		piece_touch_begin(s, p, 0, p->nlines, &t);
+		piece_to_device(s, p, 0, p->nlines, true);
+		cpu_access_touch_end(&t);
+	}
 	cpu_access_quiet_end();
 	for (i = 0; s->edges && i < s->npieces; i++) {
 		struct shadow_piece *p = &s->pieces[i];
@@ -770,10 +786,12 @@ static void takeback(struct san_shadow *s, uintptr_t lo, uintptr_t hi, bool chec
 	cpu_access_quiet_begin();
 	for (i = 0; i < s->npieces; i++) {
 		struct shadow_piece *p = &s->pieces[i];
+		struct cpu_access_touch t;
 		size_t l0, l1;
 
 		if (!piece_lines(s, p, lo, hi, &l0, &l1))
 			continue;
+		piece_touch_begin(s, p, l0, l1, &t);
 		if (check) {
 			/* receive lines under a trapping backend: stores were reported at the access */
 			size_t edges = 0;
@@ -796,6 +814,7 @@ static void takeback(struct san_shadow *s, uintptr_t lo, uintptr_t hi, bool chec
 		}
 		if (move)
 			piece_to_cpu(s, p, l0, l1, copy_back);
+		cpu_access_touch_end(&t);
 	}
 	cpu_access_quiet_end();
 	pthread_mutex_unlock(&s->lock);
@@ -811,10 +830,14 @@ static void handover(struct san_shadow *s, uintptr_t lo, uintptr_t hi, dmasan_st
 	cpu_access_quiet_begin();
 	for (i = 0; i < s->npieces; i++) {
 		struct shadow_piece *p = &s->pieces[i];
+		struct cpu_access_touch t;
 		size_t l0, l1;
 
-		if (piece_lines(s, p, lo, hi, &l0, &l1))
-			piece_to_device(s, p, l0, l1, false);
+		if (!piece_lines(s, p, lo, hi, &l0, &l1))
+			continue;
+		piece_touch_begin(s, p, l0, l1, &t);
+		piece_to_device(s, p, l0, l1, false);
+		cpu_access_touch_end(&t);
 	}
 	cpu_access_quiet_end();
 	pthread_mutex_unlock(&s->lock);
