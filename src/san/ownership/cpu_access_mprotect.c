@@ -8,12 +8,14 @@
  *    write, the PCs) in a lock-free ring — no allocation, no lock, no report in signal context —
  *    and the record becomes a report at the sanitizer's next hook or at exit;
  *  - any other line on the page (false sharing): nothing to report.
- * Either way the page is opened, the instruction is single-stepped (x86 trap flag) and the
- * SIGTRAP handler closes the page again.
+ * Either way the page is opened for the one instruction: it runs out of line followed by a jump
+ * to a trampoline that closes the page (cpu_access_xol.c), or, when it does not qualify, it is
+ * single-stepped (x86 trap flag) and the SIGTRAP handler closes the page again.
  *
  * Best effort, and documented as such (docs/ownership.md): while a page is open for one
- * instruction another thread can slip through; syscalls that touch a protected page fail with
- * EFAULT instead of faulting; a program that replaces our SIGSEGV handler turns the backend off.
+ * instruction (or for the sanitizer's own copy, mp_open_pages) another thread can slip through;
+ * syscalls that touch a protected page fail with EFAULT instead of faulting; a program that
+ * replaces our SIGSEGV handler turns the backend off.
  */
 #define _GNU_SOURCE
 #include <errno.h>
