@@ -4,7 +4,8 @@ set -euo pipefail
 pkgs=(build-essential cmake pkg-config libcriterion-dev libunwind-dev uthash-dev libjson-c-dev
       libdw-dev libbsd-dev valgrind python3 python3-jsonschema
       linux-source-6.1 # tests/upstream: real kernel files, extracted at build time
-      clang libclang-rt-14-dev) # clang + libFuzzer: scripts/sanitize.sh fuzz
+      clang libclang-rt-14-dev # clang + libFuzzer: scripts/sanitize.sh fuzz
+      linux-perf) # profiling bench/ (perf record -e cpu-clock: no hardware counters in a VM)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

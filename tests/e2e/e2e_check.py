@@ -104,7 +104,8 @@ def main():
         if only and set(found) - {a.expect}:
             fail.append("expected only '%s', also got %s" % (a.expect, sorted(set(found) - {a.expect})))
     # Optional details the source asks for: related stacks ("E2E_RELATED: map,unmap") and facts
-    # ("E2E_FACTS: map_size=34816 unmap_size=32768") of the first finding of the expected check.
+    # ("E2E_FACTS: map_size=34816 unmap_size=32768") of the first finding of the expected check,
+    # and the thread it names ("E2E_TID: 0").
     first = next((r for r in violations if r["check"] == a.expect), None) if a.expect else None
     if first:
         for what in filter(None, source_setting(a.source, "E2E_RELATED").split(",")):
@@ -129,6 +130,9 @@ def main():
         if frame.get("function") != func:
             fail.append("the %s report is in %s, expected %s" % (a.expect, frame.get("function"),
                                                                  func))
+    tid = source_setting(a.source, "E2E_TID")
+    if first and tid and str(first.get("tid")) != tid:
+        fail.append("the %s report names thread T%s, expected T%s" % (a.expect, first.get("tid"), tid))
     if first and a.at:
         frame = next((f for f in first.get("stack", []) if not f.get("internal")), {})
         where = "%s:%s" % (os.path.basename(frame.get("file", "?")), frame.get("line", "?"))

@@ -186,8 +186,7 @@ void san_report_unchecked(const struct san_call *call, const struct san_entry *e
 	san_report_start(&r, DMASAN_CHECK_UNCHECKED_MAP_ERROR, call);
 	if (e->map_stack) {
 		r.stack = e->map_stack;
-		r.stack_tid_set = true;
-		r.stack_tid = e->tid;
+		r.tid = e->tid;
 	}
 	san_report_entry(&r, e);
 	dmasan_report_str(&r, "used by", use);

@@ -276,6 +276,22 @@ void cpu_access_unprotect(uintptr_t cookie, uintptr_t lo, uintptr_t hi)
 	}
 }
 
+void cpu_access_touch_begin(uintptr_t cookie, uintptr_t lo, uintptr_t hi,
+			    struct cpu_access_touch *t)
+{
+	struct tracked *tr = (struct tracked *)cookie;
+
+	t->n = tr && tr->kind == CPU_ACCESS_MPROTECT
+		       ? mp_open_pages(lo, hi, t->pages, sizeof(t->pages) / sizeof(t->pages[0]))
+		       : 0;
+}
+
+void cpu_access_touch_end(struct cpu_access_touch *t)
+{
+	mp_close_pages(t->pages, t->n);
+	t->n = 0;
+}
+
 void cpu_access_check_defined(struct device *dev, dma_addr_t bus, uintptr_t lo, uintptr_t hi,
 			      unsigned int dir)
 {

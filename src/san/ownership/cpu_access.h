@@ -9,7 +9,7 @@
  *  - asan: __asan_poison_memory_region on the lines (ASan's own shadow saved and restored), and
  *    ASan's use-after-poison report turned into ours through its error-report callback.
  *  - mprotect: pages of device-owned lines PROT_NONE, a SIGSEGV handler that records violations
- *    and single-steps other accesses (cpu_access_mprotect.c). Best effort.
+ *    and runs other accesses once with the page open (cpu_access_mprotect.c). Best effort.
  */
 #ifndef DMASAN_SAN_CPU_ACCESS_H
 #define DMASAN_SAN_CPU_ACCESS_H
@@ -31,6 +31,17 @@ void cpu_access_untrack(uintptr_t cookie);
 /* The device takes / the CPU gets back [lo, hi), a part of a tracked piece. */
 void cpu_access_protect(uintptr_t cookie, uintptr_t lo, uintptr_t hi);
 void cpu_access_unprotect(uintptr_t cookie, uintptr_t lo, uintptr_t hi);
+
+/* The sanitizer itself is about to read and write [lo, hi) of a tracked piece (views, poison,
+ * edge bytes): pages the backend keeps protected for other device-owned lines stay accessible
+ * until cpu_access_touch_end() instead of trapping at each instruction (mprotect). */
+struct cpu_access_touch {
+	unsigned int n;
+	uintptr_t pages[8];
+};
+void cpu_access_touch_begin(uintptr_t cookie, uintptr_t lo, uintptr_t hi,
+			    struct cpu_access_touch *t);
+void cpu_access_touch_end(struct cpu_access_touch *t);
 
 /* The device may read [lo, hi): report uninit-to-device if some bytes were never initialised
  * (valgrind only; elsewhere the definedness is unknown). */

@@ -8,12 +8,14 @@
  *    write, the PCs) in a lock-free ring — no allocation, no lock, no report in signal context —
  *    and the record becomes a report at the sanitizer's next hook or at exit;
  *  - any other line on the page (false sharing): nothing to report.
- * Either way the page is opened, the instruction is single-stepped (x86 trap flag) and the
- * SIGTRAP handler closes the page again.
+ * Either way the page is opened for the one instruction: it runs out of line followed by a jump
+ * to a trampoline that closes the page (cpu_access_xol.c), or, when it does not qualify, it is
+ * single-stepped (x86 trap flag) and the SIGTRAP handler closes the page again.
  *
  * Best effort, and documented as such (docs/ownership.md): while a page is open for one
- * instruction another thread can slip through; syscalls that touch a protected page fail with
- * EFAULT instead of faulting; a program that replaces our SIGSEGV handler turns the backend off.
+ * instruction (or for the sanitizer's own copy, mp_open_pages) another thread can slip through;
+ * syscalls that touch a protected page fail with EFAULT instead of faulting; a program that
+ * replaces our SIGSEGV handler turns the backend off.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -22,6 +24,7 @@
 #include <stdatomic.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/syscall.h>
 #include <ucontext.h>
 #include <unistd.h>
 
@@ -30,6 +33,7 @@
 
 #include "rt/fork.h"
 #include "ownership/cpu_access_mprotect.h"
+#include "ownership/cpu_access_xol.h"
 #include "report/log.h"
 #include "ownership/ownership_hooks.h"
 #include "report/report.h"
@@ -55,6 +59,7 @@ struct mp_slot {
 struct mp_fault {
 	atomic_int ready;
 	uintptr_t thread; /* the faulting thread (address of its mp_inside) */
+	unsigned int tid; /* and its id in reports: the drain may run on another thread */
 	uintptr_t addr;
 	bool write;
 	unsigned int npcs;
@@ -75,13 +80,16 @@ static atomic_long mp_protected; /* pages with owned lines: 0 makes every check 
 static __thread uintptr_t mp_open[2];
 static __thread int mp_inside;
 
-static size_t mp_hash(uintptr_t k)
+/* The set lookups run from the out-of-line trampoline too (mp_reclose): integer code only. */
+#define GPR_ONLY __attribute__((target("general-regs-only")))
+
+GPR_ONLY static size_t mp_hash(uintptr_t k)
 {
 	return (size_t)((k >> 6) * 0x9e3779b97f4a7c15ULL >> (64 - SET_BITS));
 }
 
 /* Find k (readers: NULL if absent; writers: insert). */
-static struct mp_slot *mp_find(struct mp_slot *set, uintptr_t k, bool insert)
+GPR_ONLY static struct mp_slot *mp_find(struct mp_slot *set, uintptr_t k, bool insert)
 {
 	size_t i = mp_hash(k), n;
 
@@ -100,7 +108,7 @@ static struct mp_slot *mp_find(struct mp_slot *set, uintptr_t k, bool insert)
 	return NULL;
 }
 
-static int mp_count(struct mp_slot *set, uintptr_t k)
+GPR_ONLY static int mp_count(struct mp_slot *set, uintptr_t k)
 {
 	struct mp_slot *s = mp_find(set, k, false);
 
@@ -121,41 +129,74 @@ static void mp_chain(struct sigaction *old, int sig, siginfo_t *si, void *ctx)
 	}
 }
 
-static void mp_record(uintptr_t addr, bool write, ucontext_t *uc)
+/* A violation at addr by the instruction at rip (where the program runs it, also when it runs
+ * out of line), with the registers of uc: the stack is unwound from there. */
+static void mp_record(uintptr_t addr, bool write, const ucontext_t *uc, uintptr_t rip)
 {
-	unsigned int slot = atomic_fetch_add(&mp_ring_head, 1) % RING, i, n;
+	unsigned int slot = atomic_fetch_add(&mp_ring_head, 1) % RING, n = 0;
 	struct mp_fault *f = &mp_ring[slot];
-	uintptr_t pcs[RING_PCS + 8], rip = uc->uc_mcontext.gregs[REG_RIP];
-	int got;
+	ucontext_t at = *uc;
+	unw_cursor_t c;
+	unw_word_t ip;
 
 	if (atomic_load(&f->ready)) {
 		atomic_fetch_add(&mp_lost, 1);
 		return;
 	}
-	/* unw_backtrace walks through the signal frame; start at the faulting instruction (only the
-	 * faulting PC while a fork is under way) */
-	got = 0;
+	/* from the faulting instruction (only that while a fork is under way: libunwind's locks) */
+	at.uc_mcontext.gregs[REG_RIP] = rip;
+	f->pcs[n++] = rip;
 	if (dmasan_unw_enter()) {
-		got = unw_backtrace((void **)pcs, RING_PCS + 8);
+		if (!unw_init_local2(&c, &at, UNW_INIT_SIGNAL_FRAME))
+			while (n < RING_PCS && unw_step(&c) > 0 &&
+			       !unw_get_reg(&c, UNW_REG_IP, &ip) && ip)
+				f->pcs[n++] = ip;
 		dmasan_unw_leave();
 	}
-	for (i = 0; i < (unsigned int)(got > 0 ? got : 0) && pcs[i] != rip; i++)
-		;
-	if (i >= (unsigned int)got)
-		i = 0, pcs[0] = rip, got = 1;
-	for (n = 0; i < (unsigned int)got && n < RING_PCS; i++)
-		f->pcs[n++] = pcs[i];
 	f->npcs = n;
 	f->thread = (uintptr_t)&mp_inside;
+	f->tid = dmasan_thread_id();
 	f->addr = addr;
 	f->write = write;
 	atomic_store(&f->ready, 1);
 }
 
+/* mprotect without errno: the trampoline runs between two instructions of the program. */
+GPR_ONLY static void mp_set_prot(uintptr_t page, int prot)
+{
+	long ret;
+
+	__asm__ volatile("syscall"
+			 : "=a"(ret)
+			 : "0"((long)SYS_mprotect), "D"(page), "S"(PAGE), "d"((long)prot)
+			 : "rcx", "r11", "memory");
+	(void)ret;
+}
+
+/* After one instruction on an opened page: close it again while device-owned lines are left
+ * on it and no syscall uses it; an unprotect racing with the close is undone. */
+GPR_ONLY void mp_reclose(uintptr_t page)
+{
+	struct mp_slot *ps = mp_find(mp_pages, page, false);
+
+	if (ps && atomic_load(&ps->count) && !atomic_load(&ps->open)) {
+		mp_set_prot(page, PROT_NONE);
+		if (!atomic_load(&ps->count))
+			mp_set_prot(page, PROT_READ | PROT_WRITE);
+	}
+}
+
+static bool mp_owned_line(uintptr_t addr)
+{
+	return !mp_inside && mp_count(mp_lines, addr & ~(mp_line_size - 1));
+}
+
 static void mp_segv(int sig, siginfo_t *si, void *ctx)
 {
 	ucontext_t *uc = ctx;
-	uintptr_t addr = (uintptr_t)si->si_addr, page = addr & ~(PAGE - 1);
+	uintptr_t addr = (uintptr_t)si->si_addr, page = addr & ~(PAGE - 1), orig;
+	uintptr_t *rip = (uintptr_t *)&uc->uc_mcontext.gregs[REG_RIP];
+	bool write = uc->uc_mcontext.gregs[REG_ERR] & 2;
 	int saved_errno = errno;
 
 	if (si->si_code != SEGV_ACCERR || !mp_find(mp_pages, page, false)) {
@@ -169,13 +210,34 @@ static void mp_segv(int sig, siginfo_t *si, void *ctx)
 		errno = saved_errno;
 		return;
 	}
+	if (xol_running(*rip, &orig)) {
+		/* the instruction running out of line touched another page (or the same one, which
+		 * another thread closed meanwhile) */
+		int added = xol_add_page(page);
+
+		if (added < 0) {
+			mp_chain(&mp_old_segv, sig, si, ctx); /* a third page in one instruction */
+			return;
+		}
+		if (added && mp_owned_line(addr))
+			mp_record(addr, write, uc, orig);
+		mprotect((void *)page, PAGE, PROT_READ | PROT_WRITE);
+		errno = saved_errno;
+		return;
+	}
 	if (mp_open[0] != page && mp_open[1] != page) {
 		if (mp_open[0] && mp_open[1]) {
 			mp_chain(&mp_old_segv, sig, si, ctx); /* a third page in one instruction */
 			return;
 		}
-		if (!mp_inside && mp_count(mp_lines, addr & ~(mp_line_size - 1)))
-			mp_record(addr, uc->uc_mcontext.gregs[REG_ERR] & 2, uc);
+		if (mp_owned_line(addr))
+			mp_record(addr, write, uc, *rip);
+		if (!mp_open[0] && xol_begin(rip, page)) {
+			/* run it out of line: the trampoline closes the page, no debug trap */
+			mprotect((void *)page, PAGE, PROT_READ | PROT_WRITE);
+			errno = saved_errno;
+			return;
+		}
 		mp_open[mp_open[0] ? 1 : 0] = page;
 	}
 	/* open the page for this one instruction (again, if another thread closed it meanwhile) */
@@ -194,14 +256,8 @@ static void mp_trap(int sig, siginfo_t *si, void *ctx)
 		return;
 	}
 	for (i = 0; i < 2; i++) {
-		struct mp_slot *ps = mp_open[i] ? mp_find(mp_pages, mp_open[i], false) : NULL;
-
-		if (ps && atomic_load(&ps->count) && !atomic_load(&ps->open)) {
-			mprotect((void *)mp_open[i], PAGE, PROT_NONE);
-			/* an unprotect may have run between the check and the call: undo */
-			if (!mp_count(mp_pages, mp_open[i]))
-				mprotect((void *)mp_open[i], PAGE, PROT_READ | PROT_WRITE);
-		}
+		if (mp_open[i])
+			mp_reclose(mp_open[i]);
 		mp_open[i] = 0;
 	}
 	uc->uc_mcontext.gregs[REG_EFL] &= ~0x100UL;
@@ -233,6 +289,7 @@ bool mp_init(size_t line_size)
 			MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
 	if (mp_lines == MAP_FAILED || mp_pages == MAP_FAILED)
 		return false;
+	xol_init(); /* without it, every trapped instruction is single-stepped */
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_flags = SA_SIGINFO | SA_NODEFER | SA_RESTART;
 	sigemptyset(&sa.sa_mask);
@@ -354,7 +411,7 @@ static bool mp_find_entry(struct san_entry *e, void *arg)
 /* A CPU access to addr found by the backend: which check it is depends on whether addr lies in
  * a live receive mapping (or one just released) or only shares a line with one. Reads of data
  * that merely shares a line are harmless and not reported. */
-static void mp_emit(uintptr_t addr, bool write, dmasan_stack_id stack,
+static void mp_emit(uintptr_t addr, bool write, dmasan_stack_id stack, unsigned int tid,
 		    const struct san_entry *released, const char *detected_by)
 {
 	struct mp_hit h = { .found = false }, line = { .found = false };
@@ -388,6 +445,7 @@ static void mp_emit(uintptr_t addr, bool write, dmasan_stack_id stack,
 		     : write ? "CPU wrote into DMA memory while the device owned it"
 			     : "CPU read DMA memory while the device owned it (stale data)";
 	r.stack = stack;
+	r.tid = tid;
 	dmasan_report_hex(&r, "cpu address", addr);
 	dmasan_report_str(&r, "access", write ? "write" : "read");
 	if (h.found || line.found) {
@@ -411,7 +469,8 @@ void mp_drain(const struct san_entry *released)
 
 		if (!atomic_load(&f->ready))
 			continue;
-		mp_emit(f->addr, f->write, dmasan_stack_put(f->pcs, f->npcs), released, "mprotect");
+		mp_emit(f->addr, f->write, dmasan_stack_put(f->pcs, f->npcs), f->tid, released,
+			"mprotect");
 		atomic_store(&f->ready, 0);
 	}
 }
@@ -442,8 +501,7 @@ bool mp_any_protected(void)
 unsigned int mp_syscall_open(uintptr_t lo, uintptr_t hi, bool kernel_writes, const char *call,
 			     uintptr_t *pages, unsigned int max)
 {
-	uintptr_t l, p, owned = 0;
-	unsigned int n = 0;
+	uintptr_t l, owned = 0;
 
 	if (hi <= lo || !mp_pages)
 		return 0;
@@ -451,7 +509,17 @@ unsigned int mp_syscall_open(uintptr_t lo, uintptr_t hi, bool kernel_writes, con
 		if (mp_count(mp_lines, l))
 			owned = l < lo ? lo : l;
 	if (owned) /* the kernel is about to touch a device-owned line on the program's behalf */
-		mp_emit(owned, kernel_writes, 0, NULL, call);
+		mp_emit(owned, kernel_writes, 0, dmasan_thread_id(), NULL, call);
+	return mp_open_pages(lo, hi, pages, max);
+}
+
+unsigned int mp_open_pages(uintptr_t lo, uintptr_t hi, uintptr_t *pages, unsigned int max)
+{
+	uintptr_t p;
+	unsigned int n = 0;
+
+	if (hi <= lo || !mp_pages || !mp_any_protected())
+		return 0;
 	pthread_mutex_lock(&mp_lock);
 	for (p = lo & ~(PAGE - 1); p < hi && n < max; p += PAGE) {
 		struct mp_slot *s = mp_find(mp_pages, p, false);
@@ -468,7 +536,15 @@ unsigned int mp_syscall_open(uintptr_t lo, uintptr_t hi, bool kernel_writes, con
 
 void mp_syscall_close(const uintptr_t *pages, unsigned int n)
 {
+	mp_close_pages(pages, n);
+}
+
+void mp_close_pages(const uintptr_t *pages, unsigned int n)
+{
 	unsigned int i;
+
+	if (!n)
+		return;
 
 	pthread_mutex_lock(&mp_lock);
 	for (i = 0; i < n; i++) {
@@ -505,5 +581,10 @@ unsigned int mp_syscall_open(uintptr_t lo, uintptr_t hi, bool kernel_writes, con
 	return 0;
 }
 void mp_syscall_close(const uintptr_t *pages, unsigned int n) {}
+unsigned int mp_open_pages(uintptr_t lo, uintptr_t hi, uintptr_t *pages, unsigned int max)
+{
+	return 0;
+}
+void mp_close_pages(const uintptr_t *pages, unsigned int n) {}
 
 #endif

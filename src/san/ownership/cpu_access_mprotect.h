@@ -24,6 +24,10 @@ void mp_forgive(uintptr_t lo, uintptr_t hi);
  * [lo, hi) (kernel_writes: the kernel stores into the buffer, as read() does), then keep the
  * protected pages of the range accessible until mp_syscall_close(). */
 bool mp_any_protected(void); /* cheap: false while no page is protected */
+/* Keep the protected pages of [lo, hi) accessible until mp_close_pages() (the sanitizer's own
+ * accesses, a syscall's); returns how many of at most max it opened. */
+unsigned int mp_open_pages(uintptr_t lo, uintptr_t hi, uintptr_t *pages, unsigned int max);
+void mp_close_pages(const uintptr_t *pages, unsigned int n);
 unsigned int mp_syscall_open(uintptr_t lo, uintptr_t hi, bool kernel_writes, const char *call,
 			     uintptr_t *pages, unsigned int max);
 void mp_syscall_close(const uintptr_t *pages, unsigned int n);

@@ -53,6 +53,7 @@ struct shadow_piece {
 	u8 *snap;         /* expected CPU view while device-owned, or NULL (poisoned: the byte) */
 	u8 *edges;        /* bytes of the first and last line outside the piece, at hand-over */
 	size_t head_len, tail_len;
+	size_t mem_len;   /* state, the view and the edges are one allocation of this size */
 	uintptr_t track;  /* CPU-access backend cookie (receive pieces), 0: none */
 	bool own_slack;   /* the bytes sharing its first/last lines are its own object's slack */
 };
@@ -123,10 +124,7 @@ static void shadow_destroy(struct san_shadow *s)
 	for (i = 0; i < s->npieces; i++) {
 		struct shadow_piece *p = &s->pieces[i];
 
-		shadow_free_mem(p->state, p->nlines);
-		shadow_free_mem(p->devview, p->len);
-		shadow_free_mem(p->snap, p->len);
-		shadow_free_mem(p->edges, p->head_len + p->tail_len);
+		shadow_free_mem(p->state, p->mem_len);
 		cpu_access_untrack(p->track);
 	}
 	pthread_mutex_destroy(&s->lock);
@@ -225,8 +223,17 @@ static void piece_to_device(struct san_shadow *s, struct shadow_piece *p, size_t
 		edge_read(p->edges, p->lbase, p->head_len);
 	if (p->edges && l1 == p->nlines && p->tail_len)
 		edge_read(p->edges + p->head_len, p->cpu + p->len, p->tail_len);
-	for (l = l0; l < l1; l++)
-		p->state[l] = LS_DEV;
+	memset(p->state + l0, LS_DEV, l1 - l0);
+}
+
+/* The sanitizer's own accesses to lines [l0, l1) of p and the bytes sharing them: see
+ * cpu_access_touch_begin(). */
+static void piece_touch_begin(const struct san_shadow *s, const struct shadow_piece *p, size_t l0,
+			      size_t l1, struct cpu_access_touch *t)
+{
+	t->n = 0;
+	if (p->track)
+		cpu_access_touch_begin(p->track, p->lbase + l0 * s->line, p->lbase + l1 * s->line, t);
 }
 
 /* Lines of piece p intersecting CPU range [lo, hi): [*l0, *l1). False if none. */
@@ -302,6 +309,31 @@ static void report_unaligned(struct san_shadow *s, const struct shadow_piece *p,
 	dmasan_report_emit(&r);
 }
 
+/* One allocation per piece: the line states (zeroed), then the device view or the snapshot, then
+ * the edge bytes. The hand-over at map fills the view and the edges whole, so only the states are
+ * cleared: a 4 KiB mapping costs one malloc and a 64-byte memset, not three callocs. */
+static bool piece_alloc(struct san_shadow *s, struct shadow_piece *p)
+{
+	size_t states = (p->nlines + 63) & ~(size_t)63;
+	size_t edges = s->edges ? p->head_len + p->tail_len : 0;
+	u8 *mem;
+
+	p->mem_len = states + p->len + edges;
+	mem = malloc(p->mem_len);
+	if (!mem)
+		return false;
+	atomic_fetch_add(&shadow_total_bytes, p->mem_len);
+	memset(mem, 0, p->nlines);
+	p->state = mem;
+	if (s->poisoned)
+		p->devview = mem + states;
+	else
+		p->snap = mem + states;
+	if (edges)
+		p->edges = mem + states + p->len;
+	return true;
+}
+
 static bool piece_init(struct san_shadow *s, struct shadow_piece *p, dma_addr_t bus,
 		       uintptr_t cpu, size_t len)
 {
@@ -315,16 +347,8 @@ static bool piece_init(struct san_shadow *s, struct shadow_piece *p, dma_addr_t 
 	p->nlines /= s->line;
 	p->head_len = cpu - p->lbase;
 	p->tail_len = (p->lbase + p->nlines * s->line) - end;
-	p->state = shadow_zalloc(p->nlines);
-	if (!p->state)
-		return false;
 	p->slot = s->bounced;
-	if (s->poisoned && !(p->devview = shadow_zalloc(len)))
-		return false;
-	if (!s->poisoned && !(p->snap = shadow_zalloc(len)))
-		return false;
-	if (s->edges && p->head_len + p->tail_len &&
-	    !(p->edges = shadow_zalloc(p->head_len + p->tail_len)))
+	if (!piece_alloc(s, p))
 		return false;
 	if (dir_receives(s->dir))
 		p->track = cpu_access_track(cpu, end, s->dir == DMA_FROM_DEVICE
@@ -374,8 +398,14 @@ static void shadow_arm(struct san_shadow *s)
 	unsigned int i;
 
 	cpu_access_quiet_begin();
-	for (i = 0; i < s->npieces; i++)
-		piece_to_device(s, &s->pieces[i], 0, s->pieces[i].nlines, true);
+	for (i = 0; i < s->npieces; i++) {
+		struct shadow_piece *p = &s->pieces[i];
+		struct cpu_access_touch t;
+
+		piece_touch_begin(s, p, 0, p->nlines, &t);
+		piece_to_device(s, p, 0, p->nlines, true);
+		cpu_access_touch_end(&t);
+	}
 	cpu_access_quiet_end();
 	for (i = 0; s->edges && i < s->npieces; i++) {
 		struct shadow_piece *p = &s->pieces[i];
@@ -576,39 +606,52 @@ struct cpu_write {
 	dma_addr_t bus;
 };
 
-/* Whether [a, a + n) all equal the poison byte: words first, the common case is "yes". */
+static u8 poison_page[4096];
+static pthread_once_t poison_page_once = PTHREAD_ONCE_INIT;
+
+static void fill_poison_page(void)
+{
+	memset(poison_page, DMASAN_POISON_BYTE, sizeof(poison_page));
+}
+
+/* Whether [a, a + n) all equal the poison byte: memcmp against a page of it (vectorised). */
 static bool all_poison(const u8 *a, size_t n)
 {
-	const u64 pat = 0x0101010101010101ULL * DMASAN_POISON_BYTE;
-	u64 w;
+	size_t k;
 
-	for (; n && ((uintptr_t)a & 7); a++, n--)
-		if (*a != DMASAN_POISON_BYTE)
-			return false;
-	for (; n >= 8; a += 8, n -= 8) {
-		memcpy(&w, a, 8);
-		if (w != pat)
+	pthread_once(&poison_page_once, fill_poison_page);
+	for (; n; a += k, n -= k) {
+		k = n < sizeof(poison_page) ? n : sizeof(poison_page);
+		if (memcmp(a, poison_page, k))
 			return false;
 	}
-	for (; n; a++, n--)
-		if (*a != DMASAN_POISON_BYTE)
-			return false;
 	return true;
 }
 
-/* Compare device-owned lines [l0, l1) of p with their expected view: a fast whole-line check,
- * and a byte walk only for a line that differs. */
+/* The end of the run of device-owned lines of p that starts at line l (l itself if l is not
+ * device-owned), at most l1. The take-back works on whole runs: one comparison, copy and
+ * unprotect per run rather than per line (a whole mapping is usually one run). */
+static size_t dev_run_end(const struct shadow_piece *p, size_t l, size_t l1)
+{
+	while (l < l1 && (p->state[l] & LS_DEV))
+		l++;
+	return l;
+}
+
+/* Compare device-owned lines [l0, l1) of p with their expected view: a fast check per run of
+ * lines, and a byte walk only for a run that differs. */
 static void find_cpu_writes(const struct san_shadow *s, const struct shadow_piece *p, size_t l0,
 			    size_t l1, struct cpu_write *w)
 {
-	size_t l;
+	size_t l, r;
 
-	for (l = l0; l < l1; l++) {
+	for (l = l0; l < l1; l = r > l ? r : l + 1) {
 		uintptr_t lo, hi, a;
 
-		if (!(p->state[l] & LS_DEV))
+		r = dev_run_end(p, l, l1);
+		if (r == l)
 			continue;
-		lines_span(s, p, l, l + 1, &lo, &hi);
+		lines_span(s, p, l, r, &lo, &hi);
 		if (p->snap ? !memcmp((void *)lo, p->snap + (lo - p->cpu), hi - lo)
 			    : all_poison((const u8 *)lo, hi - lo))
 			continue;
@@ -676,16 +719,17 @@ static void find_edge_writes(const struct san_shadow *s, const struct shadow_pie
 /* The backend stops trapping CPU accesses to the device-owned lines among [l0, l1). */
 static void piece_unprotect(struct san_shadow *s, struct shadow_piece *p, size_t l0, size_t l1)
 {
-	size_t l;
+	size_t l, r;
 
 	if (!p->track)
 		return;
-	for (l = l0; l < l1; l++) {
+	for (l = l0; l < l1; l = r > l ? r : l + 1) {
 		uintptr_t lo, hi;
 
-		if (!(p->state[l] & LS_DEV))
+		r = dev_run_end(p, l, l1);
+		if (r == l)
 			continue;
-		lines_span(s, p, l, l + 1, &lo, &hi);
+		lines_span(s, p, l, r, &lo, &hi);
 		cpu_access_unprotect(p->track, lo, hi);
 	}
 }
@@ -695,17 +739,18 @@ static void piece_unprotect(struct san_shadow *s, struct shadow_piece *p, size_t
 static void piece_to_cpu(struct san_shadow *s, struct shadow_piece *p, size_t l0, size_t l1,
 			 bool copy_back)
 {
-	size_t l;
+	size_t l, r;
 
-	for (l = l0; l < l1; l++) {
+	for (l = l0; l < l1; l = r > l ? r : l + 1) {
 		uintptr_t lo, hi;
 
-		if (!(p->state[l] & LS_DEV))
+		r = dev_run_end(p, l, l1);
+		if (r == l)
 			continue;
-		lines_span(s, p, l, l + 1, &lo, &hi);
+		lines_span(s, p, l, r, &lo, &hi);
 		if (p->devview && !p->slot && copy_back)
 			dmasan_hw_copy((void *)lo, p->devview + (lo - p->cpu), hi - lo);
-		p->state[l] = 0;
+		memset(p->state + l, 0, r - l);
 	}
 	if (p->edges && l0 == 0 && p->head_len)
 		edge_read(p->edges, p->lbase, p->head_len); /* re-armed at the next hand-over */
@@ -767,10 +812,12 @@ static void takeback(struct san_shadow *s, uintptr_t lo, uintptr_t hi, bool chec
 	cpu_access_quiet_begin();
 	for (i = 0; i < s->npieces; i++) {
 		struct shadow_piece *p = &s->pieces[i];
+		struct cpu_access_touch t;
 		size_t l0, l1;
 
 		if (!piece_lines(s, p, lo, hi, &l0, &l1))
 			continue;
+		piece_touch_begin(s, p, l0, l1, &t);
 		if (check) {
 			/* receive lines under a trapping backend: stores were reported at the access */
 			size_t edges = 0;
@@ -793,6 +840,7 @@ static void takeback(struct san_shadow *s, uintptr_t lo, uintptr_t hi, bool chec
 		}
 		if (move)
 			piece_to_cpu(s, p, l0, l1, copy_back);
+		cpu_access_touch_end(&t);
 	}
 	cpu_access_quiet_end();
 	pthread_mutex_unlock(&s->lock);
@@ -808,10 +856,14 @@ static void handover(struct san_shadow *s, uintptr_t lo, uintptr_t hi, dmasan_st
 	cpu_access_quiet_begin();
 	for (i = 0; i < s->npieces; i++) {
 		struct shadow_piece *p = &s->pieces[i];
+		struct cpu_access_touch t;
 		size_t l0, l1;
 
-		if (piece_lines(s, p, lo, hi, &l0, &l1))
-			piece_to_device(s, p, l0, l1, false);
+		if (!piece_lines(s, p, lo, hi, &l0, &l1))
+			continue;
+		piece_touch_begin(s, p, l0, l1, &t);
+		piece_to_device(s, p, l0, l1, false);
+		cpu_access_touch_end(&t);
 	}
 	cpu_access_quiet_end();
 	pthread_mutex_unlock(&s->lock);

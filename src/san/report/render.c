@@ -87,7 +87,7 @@ void san_text_report(const struct dmasan_report *r, const struct dmasan_frame *f
 		.pid = (long)getpid(),
 		.severity = dmasan_checks[r->check].severity,
 		.check = dmasan_checks[r->check].id,
-		.tid = (long)san_report_tid(r),
+		.tid = (long)r->tid,
 		.count = r->count,
 		.stack = san_report_rstack(f, n, rframes),
 		.related = related,
@@ -140,7 +140,7 @@ void san_json_report(const struct dmasan_report *r, unsigned int seq, dmasan_sta
 	} else {
 		dmasan_buf_puts(&b, "null");
 	}
-	dmasan_buf_printf(&b, ",\"tid\":%u,\"stack_id\":%u,\"count\":%u,", san_report_tid(r), stack,
+	dmasan_buf_printf(&b, ",\"tid\":%u,\"stack_id\":%u,\"count\":%u,", r->tid, stack,
 			  r->count);
 	if (headline_of(r, headline, sizeof(headline))) {
 		dmasan_buf_puts(&b, "\"headline\":\"");

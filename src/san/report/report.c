@@ -23,6 +23,7 @@ void dmasan_report_init(struct dmasan_report *r, enum dmasan_check check, struct
 	r->check = check;
 	r->dev = dev;
 	r->count = 1;
+	r->tid = dmasan_thread_id();
 }
 
 static void add_fact(struct dmasan_report *r, const char *key, enum dmasan_fact_kind kind, u64 num,

@@ -59,8 +59,8 @@ struct dmasan_report {
 	const char *headline_extra;   /* e.g. "on dma 0x... (device foo)"; NULL: generated */
 	const char *sentence;         /* NULL: the catalogue's kernel sentence, else `what` */
 	dmasan_stack_id stack;        /* the bad call; 0: captured by emit */
-	bool stack_tid_set;           /* stack_tid is the thread of stack (else the emitting one) */
-	unsigned int stack_tid;
+	unsigned int tid;             /* the thread of `stack`: the caller's, set by init; a check that
+				       * leads with another thread's stack sets that one */
 	unsigned int count;           /* >1 for aggregated findings (leaks per site) */
 	unsigned int nfacts;
 	struct dmasan_fact facts[DMASAN_MAX_FACTS];

@@ -49,11 +49,6 @@ struct dmasan_rstack san_report_rstack(const struct dmasan_frame *f, unsigned in
 				       struct dmasan_rframe *out);
 
 /* render.c: the text report (to the log) and the JSON "violation" record (to the JSON file). */
-/* The thread a report names: the one its stack was captured on. */
-static inline unsigned int san_report_tid(const struct dmasan_report *r)
-{
-	return r->stack_tid_set ? r->stack_tid : dmasan_thread_id();
-}
 void san_text_report(const struct dmasan_report *r, const struct dmasan_frame *f, unsigned int n);
 void san_json_report(const struct dmasan_report *r, unsigned int seq, dmasan_stack_id stack,
 		     const struct dmasan_frame *f, unsigned int n);
