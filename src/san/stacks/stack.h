@@ -12,6 +12,8 @@
 typedef uint32_t dmasan_stack_id; /* 0: no stack */
 
 #define DMASAN_MAX_FRAMES 64
+/* Frames captured beyond stack_depth: libkdma's own, which reports fold into the API call. */
+#define DMASAN_KDMA_FRAME_SLACK 8
 
 /* Capture the caller's stack (skipping `skip` innermost frames of dmasan itself), store it in the
  * depot and return its id. Depth is the stack_depth option; the unwinder is the cached-rule walk
