@@ -76,8 +76,10 @@ static bool pool_ok(struct dma_pool *pool, const char *fn)
 {
 	enum kdma_ptr_state st;
 
-	if (!pool) {
-		kdma_warn(NULL, "%s: NULL pool", fn);
+	if (!pool || IS_ERR(pool)) { /* dma_pool_destroy(NULL) returned before: legal there */
+		kdma_warn(NULL, "%s: %s pool", fn, pool ? "ERR_PTR" : "NULL");
+		kdma_hooks_ensure();
+		KDMA_HOOK(bad_object, pool, KDMA_OBJ_POOL, false, fn);
 		return false;
 	}
 	st = kdma_ptrset_state(&live_pools, pool);
