@@ -51,6 +51,8 @@ unsigned int dmasan_report_symbolize(dmasan_stack_id id, struct dmasan_frame *ou
 				f[0].module = dli.dli_fname;
 				f[0].module_offset = f[0].pc - (uintptr_t)dli.dli_fbase;
 			}
+			/* by module: SUMMARY and suppressions still name the driver's frame */
+			f[0].internal = dmasan_frame_classify(&f[0]);
 			k = 1;
 		}
 		if (top && f[k - 1].internal == DMASAN_FRAME_SANITIZER && i + 1 < npcs)
