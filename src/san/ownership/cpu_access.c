@@ -16,6 +16,7 @@
 #include <valgrind/memcheck.h>
 #include <valgrind/valgrind.h>
 
+#include "checks/checks_dmabuf.h"
 #include "ownership/cpu_access.h"
 #include "ownership/cpu_access_mprotect.h"
 #include "ownership/ownership_hooks.h"
@@ -193,10 +194,12 @@ static void asan_report_cb(const char *text)
 	if (!p || !strstr(text, "use-after-poison"))
 		return;
 	h.addr = strtoull(p + strlen("on address "), NULL, 16);
+	write = strstr(text, "WRITE of size") != NULL;
+	if (san_dmabuf_cpu_access(h.addr, write, asan_access_stack(), dmasan_thread_id(), "asan"))
+		return; /* a dma-buf's vmap outside its CPU-access brackets */
 	san_table_visit_phys(h.addr, h.addr + 1, asan_find, &h);
 	if (!h.found && !san_shadow_entry_of(h.addr, &h.copy))
 		return;
-	write = strstr(text, "WRITE of size") != NULL;
 	dmasan_report_init(&r, write ? DMASAN_CHECK_CPU_WRITE_DEVICE_OWNED
 				      : DMASAN_CHECK_CPU_READ_DEVICE_OWNED, h.copy.dev);
 	r.sentence = write ? "CPU wrote into DMA memory while the device owned it"
