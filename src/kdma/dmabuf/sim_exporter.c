@@ -21,9 +21,10 @@
 
 #include <linux/dma-buf.h>
 #include <linux/dma-mapping.h>
-#include <linux/sched.h>
 #include <linux/slab.h>
 #include <dmasan/sim.h>
+
+#include "dmabuf/dmabuf.h"
 
 /* The memory a buffer lives in; a move leaves the old one to the mappings still made of it. */
 struct sim_store {
@@ -284,7 +285,7 @@ int dmasim_dmabuf_move(struct dma_buf *dmabuf)
 		goto out;
 	}
 	/* an eviction waits for every user of the old place, then tells the importers */
-	dma_resv_wait_timeout(dmabuf->resv, DMA_RESV_USAGE_BOOKKEEP, false, MAX_SCHEDULE_TIMEOUT);
+	kdma_resv_wait_held(dmabuf->resv, DMA_RESV_USAGE_BOOKKEEP, false);
 	dma_buf_move_notify(dmabuf);
 	old = b->store;
 	memcpy(st->vaddr, old->vaddr, b->size);

@@ -42,8 +42,9 @@ struct san_dmabuf {
 	unsigned int open[4]; /* open begin_cpu_access per enum dma_data_direction */
 	unsigned int attachments;
 	unsigned int dma_maps; /* exporter mappings alive (the shadow owns their receive lines) */
-	uintptr_t vaddr;       /* the vmap, 0 when not vmapped */
+	uintptr_t vaddr;       /* the last vmap */
 	size_t vsize;
+	bool vmapped;
 	uintptr_t cookie;      /* CPU-access backend tracking of the vmap lines, while handed over */
 	dmasan_stack_id export_stack, begin_stack, end_stack, vmap_stack, move_stack;
 	u32 tid, end_tid, vmap_tid, move_tid;
@@ -193,7 +194,7 @@ static bool vmap_lines(const struct san_dmabuf *b, uintptr_t *lo, uintptr_t *hi)
  * Called with the lock held (the backend takes only its own locks). */
 static void buf_protection(struct san_dmabuf *b)
 {
-	bool want = b->vaddr && !open_brackets(b) &&
+	bool want = b->vmapped && !open_brackets(b) &&
 		    dmasan_check_enabled(DMASAN_CHECK_DMABUF_CPU_ACCESS_UNBRACKETED) &&
 		    (!b->dma_maps || cpu_access_backend() == CPU_ACCESS_MPROTECT);
 	uintptr_t lo, hi;
@@ -213,7 +214,7 @@ static void buf_protection(struct san_dmabuf *b)
 
 static void buf_unprotect(struct san_dmabuf *b)
 {
-	b->vaddr = 0;
+	b->vmapped = false;
 	buf_protection(b);
 }
 
@@ -229,7 +230,7 @@ bool san_dmabuf_cpu_access(uintptr_t addr, bool write, dmasan_stack_id stack, u3
 		return false;
 	pthread_mutex_lock(&lock);
 	for (unsigned int i = 0; i < n_bufs && !b; i++)
-		if (bufs[i].vaddr && addr >= bufs[i].vaddr &&
+		if (bufs[i].vmapped && addr >= bufs[i].vaddr &&
 		    addr < bufs[i].vaddr + bufs[i].vsize && !open_brackets(&bufs[i]))
 			b = &bufs[i];
 	if (b)
@@ -387,6 +388,7 @@ void san_on_dmabuf(const void *dmabuf, const void *attach, struct device *dev,
 		buf_unprotect(b);
 		b->vaddr = (uintptr_t)info->vaddr;
 		b->vsize = info->size;
+		b->vmapped = true;
 		b->vmap_stack = stack;
 		b->vmap_tid = dmasan_thread_id();
 		buf_protection(b);
