@@ -202,8 +202,8 @@ static void buf_protection(struct san_dmabuf *b)
 	if (want == (b->cookie != 0) || !vmap_lines(b, &lo, &hi))
 		return;
 	if (want) {
-		b->cookie = cpu_access_track(lo, hi, "dmasan: dma-buf vmap outside "
-						     "dma_buf_begin_cpu_access/end_cpu_access");
+		b->cookie = cpu_access_track(lo, hi, "dmasan: dma-buf vmap outside begin/end_cpu_access "
+						     "(dmabuf-cpu-access-unbracketed)");
 		cpu_access_protect(b->cookie, lo, hi);
 	} else {
 		cpu_access_unprotect(b->cookie, lo, hi);

@@ -167,17 +167,19 @@ static bool asan_find(struct san_entry *e, void *arg)
 	return true;
 }
 
-/* The current stack without ASan's own reporting frames: the access is the first frame outside
- * the ASan runtime. */
+/* The current stack without ASan's own reporting frames (nor ours): the access is the first
+ * frame outside the ASan runtime and the sanitizer. */
 static dmasan_stack_id asan_access_stack(void)
 {
 	const uintptr_t *pcs;
 	unsigned int n = dmasan_stack_get(dmasan_stack_capture(1), &pcs), i;
-	Dl_info info;
+	Dl_info info, self;
+	bool have_self = dladdr((void *)asan_access_stack, &self) && self.dli_fname;
 
 	for (i = 0; i < n; i++)
 		if (!dladdr((void *)pcs[i], &info) || !info.dli_fname ||
-		    !strstr(info.dli_fname, "libasan"))
+		    (!strstr(info.dli_fname, "libasan") &&
+		     !(have_self && !strcmp(info.dli_fname, self.dli_fname))))
 			break;
 	return i < n ? dmasan_stack_put(pcs + i, n - i) : 0;
 }
