@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: MIT
 /*
- * dmabuf-cpu-access-unbracketed. The pattern DRM's USB and SPI display drivers had to fix for
- * imported framebuffers: their damage handler converts the dirty rectangle from the buffer's
- * vmap into the device's own transfer buffer with the CPU, without
- * dma_buf_begin_cpu_access()/end_cpu_access() around it (the helpers now bracket the blit for
- * imported buffers). The GPU that rendered the frame has unmapped it; nothing but the dma-buf
- * rule says the CPU must open the bracket, and the read is caught at the load itself. The fix
- * brackets the blit with DMA_FROM_DEVICE.
+ * dmabuf-cpu-access-unbracketed. After the DRM change that made the shadow-plane helpers
+ * (drm_gem_begin_shadow_fb_access) prepare imported buffers for CPU access: until then cirrus,
+ * hyperv, mgag200 and vkms converted the damaged rectangle of an imported framebuffer from its
+ * vmap with the CPU without dma_buf_begin_cpu_access()/end_cpu_access() around it, while gud
+ * and mipi-dbi already bracketed the blit (drm_gem_fb_begin_cpu_access). The GPU that rendered
+ * the frame has unmapped it; nothing but the dma-buf rule says the CPU must open the bracket,
+ * and the read is caught at the load itself. The fix brackets the blit with DMA_FROM_DEVICE.
  * E2E_RELATED: vmap,export
  * E2E_FUNCTION: blit_damage
  */
