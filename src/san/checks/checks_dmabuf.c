@@ -20,8 +20,6 @@
 
 #include <linux/scatterlist.h>
 
-#include "common/hwcopy.h"
-
 #include "ownership/cpu_access.h"
 #include "rt/fork.h"
 #include "rt/options.h"
@@ -256,41 +254,6 @@ bool san_dmabuf_cpu_access(uintptr_t addr, bool write, dmasan_stack_id stack, u3
 	dmasan_report_related(&r, "export", "exported by", copy.export_stack, copy.tid);
 	dmasan_report_emit(&r);
 	return true;
-}
-
-enum kdma_access_result san_dmabuf_device_copy(phys_addr_t phys, void *buf, size_t len,
-					       bool is_write)
-{
-	enum kdma_access_result res = KDMA_ACCESS_PROCEED;
-	uintptr_t lo = (uintptr_t)phys, hi = lo + len;
-
-	if (!n_bufs || phys == (phys_addr_t)-1 || cpu_access_backend() != CPU_ACCESS_MPROTECT)
-		return res;
-	pthread_mutex_lock(&lock);
-	for (unsigned int i = 0; i < n_bufs; i++) {
-		const struct san_dmabuf *b = &bufs[i];
-
-		if (!b->cookie || hi <= b->vaddr || lo >= b->vaddr + b->vsize)
-			continue;
-		/* the device's side of the transfer, with the trapping pages open a few at a time
-		 * (the lock keeps the lines handed over meanwhile) */
-		for (uintptr_t a = lo; a < hi;) {
-			uintptr_t end = hi - a > 4 * 4096 ? a + 4 * 4096 : hi;
-			struct cpu_access_touch t;
-
-			cpu_access_touch_begin(b->cookie, a, end, &t);
-			if (is_write)
-				dmasan_hw_copy((void *)a, (const u8 *)buf + (a - lo), end - a);
-			else
-				dmasan_hw_copy((u8 *)buf + (a - lo), (const void *)a, end - a);
-			cpu_access_touch_end(&t);
-			a = end;
-		}
-		res = KDMA_ACCESS_HANDLED;
-		break;
-	}
-	pthread_mutex_unlock(&lock);
-	return res;
 }
 
 void san_on_dmabuf(const void *dmabuf, const void *attach, struct device *dev,

@@ -17,10 +17,6 @@ void san_dmabuf_device_access(struct device *dev, dma_addr_t addr, size_t len, b
  * vmapped buffer with no begin_cpu_access bracket open (then reported; returns true). */
 bool san_dmabuf_cpu_access(uintptr_t addr, bool write, dmasan_stack_id stack, u32 tid,
 			   const char *detected_by);
-/* A device transfer libkdma is about to copy itself: if it reaches vmap lines handed to the
- * mprotect backend, the copy is done here with the pages open (KDMA_ACCESS_HANDLED). */
-enum kdma_access_result san_dmabuf_device_copy(phys_addr_t phys, void *buf, size_t len,
-					       bool is_write);
 
 /* A copy of one attachment, for dumps. */
 struct san_dmabuf_attach_copy {

@@ -189,8 +189,6 @@ static enum kdma_access_result h_device_access(struct device *dev, dma_addr_t ad
 	}
 	san_dmabuf_device_access(dev, addr, len, is_write);
 	res = san_shadow_device_access(dev, addr, phys, buf, len, is_write, stale);
-	if (res == KDMA_ACCESS_PROCEED)
-		res = san_dmabuf_device_copy(phys, buf, len, is_write);
 	san_leave();
 	return res;
 }
