@@ -224,9 +224,7 @@ bool san_dmabuf_cpu_access(uintptr_t addr, bool write, dmasan_stack_id stack, u3
 	struct dmasan_report r;
 	char headline[96];
 
-	if (!n_bufs)
-		return false;
-	pthread_mutex_lock(&lock);
+	pthread_mutex_lock(&lock); /* only on a trapped access: no unlocked fast path needed */
 	for (unsigned int i = 0; i < n_bufs && !b; i++)
 		if (bufs[i].vmapped && addr >= bufs[i].vaddr &&
 		    addr < bufs[i].vaddr + bufs[i].vsize && !open_brackets(&bufs[i]))
