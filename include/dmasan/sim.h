@@ -126,6 +126,22 @@ size_t dmasim_dmac_fifo_pop(struct dmasim_dmac *dmac, const char *chan, void *da
  */
 struct dma_buf;
 struct dma_buf *dmasim_dmabuf_export(size_t size, const char *name);
+/*
+ * The same exporter, dynamic (it has pin/unpin): its buffer can move. Static importers pin it at
+ * attach (the core then maps them once, DMA_BIDIRECTIONAL); dynamic importers
+ * (dma_buf_dynamic_attach) map and unmap under the buffer's resv lock and are told of a move
+ * through their move_notify.
+ */
+struct dma_buf *dmasim_dmabuf_export_dynamic(size_t size, const char *name);
+/*
+ * Moves a dynamic buffer to new memory, as an eviction does: under the resv lock it waits for
+ * the buffer's fences, calls dma_buf_move_notify (every dynamic importer's move_notify), copies
+ * the contents and makes new mappings cover the new memory. Mappings made before stay valid DMA
+ * mappings of the old memory (kept until they are unmapped): a device that still uses one reads
+ * and writes a copy nobody else sees. 0, -EBUSY (pinned or vmapped), -EINVAL (not a dynamic
+ * buffer of this exporter), -ENOMEM.
+ */
+int dmasim_dmabuf_move(struct dma_buf *dmabuf);
 
 /* Platform configuration of a device that a test embeds in its own bus structure (a pci_dev set up
  * by kdma_pci_dev_init(), a platform_device...): IOMMU mode and SWIOTLB use, as dmasim_config

@@ -29,6 +29,10 @@ struct dma_buf_ops {
 	bool cache_sgt_mapping;
 	int (*attach)(struct dma_buf *dmabuf, struct dma_buf_attachment *attach);
 	void (*detach)(struct dma_buf *dmabuf, struct dma_buf_attachment *attach);
+	/* A dynamic exporter (one that can move its buffer) has both; called with the resv lock
+	 * held. A pinned buffer must not move. */
+	int (*pin)(struct dma_buf_attachment *attach);
+	void (*unpin)(struct dma_buf_attachment *attach);
 	/* Mapped for attach->dev: the exporter maps through the DMA API (dma_map_sgtable). */
 	struct sg_table *(*map_dma_buf)(struct dma_buf_attachment *attach,
 					enum dma_data_direction dir);
@@ -57,6 +61,17 @@ struct dma_buf {
 	struct kref refcount;
 };
 
+/*
+ * A dynamic importer's operations (dma_buf_dynamic_attach). move_notify is called with the
+ * buffer's resv lock held when the exporter moves the buffer: the importer's mappings stay valid
+ * DMA mappings of the old place, so it must stop using them and map the attachment again (under
+ * the resv lock) before its device touches the buffer.
+ */
+struct dma_buf_attach_ops {
+	bool allow_peer2peer;
+	void (*move_notify)(struct dma_buf_attachment *attach);
+};
+
 struct dma_buf_attachment {
 	struct dma_buf *dmabuf;
 	struct device *dev;
@@ -64,6 +79,7 @@ struct dma_buf_attachment {
 	struct sg_table *sgt; /* cached mapping (ops->cache_sgt_mapping) */
 	enum dma_data_direction dir;
 	bool peer2peer;
+	const struct dma_buf_attach_ops *importer_ops;
 	void *importer_priv;
 	void *priv;
 };
@@ -92,13 +108,38 @@ void get_dma_buf(struct dma_buf *dmabuf);
 void dma_buf_put(struct dma_buf *dmabuf);
 
 struct dma_buf_attachment *dma_buf_attach(struct dma_buf *dmabuf, struct device *dev);
+/* A dynamic importer when importer_ops is set (move_notify required). When the importer and the
+ * exporter differ in being dynamic, the core pins the buffer (dynamic exporter) and caches a
+ * DMA_BIDIRECTIONAL mapping at attach, as the kernel does. */
+struct dma_buf_attachment *dma_buf_dynamic_attach(struct dma_buf *dmabuf, struct device *dev,
+						  const struct dma_buf_attach_ops *importer_ops,
+						  void *importer_priv);
 void dma_buf_detach(struct dma_buf *dmabuf, struct dma_buf_attachment *attach);
+/* A dynamic attachment (or any attachment of a dynamic exporter) maps and unmaps with the resv
+ * lock held; the _unlocked variants take it. */
 struct sg_table *dma_buf_map_attachment(struct dma_buf_attachment *attach,
 					enum dma_data_direction dir);
 void dma_buf_unmap_attachment(struct dma_buf_attachment *attach, struct sg_table *sgt,
 			      enum dma_data_direction dir);
-#define dma_buf_map_attachment_unlocked dma_buf_map_attachment
-#define dma_buf_unmap_attachment_unlocked dma_buf_unmap_attachment
+struct sg_table *dma_buf_map_attachment_unlocked(struct dma_buf_attachment *attach,
+						 enum dma_data_direction dir);
+void dma_buf_unmap_attachment_unlocked(struct dma_buf_attachment *attach, struct sg_table *sgt,
+				       enum dma_data_direction dir);
+/* Dynamic importers only, resv lock held: keep the buffer where it is (scanout). */
+int dma_buf_pin(struct dma_buf_attachment *attach);
+void dma_buf_unpin(struct dma_buf_attachment *attach);
+/* The exporter, resv lock held: the buffer moves; every dynamic importer's move_notify runs. */
+void dma_buf_move_notify(struct dma_buf *dmabuf);
+
+static inline bool dma_buf_is_dynamic(struct dma_buf *dmabuf)
+{
+	return !!dmabuf->ops->pin;
+}
+
+static inline bool dma_buf_attachment_is_dynamic(struct dma_buf_attachment *attach)
+{
+	return !!attach->importer_ops;
+}
 
 /* Waits for the fences CPU access must wait for, then lets the exporter sync for the CPU. */
 int dma_buf_begin_cpu_access(struct dma_buf *dmabuf, enum dma_data_direction dir);

@@ -158,8 +158,14 @@ enum kdma_dmabuf_event {
 	KDMA_DMABUF_DETACH,      /* dma_buf_detach, before anything */
 	KDMA_DMABUF_MAP,         /* dma_buf_map_attachment succeeded (attach, dir) */
 	KDMA_DMABUF_UNMAP,       /* dma_buf_unmap_attachment, before */
-	KDMA_DMABUF_BEGIN_CPU,   /* dma_buf_begin_cpu_access(dir), before */
-	KDMA_DMABUF_END_CPU,     /* dma_buf_end_cpu_access(dir), before */
+	KDMA_DMABUF_BEGIN_CPU,   /* dma_buf_begin_cpu_access(dir), after the exporter synced */
+	KDMA_DMABUF_END_CPU,     /* dma_buf_end_cpu_access(dir), after the exporter synced */
+	KDMA_DMABUF_VMAP,        /* dma_buf_vmap made the buffer's kernel mapping (vaddr, size) */
+	KDMA_DMABUF_VUNMAP,      /* dma_buf_vunmap undoes it, before */
+	KDMA_DMABUF_MOVE,        /* dma_buf_move_notify, before the importers are told */
+	KDMA_DMABUF_MAPPING,     /* dma_buf_map_attachment, before the exporter maps (attach) */
+	KDMA_DMABUF_UNMAPPED,    /* dma_buf_unmap_attachment, after the exporter unmapped (attach);
+				  * also after a failed map */
 };
 
 struct scatterlist;
@@ -171,6 +177,9 @@ struct kdma_dmabuf_info {
 	int dir;                     /* MAP, UNMAP, BEGIN_CPU, END_CPU */
 	struct scatterlist *sgl;     /* MAP: the importer's mapped entries */
 	unsigned int nents;          /* MAP: how many of them are mapped (sgt->nents) */
+	void *vaddr;                 /* VMAP, VUNMAP: the kernel mapping (NULL for I/O memory) */
+	size_t size;                 /* VMAP, VUNMAP: the buffer's size */
+	bool dynamic;                /* ATTACH: a dynamic importer (move_notify) */
 };
 
 struct kdma_hooks {

@@ -16,6 +16,7 @@
 #include <valgrind/memcheck.h>
 #include <valgrind/valgrind.h>
 
+#include "checks/checks_dmabuf.h"
 #include "ownership/cpu_access.h"
 #include "ownership/cpu_access_mprotect.h"
 #include "ownership/ownership_hooks.h"
@@ -166,17 +167,19 @@ static bool asan_find(struct san_entry *e, void *arg)
 	return true;
 }
 
-/* The current stack without ASan's own reporting frames: the access is the first frame outside
- * the ASan runtime. */
+/* The current stack without ASan's own reporting frames (nor ours): the access is the first
+ * frame outside the ASan runtime and the sanitizer. */
 static dmasan_stack_id asan_access_stack(void)
 {
 	const uintptr_t *pcs;
 	unsigned int n = dmasan_stack_get(dmasan_stack_capture(1), &pcs), i;
-	Dl_info info;
+	Dl_info info, self;
+	bool have_self = dladdr((void *)asan_access_stack, &self) && self.dli_fname;
 
 	for (i = 0; i < n; i++)
 		if (!dladdr((void *)pcs[i], &info) || !info.dli_fname ||
-		    !strstr(info.dli_fname, "libasan"))
+		    (!strstr(info.dli_fname, "libasan") &&
+		     !(have_self && !strcmp(info.dli_fname, self.dli_fname))))
 			break;
 	return i < n ? dmasan_stack_put(pcs + i, n - i) : 0;
 }
@@ -193,10 +196,12 @@ static void asan_report_cb(const char *text)
 	if (!p || !strstr(text, "use-after-poison"))
 		return;
 	h.addr = strtoull(p + strlen("on address "), NULL, 16);
+	write = strstr(text, "WRITE of size") != NULL;
+	if (san_dmabuf_cpu_access(h.addr, write, asan_access_stack(), dmasan_thread_id(), "asan"))
+		return; /* a dma-buf's vmap outside its CPU-access brackets */
 	san_table_visit_phys(h.addr, h.addr + 1, asan_find, &h);
 	if (!h.found && !san_shadow_entry_of(h.addr, &h.copy))
 		return;
-	write = strstr(text, "WRITE of size") != NULL;
 	dmasan_report_init(&r, write ? DMASAN_CHECK_CPU_WRITE_DEVICE_OWNED
 				      : DMASAN_CHECK_CPU_READ_DEVICE_OWNED, h.copy.dev);
 	r.sentence = write ? "CPU wrote into DMA memory while the device owned it"

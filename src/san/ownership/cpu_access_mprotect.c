@@ -31,6 +31,7 @@
 #define UNW_LOCAL_ONLY
 #include <libunwind.h>
 
+#include "checks/checks_dmabuf.h"
 #include "rt/fork.h"
 #include "ownership/cpu_access_mprotect.h"
 #include "ownership/cpu_access_xol.h"
@@ -419,6 +420,8 @@ static void mp_emit(uintptr_t addr, bool write, dmasan_stack_id stack, unsigned 
 	struct dmasan_report r;
 	enum dmasan_check check;
 
+	if (san_dmabuf_cpu_access(addr, write, stack, tid, detected_by))
+		return; /* a dma-buf's vmap outside its CPU-access brackets */
 	san_table_visit_phys(addr, addr + 1, mp_find_entry, &h);
 	if (!h.found && released && addr >= released->phys.start && addr < released->phys.end) {
 		h.copy = *released;

@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: MIT
 /*
- * cpu-read-device-owned on a dma-buf: a capture device has the buffer mapped and has written a
- * frame; the CPU reads the frame through the buffer's vmap without dma_buf_begin_cpu_access(),
- * which is what syncs the importers' mappings for the CPU (on a non-coherent platform the read
- * sees stale cache lines). Caught at the read itself through the ownership shadow: the lines
- * are the device's until the bracket opens. The fix brackets the read.
+ * dmabuf-cpu-access-unbracketed while an importer has the buffer mapped: a capture device has
+ * written a frame; the CPU reads it through the buffer's vmap without
+ * dma_buf_begin_cpu_access(), which is what syncs the importers' mappings for the CPU (on a
+ * non-coherent platform the read sees stale cache lines). Caught at the read itself: the line
+ * is both the device's (ownership shadow) and outside the dma-buf's brackets, and the report
+ * names the dma-buf rule. The fix brackets the read.
  * E2E_ONLY: yes
  */
 #include <linux/dma-buf.h>
