@@ -41,8 +41,9 @@ static inline struct dma_fence_array *to_dma_fence_array(struct dma_fence *fence
 /*
  * A new array over fences[0..num_fences), on (context, seqno). It takes over the caller's
  * reference to each fence and the fences array itself (kmalloc'd): both are released with the
- * array, so the caller must not put them. NULL if out of memory (the caller still owns them).
- * Arrays must not contain containers (flatten them first); that is warned about.
+ * array, so the caller must not put them. NULL if out of memory, or (warned) with no fences;
+ * the caller then still owns them. Arrays must not contain containers (flatten them first);
+ * that is warned about.
  */
 struct dma_fence_array *dma_fence_array_create(int num_fences, struct dma_fence **fences,
 					       u64 context, unsigned int seqno, bool signal_on_any);

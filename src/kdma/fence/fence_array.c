@@ -126,6 +126,9 @@ struct dma_fence_array *dma_fence_array_create(int num_fences, struct dma_fence 
 
 	if (WARN_ON(num_fences <= 0 || !fences))
 		return NULL;
+	for (int i = 0; i < num_fences; i++)
+		if (WARN(!fences[i], "dma_fence_array_create: fences[%d] is NULL", i))
+			return NULL;
 	array = kzalloc(sizeof(*array) + num_fences * sizeof(struct dma_fence_array_cb),
 			GFP_KERNEL);
 	if (!array)

@@ -237,6 +237,15 @@ static void *signaller(void *fence)
 	return NULL;
 }
 
+Test(fence_array, bad_input_is_refused)
+{
+	struct dma_fence *holes[2] = { NULL, NULL };
+
+	cr_assert_null(dma_fence_array_create(0, holes, 1, 1, false));
+	cr_assert_null(dma_fence_array_create(2, NULL, 1, 1, false));
+	cr_assert_null(dma_fence_array_create(2, holes, 1, 1, false));
+}
+
 Test(fence_array, waits_across_threads)
 {
 	u64 ctx;
