@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: MIT
 /*
- * The worker thread of the fence containers (the kernel's irq_work): one ordered workqueue,
- * made on first use. At exit it is drained, so a container's last signal and the reference its
- * work held are done before the sanitizer counts live fences. A child of fork() has no worker:
- * there the drain is skipped.
+ * The worker thread of the fence containers (the kernel's irq_work): one ordered workqueue per
+ * process, made on first use; a child of fork() has no worker thread, so it makes its own. At
+ * exit the queue is drained, so a container's last signal and the reference its work held are
+ * done before the sanitizer counts live fences.
  */
 #include <unistd.h>
 
@@ -13,22 +13,37 @@
 
 static struct workqueue_struct *irq_wq;
 static pid_t irq_wq_pid;
-static pthread_once_t irq_wq_once = PTHREAD_ONCE_INIT;
+static pthread_mutex_t irq_wq_lock = PTHREAD_MUTEX_INITIALIZER;
 
-static void irq_wq_create(void)
+/* This process's queue (the lock is taken only to make one). */
+static struct workqueue_struct *irq_wq_get(void)
 {
-	irq_wq = kdma_alloc_workqueue("dma_fence_irq_work");
-	irq_wq_pid = getpid();
+	pid_t pid = getpid();
+	struct workqueue_struct *wq;
+
+	if (__atomic_load_n(&irq_wq_pid, __ATOMIC_ACQUIRE) == pid)
+		return irq_wq;
+	pthread_mutex_lock(&irq_wq_lock);
+	if (irq_wq_pid != pid) {
+		/* A parent's queue (and its thread) is left alone: it is not this process's. */
+		wq = kdma_alloc_workqueue("dma_fence_irq_work");
+		if (wq) {
+			irq_wq = wq;
+			__atomic_store_n(&irq_wq_pid, pid, __ATOMIC_RELEASE);
+		}
+	}
+	wq = irq_wq_pid == pid ? irq_wq : NULL;
+	pthread_mutex_unlock(&irq_wq_lock);
+	return wq;
 }
 
 void kdma_fence_irq_work_queue(struct work_struct *work)
 {
-	pthread_once(&irq_wq_once, irq_wq_create);
-	queue_work(irq_wq, work);
+	queue_work(irq_wq_get(), work); /* warns on NULL: out of memory */
 }
 
 __attribute__((destructor)) static void irq_wq_drain(void)
 {
-	if (irq_wq && irq_wq_pid == getpid())
+	if (__atomic_load_n(&irq_wq_pid, __ATOMIC_ACQUIRE) == getpid())
 		flush_workqueue(irq_wq);
 }

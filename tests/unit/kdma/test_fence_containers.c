@@ -2,6 +2,8 @@
 /* dma_fence_array and dma_fence_chain (src/kdma/fence/): the kernel's semantics. */
 #include <errno.h>
 #include <pthread.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <criterion/criterion.h>
 
@@ -439,4 +441,36 @@ Test(fence_chain, alloc_and_free_unused)
 
 	cr_assert_not_null(c);
 	dma_fence_chain_free(c);
+}
+
+/* The containers' worker thread is the parent's: a child of fork() must get its own. */
+Test(fence_array, signals_in_a_forked_child)
+{
+	int status;
+	pid_t pid;
+
+	for (int round = 0; round < 2; round++) {
+		u64 ctx;
+		struct dma_fence **f = new_fences(1, &ctx);
+		struct dma_fence_array *a = dma_fence_array_create(1, f, dma_fence_context_alloc(1),
+								   1, false);
+
+		if (round == 1) {
+			pid = fork();
+			cr_assert_geq(pid, 0);
+			if (pid) {
+				dma_fence_signal(f[0]);
+				dma_fence_put(&a->base);
+				break;
+			}
+		}
+		dma_fence_enable_sw_signaling(&a->base);
+		dma_fence_signal(f[0]); /* the worker signals the array */
+		dma_fence_wait(&a->base, false);
+		dma_fence_put(&a->base);
+		if (round == 1)
+			_exit(0);
+	}
+	cr_assert_eq(waitpid(pid, &status, 0), pid);
+	cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0);
 }
