@@ -16,6 +16,12 @@ struct netlink_ext_ack;
 
 #define __ETHTOOL_DECLARE_LINK_MODE_MASK(name) DECLARE_BITMAP(name, __ETHTOOL_LINK_MODE_MASK_NBITS)
 
+/* base ends in the UAPI's flexible link_mode_masks[], as in the kernel (which clang builds
+ * with this GNU extension allowed): no warning in every driver that includes the header. */
+#ifdef __clang__
+#pragma clang diagnostic push
+#pragma clang diagnostic ignored "-Wgnu-variable-sized-type-not-at-end"
+#endif
 struct ethtool_link_ksettings {
 	struct ethtool_link_settings base;
 	struct {
@@ -25,6 +31,9 @@ struct ethtool_link_ksettings {
 	} link_modes;
 	u32 lanes;
 };
+#ifdef __clang__
+#pragma clang diagnostic pop
+#endif
 
 #define ethtool_link_ksettings_zero_link_mode(ptr, name)                                      \
 	bitmap_zero((ptr)->link_modes.name, __ETHTOOL_LINK_MODE_MASK_NBITS)

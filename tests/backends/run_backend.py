@@ -7,7 +7,8 @@
 
 LIBS is the LD_PRELOAD value (e.g. libasan.so:libdmasan.so). --wrap runs the program under
 another tool (valgrind ...). --check: the JSON Lines output holds a violation with that id;
---clean: none at all. --stderr/--no-stderr: a regex the tool's output must (not) contain, for
+--clean: none at all, and exit status 0 (a fixed program checks it read the device's data).
+--stderr/--no-stderr: a regex the tool's output must (not) contain, for
 reports that come from the backend itself (memcheck's).
 """
 import argparse, glob, json, os, re, shlex, shutil, subprocess, sys
@@ -46,6 +47,8 @@ def main():
         fail.append("expected a '%s' finding, got %s" % (a.check, sorted(found) or "none"))
     if a.clean and found:
         fail.append("expected no findings, got %s" % sorted(found))
+    if a.clean and proc.returncode != 0:
+        fail.append("exit status %d for a correct program" % proc.returncode)
     if a.stderr and not re.search(a.stderr, proc.stdout):
         fail.append("output lacks /%s/" % a.stderr)
     if a.no_stderr and re.search(a.no_stderr, proc.stdout):

@@ -58,6 +58,8 @@ def main():
     ap.add_argument("--exitcode", type=int)
     ap.add_argument("--at")
     ap.add_argument("--device")
+    ap.add_argument("--user-module", help="the first report's first frame outside the DMA "
+                    "layer is in this module (base name): symbolize=0 reports")
     ap.add_argument("--related-at", action="append", default=[],
                     help="WHAT=FILE:LINE: the first report's related WHAT stack starts there")
     ap.add_argument("--options", default="")
@@ -146,6 +148,12 @@ def main():
         if where != want:
             fail.append("the %s report's related %s stack is at %s, expected %s"
                         % (a.expect, what, where, want))
+    if first and a.user_module:
+        frame = next((f for f in first.get("stack", []) if not f.get("internal")), {})
+        got = os.path.basename(frame.get("module") or "?")
+        if got != a.user_module:
+            fail.append("the %s report's first user frame is in module %s, expected %s"
+                        % (a.expect, got, a.user_module))
     if first and a.device and first.get("device") != a.device:
         fail.append("the %s report names device %r, expected %s" % (a.expect, first.get("device"),
                                                                   a.device))

@@ -8,9 +8,10 @@
  * misuse (invalid direction, zero length, unmap or sync of a handle that is not live, unmap with a
  * wrong size or direction, double pool free) raises the sanitizer's error+warning count.
  *
- * Excluded input classes (docs/reliability.md): pointers the API cannot validate yet — a freed or
- * garbage struct device, a freed or garbage dma_pool, a CPU address that is not the harness's own
- * memory. Bus addresses (dma_addr_t) are free-form: stale and garbage handles are fuzzed.
+ * Devices and dma_pools are garbage, wild or destroyed pointers sometimes: libkdma checks them
+ * against its registries and refuses them with a report. Excluded (docs/reliability.md): a CPU
+ * address that is not the harness's own memory. Bus addresses (dma_addr_t) are free-form: stale
+ * and garbage handles are fuzzed.
  * Buffers are the harness's own memory (an arena cut in slots), so a mapping never covers memory
  * the process does not own: libkdma copies it when bouncing, as the kernel does.
  */
@@ -569,11 +570,86 @@ static void map_resource(struct fuzz_input *in)
 			   .size = size, .dir = dir };
 }
 
+/* A call given a device or a dma_pool that is not one: harness memory never registered, a wild
+ * address, or an object destroyed just before. Each is refused with a report, never followed. */
+static void bad_object(struct fuzz_input *in)
+{
+	u8 *junk = scratch + fuzz_u32(in) % (SCRATCH - 256);
+	unsigned int how = fuzz_pick(in, 3);
+	unsigned long before;
+	dma_addr_t h = 0;
+	void *obj;
+
+	for (int i = 0; i < 256 && in->left; i++)
+		junk[i] = fuzz_u8(in);
+	obj = how == 0 ? (void *)junk : (void *)(uintptr_t)((u64)fuzz_u32(in) << 12 | 1ULL << 46);
+	if (fuzz_u8(in) & 1) { /* a device */
+		struct dmasim_config c = dev_config(0);
+		struct dma_pool *pool;
+
+		if (how == 2) {
+			c.name = "fuzz-dead";
+			if (!(obj = dmasim_device_create(&c)))
+				return;
+			dmasim_device_destroy(obj);
+		}
+		before = findings();
+		switch (fuzz_pick(in, 6)) {
+		case 0:
+			h = dma_map_single(obj, arena, 64, DMA_TO_DEVICE);
+			if (h != DMA_MAPPING_ERROR)
+				abort(); /* a mapping for no device */
+			break;
+		case 1:
+			if (dma_alloc_coherent(obj, 4096, &h, GFP_KERNEL))
+				abort();
+			break;
+		case 2:
+			if (!dmasim_dma_read(obj, h, scratch, 64))
+				abort();
+			break;
+		case 3:
+			dma_set_mask(obj, DMA_BIT_MASK(32));
+			break;
+		case 4:
+			if ((pool = dma_pool_create("fuzz-bad", obj, 64, 8, 0)))
+				abort();
+			break;
+		default:
+			dmasim_device_destroy(obj);
+			break;
+		}
+		expect_report(before, "a call given a device that is not one");
+		return;
+	}
+	if (how == 2) {
+		obj = dma_pool_create("fuzz-dead", devs[0], 64, 8, 0);
+		dma_pool_destroy(obj);
+	}
+	before = findings();
+	switch (fuzz_pick(in, 3)) {
+	case 0:
+		if (dma_pool_alloc(obj, GFP_KERNEL, &h))
+			abort(); /* a block of no pool */
+		break;
+	case 1:
+		dma_pool_free(obj, arena, 0);
+		break;
+	default:
+		dma_pool_destroy(obj);
+		break;
+	}
+	expect_report(before, "a call given a dma_pool that is not one");
+}
+
 /* Back to a clean state: everything released, pools destroyed, the per-input device gone. */
 static void cleanup(void)
 {
+	/* The per-input device leaks its streaming mappings; its allocations are freed, or over a
+	 * long run they would use up the low memory its reserved region is carved from. */
 	for (int i = 0; i < NENTS; i++)
-		if (ents[i].live && ents[i].dev != NDEVS - 1)
+		if (ents[i].live && (ents[i].dev != NDEVS - 1 || ents[i].kind == K_COHERENT ||
+				     ents[i].kind == K_NONCOHERENT || ents[i].kind == K_POOL))
 			release(&ents[i]);
 	for (int p = 0; p < NPOOLS; p++) { /* the per-input device's may still be busy */
 		if (pools[p])
@@ -598,7 +674,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct fuzz_input in = { data, size };
 
 	for (int steps = 0; in.left && steps < 256; steps++) {
-		switch (fuzz_pick(&in, 14)) {
+		switch (fuzz_pick(&in, 15)) {
 		case 0: map_single(&in, false); break;
 		case 1: map_single(&in, true); break;
 		case 2: map_sg(&in); break;
@@ -612,6 +688,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		case 10: cpu_write(&in); break;
 		case 11: device_config(&in); break;
 		case 12: map_resource(&in); break;
+		case 13: bad_object(&in); break;
 		default: sanitizer_call(&in); break;
 		}
 	}

@@ -31,7 +31,6 @@ void write_summary(FILE *o, const struct input *in, const struct out_opts *opt)
 {
 	struct row *rows = calloc(in->nfindings + 1, sizeof(*rows));
 	unsigned int nrows = 0;
-	unsigned long total = 0, counted = 0;
 	char loc[512];
 
 	if (!rows)
@@ -46,16 +45,12 @@ void write_summary(FILE *o, const struct input *in, const struct out_opts *opt)
 			rows[nrows++] = (struct row){ .check = f->check, .sev = f->severity, .first = f };
 		rows[r].unique++;
 		rows[r].occurrences += f->count;
-		total += f->count;
-		if (finding_suppressed(f)) {
+		if (finding_suppressed(f))
 			rows[r].suppressed += f->count;
-		} else if (f->in_baseline) {
+		else if (f->in_baseline)
 			rows[r].baseline += f->count;
-		} else {
-			counted += f->count;
-			if (!finding_counts(rows[r].first))
-				rows[r].first = f;
-		}
+		else if (!finding_counts(rows[r].first))
+			rows[r].first = f;
 	}
 	fprintf(o, "%-28s %-8s %6s %6s %6s", "CHECK", "SEVERITY", "COUNT", "UNIQUE", "SUPPR");
 	if (opt->baseline)

@@ -90,6 +90,8 @@ bool kdma_check_dev_ptr(const struct device *dev, const char *fn)
 	if (dev && !IS_ERR(dev))
 		return true;
 	kdma_warn(NULL, "%s: called with %s device pointer", fn, dev ? "an ERR_PTR" : "a NULL");
+	kdma_hooks_ensure();
+	KDMA_HOOK(bad_object, dev, KDMA_OBJ_DEVICE, false, fn);
 	return false;
 }
 

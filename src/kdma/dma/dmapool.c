@@ -76,8 +76,10 @@ static bool pool_ok(struct dma_pool *pool, const char *fn)
 {
 	enum kdma_ptr_state st;
 
-	if (!pool) {
-		kdma_warn(NULL, "%s: NULL pool", fn);
+	if (!pool || IS_ERR(pool)) { /* dma_pool_destroy(NULL) returned before: legal there */
+		kdma_warn(NULL, "%s: %s pool", fn, pool ? "ERR_PTR" : "NULL");
+		kdma_hooks_ensure();
+		KDMA_HOOK(bad_object, pool, KDMA_OBJ_POOL, false, fn);
 		return false;
 	}
 	st = kdma_ptrset_state(&live_pools, pool);
@@ -193,7 +195,7 @@ struct dma_pool *dma_pool_create(const char *name, struct device *dev, size_t si
 
 void dma_pool_destroy(struct dma_pool *pool)
 {
-	bool busy;
+	bool busy, dev_gone;
 
 	if (!pool)
 		return;
@@ -204,16 +206,26 @@ void dma_pool_destroy(struct dma_pool *pool)
 	pool_list_del(&pool->pools);
 	pthread_mutex_unlock(&pools_lock);
 
+	/* The device went first (the kernel would touch the freed device here): its busy blocks
+	 * were reported as leaks at its destruction; say what the driver did wrong, and keep
+	 * the chunks, whose device is gone. */
+	dev_gone = pool->dev && kdma_dev_state(pool->dev) == KDMA_PTR_DEAD;
 	busy = pool->nr_active != 0;
-	if (busy)
+	if (dev_gone) {
+		kdma_warn(NULL, "dma_pool_destroy: pool %s outlived its device %p; destroy pools "
+			  "before the device", pool->name, (void *)pool->dev);
+		KDMA_HOOK(bad_object, pool->dev, KDMA_OBJ_DEVICE, true, __func__);
+		busy = true;
+	} else if (busy) {
 		dev_err(pool->dev, "dma_pool_destroy %s busy\n", pool->name);
-	pool_hook(pool, busy ? KDMA_POOL_DESTROY_BUSY : KDMA_POOL_DESTROY, NULL, 0);
+	}
+	pool_hook(pool, busy && !dev_gone ? KDMA_POOL_DESTROY_BUSY : KDMA_POOL_DESTROY, NULL, 0);
 	/* Busy: the chunks leak, so memcheck keeps the blocks in use as allocated and never freed
 	 * (the leak check lists them with their dma_pool_alloc stacks); the mempool moves to the
 	 * first leaked chunk, an anchor nothing else can take, since the struct is freed below.
 	 * Otherwise the chunks go back NOACCESS: their allocator makes what it hands out again
 	 * addressable, and until then a use after destroy is an invalid access. */
-	if (busy)
+	if (busy && pool->nr_pages)
 		vg_mempool_move(pool, pool->by_vaddr[0]->vaddr);
 	else
 		vg_mempool_destroy(pool);

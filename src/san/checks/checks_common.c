@@ -88,14 +88,21 @@ void san_on_bad_object(const struct san_call *call, const void *obj, enum kdma_o
 	struct dmasan_report r;
 
 	san_report_start(&r, dev ? DMASAN_CHECK_INVALID_DEVICE : DMASAN_CHECK_INVALID_POOL, call);
+	const char *state = destroyed ? "destroyed" : "never created";
+
 	if (destroyed)
 		r.sentence = dev ? "device driver uses a device that was already destroyed"
 				 : "device driver uses a dma_pool that was already destroyed";
 	else
 		r.sentence = dev ? "device driver passes a pointer that is not a device"
 				 : "device driver passes a pointer that is not a dma_pool";
+	if ((uintptr_t)obj == 0 || (uintptr_t)obj >= (uintptr_t)-4095) { /* NULL or ERR_PTR: a failed step passed on unchecked */
+		r.sentence = dev ? "device driver passes a NULL or ERR_PTR device pointer"
+				 : "device driver passes a NULL or ERR_PTR dma_pool pointer";
+		state = obj ? "ERR_PTR" : "NULL";
+	}
 	dmasan_report_str(&r, "call", fn ? fn : "?");
 	dmasan_report_hex(&r, dev ? "device pointer" : "pool pointer", (uintptr_t)obj);
-	dmasan_report_str(&r, "state", destroyed ? "destroyed" : "never created");
+	dmasan_report_str(&r, "state", state);
 	dmasan_report_emit(&r);
 }

@@ -11,6 +11,21 @@
 #include "report/report_impl.h"
 #include "rt/options.h"
 
+/* The API frame and stack_depth frames of the driver's code under it, an inlined function
+ * counting with the frame it is inlined in (the capture took more, for libkdma's own frames). */
+static unsigned int keep_depth(const struct dmasan_frame *f, unsigned int n)
+{
+	unsigned int pcs = 0;
+
+	for (unsigned int i = 0; i < n; i++) {
+		if (f[i].internal != DMASAN_FRAME_KDMA && (i == 0 || f[i].pc != f[i - 1].pc))
+			pcs++;
+		if (pcs > (unsigned int)dmasan_opts.stack_depth)
+			return i;
+	}
+	return n;
+}
+
 /* Symbolise a stack into out (inlined frames expanded), dropping the sanitizer's own frames at
  * the top and, of the libkdma frames under them, all but the outermost: the API function the
  * driver called stays as frame #0, like an interceptor frame in AddressSanitizer reports.
@@ -36,6 +51,8 @@ unsigned int dmasan_report_symbolize(dmasan_stack_id id, struct dmasan_frame *ou
 				f[0].module = dli.dli_fname;
 				f[0].module_offset = f[0].pc - (uintptr_t)dli.dli_fbase;
 			}
+			/* by module: SUMMARY and suppressions still name the driver's frame */
+			f[0].internal = dmasan_frame_classify(&f[0]);
 			k = 1;
 		}
 		if (top && f[k - 1].internal == DMASAN_FRAME_SANITIZER && i + 1 < npcs)
@@ -52,7 +69,7 @@ unsigned int dmasan_report_symbolize(dmasan_stack_id id, struct dmasan_frame *ou
 		memmove(out, out + kdma - 1, (n - kdma + 1) * sizeof(*out));
 		n -= kdma - 1;
 	}
-	return n;
+	return keep_depth(out, n);
 }
 
 

@@ -192,7 +192,7 @@ static void memo_store(struct memo *m, uintptr_t fp, unsigned int skip, unsigned
 static inline __attribute__((always_inline)) dmasan_stack_id capture(unsigned int skip,
 								      bool may_wait)
 {
-	uintptr_t pcs[DMASAN_MAX_FRAMES + 16];
+	uintptr_t pcs[DMASAN_MAX_FRAMES + 16 + DMASAN_KDMA_FRAME_SLACK];
 	uintptr_t fp = (uintptr_t)__builtin_frame_address(0);
 	struct dmasan_unwind_reads reads;
 	struct memo *m = NULL;
@@ -204,7 +204,9 @@ static inline __attribute__((always_inline)) dmasan_stack_id capture(unsigned in
 	skip += 1;
 	if (skip > 16)
 		skip = 16;
-	want = capture_depth() + skip;
+	/* libkdma's frames under the API function are folded away in reports: capture room for
+	 * them, so that stack_depth counts the frames a report shows. */
+	want = capture_depth() + skip + DMASAN_KDMA_FRAME_SLACK;
 	if (dmasan_opts.fast_unwind) {
 		n = (int)fp_unwind(pcs, want);
 	} else {

@@ -12,6 +12,8 @@
 typedef uint32_t dmasan_stack_id; /* 0: no stack */
 
 #define DMASAN_MAX_FRAMES 64
+/* Frames captured beyond stack_depth: libkdma's own, which reports fold into the API call. */
+#define DMASAN_KDMA_FRAME_SLACK 8
 
 /* Capture the caller's stack (skipping `skip` innermost frames of dmasan itself), store it in the
  * depot and return its id. Depth is the stack_depth option; the unwinder is the cached-rule walk
@@ -54,6 +56,8 @@ enum dmasan_frame_kind {
 /* Symbolise one PC with its inlined callers: out[0] is the innermost (inlined) function, the
  * last is the function the code was inlined into. Returns the count (1..max). Cached. */
 unsigned int dmasan_symbolize_inline(uintptr_t pc, struct dmasan_frame *out, unsigned int max);
+/* Whose frame f is (enum above), from its module, or its file and function once symbolised. */
+int dmasan_frame_classify(const struct dmasan_frame *f);
 /* Store an already captured stack (frames innermost first) in the depot. */
 dmasan_stack_id dmasan_stack_put(const uintptr_t *pcs, unsigned int n);
 

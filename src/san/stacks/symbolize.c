@@ -58,7 +58,7 @@ static bool has_prefix(const char *s, const char *p, size_t n)
 	return s && n && !strncmp(s, p, n);
 }
 
-static int classify(const struct dmasan_frame *f)
+int dmasan_frame_classify(const struct dmasan_frame *f)
 {
 	static const char *const startup[] = { "_start", "__libc_start_main", "__libc_start_main_impl",
 					       "__libc_start_call_main", "start_thread", "clone", "clone3" };
@@ -347,7 +347,7 @@ static unsigned int symbolize_uncached(uintptr_t pc, struct dmasan_frame *out, u
 		out[i].module_offset = modname ? addr - start : 0;
 	}
 	for (unsigned int i = 0; i < n; i++)
-		out[i].internal = classify(&out[i]);
+		out[i].internal = dmasan_frame_classify(&out[i]);
 	return n;
 }
 

@@ -103,8 +103,9 @@ Test(stack, depth_follows_stack_depth_option)
 {
 	const uintptr_t *pcs;
 
+	/* the capture keeps room for libkdma's frames, which reports fold into the API call */
 	dmasan_opts.stack_depth = 3;
-	cr_assert_eq(dmasan_stack_get(recurse(10), &pcs), 3);
+	cr_assert_eq(dmasan_stack_get(recurse(20), &pcs), 3 + DMASAN_KDMA_FRAME_SLACK);
 	dmasan_opts.stack_depth = 64;
 	cr_assert_gt(dmasan_stack_get(recurse(10), &pcs), 10);
 }

@@ -5,8 +5,9 @@
  * client doing what the kernel's dmatest does for memcpy channels: it requests a channel by
  * capability, maps source and destination buffers for the channel's device, prepares, submits
  * and issues batches of copies of assorted sizes and alignments, waits for their callbacks,
- * asks the channel for each cookie's status, unmaps and compares, then releases the channel
- * (the driver stops the engine and frees its ring) and unbinds the driver.
+ * asks the channel for each cookie's status, unmaps and compares; then it releases the channel
+ * with a last batch still in flight (the driver stops the engine, aborts the batch and frees its
+ * ring) and unbinds the driver.
  *
  *   upstream_plx_dma [harness_platform.h options] [--] [batches, default 8]
  */
@@ -29,6 +30,7 @@
 #define PLX_DEVICE_ID 0x87d0
 #define BATCH 24
 #define MAX_COPY 65536
+#define IN_FLIGHT 8
 
 static struct pci_dev pdev;
 static u8 bar0[PLX_REGS_SIZE] __attribute__((aligned(4096)));
@@ -109,6 +111,53 @@ static bool finish_copy(struct dma_chan *chan, struct copy *c, unsigned int n)
 	return ok;
 }
 
+/* An aborted copy: its callback said so, its buffers go back untouched by the channel. */
+static bool finish_aborted(struct dma_chan *chan, struct copy *c, unsigned int n)
+{
+	struct device *dev = dmaengine_get_dma_device(chan);
+	bool ok;
+
+	wait_for_completion(&c->done);
+	ok = c->result == DMA_TRANS_ABORTED;
+	dma_unmap_single(dev, c->src_dma, c->len, DMA_TO_DEVICE);
+	dma_unmap_single(dev, c->dst_dma, c->len, DMA_FROM_DEVICE);
+	for (unsigned int i = 0; ok && i < c->len; i++)
+		ok = c->dst[c->off + i] == 0;
+	if (!ok)
+		fprintf(stderr, "harness: in-flight copy %u was not aborted cleanly\n", n);
+	kfree(c->src);
+	kfree(c->dst);
+	return ok;
+}
+
+/*
+ * A client that gives up with copies in flight (as dmatest does on a timeout): the channel is
+ * held busy while they are submitted and issued, and released with all of them pending. The
+ * driver pauses the engine, aborts each descriptor (DMA_TRANS_ABORTED) and frees its ring; the
+ * engine, let go afterwards, must not touch the ring or the buffers again.
+ */
+static bool release_in_flight(struct dma_chan *chan, unsigned int n)
+{
+	static struct copy copies[IN_FLIGHT];
+	unsigned int started = 0;
+	bool ok = true;
+
+	plx_dma_model_hold(&model);
+	for (; started < IN_FLIGHT; started++) {
+		if (start_copy(chan, &copies[started], n + started)) {
+			fprintf(stderr, "harness: in-flight copy %u not started\n", n + started);
+			ok = false;
+			break;
+		}
+	}
+	dma_async_issue_pending(chan);
+	dma_release_channel(chan);
+	plx_dma_model_resume(&model);
+	for (unsigned int i = 0; i < started; i++)
+		ok &= finish_aborted(chan, &copies[i], n + i);
+	return ok;
+}
+
 static int run(void *arg)
 {
 	unsigned int batches = *(unsigned int *)arg, n = 0, failed = 0;
@@ -141,7 +190,10 @@ static int run(void *arg)
 			failed |= !finish_copy(chan, &copies[i], n + i);
 		n += started;
 	}
-	dma_release_channel(chan);
+	if (failed)
+		dma_release_channel(chan);
+	else
+		failed = !release_in_flight(chan, n);
 	printf("harness: %u copies, the channel did %lu descriptors, %lu bytes\n", n, model.descs,
 	       model.copied);
 	return failed || model.descs != n;

@@ -172,7 +172,9 @@ static void *channel_thread(void *arg)
 	while (!m->hw.stop) {
 		bool irq = false;
 
-		if (!m->running || !do_one(m, &irq)) {
+		if (!m->running || m->held || !do_one(m, &irq)) {
+			m->idles++;
+			pthread_cond_broadcast(&m->idle);
 			pthread_cond_wait(&m->hw.kick, &m->hw.lock);
 			continue;
 		}
@@ -192,10 +194,31 @@ int plx_dma_model_start(struct plx_dma_model *m, struct device *dev, unsigned in
 	m->dev = dev;
 	m->irq = irq;
 	m->regs = regs;
+	pthread_cond_init(&m->idle, NULL);
 	return harness_model_start(&m->hw, regs, PLX_REGS_SIZE, &plx_mmio_ops, channel_thread, m);
 }
 
 void plx_dma_model_stop(struct plx_dma_model *m)
 {
 	harness_model_stop(&m->hw);
+}
+
+void plx_dma_model_hold(struct plx_dma_model *m)
+{
+	pthread_mutex_lock(&m->hw.lock);
+	m->held = true;
+	pthread_mutex_unlock(&m->hw.lock);
+}
+
+void plx_dma_model_resume(struct plx_dma_model *m)
+{
+	unsigned long idles;
+
+	pthread_mutex_lock(&m->hw.lock);
+	m->held = false;
+	idles = m->idles;
+	pthread_cond_signal(&m->hw.kick);
+	while (m->idles == idles)
+		pthread_cond_wait(&m->idle, &m->hw.lock);
+	pthread_mutex_unlock(&m->hw.lock);
 }
