@@ -154,6 +154,26 @@ static inline signed long dma_fence_wait(struct dma_fence *fence, bool intr)
 	return ret < 0 ? ret : 0;
 }
 
+/* Containers (<linux/dma-fence-array.h>, <linux/dma-fence-chain.h>): fences whose signal follows
+ * other fences. A container never holds another container except a chain's previous link. */
+extern const struct dma_fence_ops dma_fence_array_ops;
+extern const struct dma_fence_ops dma_fence_chain_ops;
+
+static inline bool dma_fence_is_array(struct dma_fence *fence)
+{
+	return fence->ops == &dma_fence_array_ops;
+}
+
+static inline bool dma_fence_is_chain(struct dma_fence *fence)
+{
+	return fence->ops == &dma_fence_chain_ops;
+}
+
+static inline bool dma_fence_is_container(struct dma_fence *fence)
+{
+	return dma_fence_is_array(fence) || dma_fence_is_chain(fence);
+}
+
 /* An always-signalled fence (a reference to it). */
 struct dma_fence *dma_fence_get_stub(void);
 /* A new signalled fence of its own context with the given timestamp. */

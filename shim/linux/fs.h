@@ -25,6 +25,8 @@ struct file {
 	fmode_t f_mode;
 	unsigned int f_flags;
 	loff_t f_pos;
+	const struct file_operations *f_op; /* files of anon_inode_getfile() (<linux/file.h>) */
+	long f_count; /* references, changed atomically (get_file, fput) */
 };
 
 struct file_operations {

@@ -119,6 +119,8 @@ struct kdma_fence_info {
 	int ret;                       /* remove_callback: 1 if it was still queued */
 	const void *resv;              /* RESV_ADD: the reservation object */
 	int usage;                     /* RESV_ADD: enum dma_resv_usage */
+	bool container;                /* INIT: a dma_fence_array or dma_fence_chain, which
+					* signals when the fences it holds have */
 };
 
 /* dmaengine events (the dmaengine hook). */

@@ -38,6 +38,7 @@ void dma_fence_init(struct dma_fence *fence, const struct dma_fence_ops *ops, sp
 	fence->flags = 0UL;
 	fence->error = 0;
 	fence->timestamp = 0;
+	info.container = dma_fence_is_container(fence);
 	info.driver = ops->get_driver_name(fence);
 	info.timeline = ops->get_timeline_name(fence);
 	kdma_fence_event(fence, KDMA_FENCE_INIT, &info);
@@ -239,7 +240,8 @@ void dma_fence_enable_sw_signaling(struct dma_fence *fence)
 	spin_unlock(fence->lock);
 }
 
-int dma_fence_add_callback(struct dma_fence *fence, struct dma_fence_cb *cb, dma_fence_func_t func)
+static int add_callback(struct dma_fence *fence, struct dma_fence_cb *cb, dma_fence_func_t func,
+			bool tell_rejected)
 {
 	struct kdma_fence_info info = { .cb = cb };
 	int ret = 0;
@@ -261,9 +263,21 @@ int dma_fence_add_callback(struct dma_fence *fence, struct dma_fence_cb *cb, dma
 	}
 	if (ret) {
 		INIT_LIST_HEAD(&cb->node);
-		kdma_fence_event(fence, KDMA_FENCE_CALLBACK_REJECTED, &info);
+		if (tell_rejected)
+			kdma_fence_event(fence, KDMA_FENCE_CALLBACK_REJECTED, &info);
 	}
 	return ret;
+}
+
+int dma_fence_add_callback(struct dma_fence *fence, struct dma_fence_cb *cb, dma_fence_func_t func)
+{
+	return add_callback(fence, cb, func, true);
+}
+
+int kdma_fence_add_callback_handled(struct dma_fence *fence, struct dma_fence_cb *cb,
+				    dma_fence_func_t func)
+{
+	return add_callback(fence, cb, func, false);
 }
 
 bool dma_fence_remove_callback(struct dma_fence *fence, struct dma_fence_cb *cb)

@@ -5,6 +5,10 @@
  * and whether it was released. Each thread knows whether it is inside a signalling critical
  * section (dma_fence_begin_signalling, which dma_fence_signal enters around the callbacks).
  *
+ * A container (dma_fence_array, dma_fence_chain) signals only when someone needs its signal and
+ * its fences have signalled: its own signal is nobody's duty, so a live container at exit is
+ * only ever a leak, whatever its state; the fences it holds are checked as fences.
+ *
  * fence-callback-lost cannot see the ignored return value itself; it sees the consequence: a
  * callback rejected with -ENOENT lives in a kmalloc object, and that object is still allocated
  * at exit, so whatever the callback was meant to do with it (complete, free, hand on) never
@@ -101,6 +105,7 @@ static bool step_fn(struct san_fence *f, void *arg)
 		f->key = st->before.key;
 		f->state = SAN_FENCE_LIVE;
 		f->refs = 1;
+		f->container = in->container;
 		f->context = in->context;
 		f->seqno = in->seqno;
 		snprintf(f->driver, sizeof(f->driver), "%s", in->driver ? in->driver : "?");
@@ -297,13 +302,15 @@ void san_fence_at_exit(void)
 		const struct san_fence *f = &exit_live[i];
 		struct fence_report fr;
 
-		if ((f->signalled && f->refs <= 0) || f->inherited || f->unbind_reported)
+		bool leak = f->signalled || f->container;
+
+		if ((leak && f->refs <= 0) || f->inherited || f->unbind_reported)
 			continue;
 		/* The report's stack is where the fence was made: one report per creation site. */
-		fence_report_start(&fr, f->signalled ? DMASAN_CHECK_FENCE_LEAK
-						     : DMASAN_CHECK_FENCE_NEVER_SIGNALLED,
+		fence_report_start(&fr, leak ? DMASAN_CHECK_FENCE_LEAK
+					     : DMASAN_CHECK_FENCE_NEVER_SIGNALLED,
 				   f, f->init_stack);
-		if (f->signalled)
+		if (leak)
 			dmasan_report_u64(&fr.r, "references", (u64)f->refs);
 		else
 			dmasan_report_u64(&fr.r, "pending callbacks", f->pending_cbs);

@@ -105,7 +105,7 @@ unsigned int san_fence_take_unsignalled(const char *driver, struct san_fence *ou
 	for (unsigned int i = 0; i < SLOTS && n < max; i++) {
 		struct san_fence *f = &slots[i];
 
-		if (!f->key || f->state != SAN_FENCE_LIVE || f->signalled || f->inherited ||
+		if (!f->key || f->state != SAN_FENCE_LIVE || f->signalled || f->container || f->inherited ||
 		    f->unbind_reported || strcmp(f->driver, driver))
 			continue;
 		f->unbind_reported = true;

@@ -21,6 +21,7 @@ struct san_fence {
 	bool uaf_reported;
 	bool unbind_reported;  /* reported never-signalled when its driver's device went */
 	bool inherited;        /* live in the parent when this process forked: not ours */
+	bool container;        /* an array or chain: signalled through the fences it holds */
 	u64 context, seqno;
 	long refs;
 	unsigned int pending_cbs; /* callbacks queued and not yet run or removed */
@@ -38,8 +39,8 @@ bool san_fence_update(const void *key, bool create, san_fence_fn fn, void *arg,
 bool san_fence_pending(const void *key, struct san_fence *out);
 /* Copies of every LIVE record, up to max; returns how many were copied. */
 unsigned int san_fence_live(struct san_fence *out, unsigned int max);
-/* Copies of the live, unsignalled fences whose driver is named driver (none inherited or reported
- * at an unbind before), each marked reported; up to max, returns how many. */
+/* Copies of the live, unsignalled fences whose driver is named driver (no containers, none
+ * inherited or reported at an unbind before), each marked reported; up to max, returns how many. */
 unsigned int san_fence_take_unsignalled(const char *driver, struct san_fence *out,
 					unsigned int max);
 /* fork (rt/fork.c); in the child every live record becomes inherited. */

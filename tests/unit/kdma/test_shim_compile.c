@@ -54,6 +54,10 @@
 #include <linux/pci.h>
 #include <linux/dma-fence.h>
 #include <linux/dma-resv.h>
+#include <linux/dma-fence-array.h>
+#include <linux/dma-fence-chain.h>
+#include <linux/file.h>
+#include <linux/sync_file.h>
 #include <linux/dmaengine.h>
 #include <linux/dma-buf.h>
 #include <linux/iosys-map.h>
