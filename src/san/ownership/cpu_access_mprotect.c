@@ -387,7 +387,10 @@ void mp_unprotect(uintptr_t lo, uintptr_t hi)
 			if (ps && atomic_load(&ps->count) > 0 &&
 			    atomic_fetch_sub(&ps->count, 1) == 1) {
 				atomic_fetch_sub(&mp_protected, 1);
-				mprotect((void *)p, PAGE, PROT_READ | PROT_WRITE);
+				/* opened (dmasan's own copy back, a syscall): accessible already,
+				 * and left so when closed */
+				if (!atomic_load(&ps->open))
+					mprotect((void *)p, PAGE, PROT_READ | PROT_WRITE);
 			}
 		}
 	}
