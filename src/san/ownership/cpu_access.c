@@ -21,6 +21,7 @@
 #include "ownership/ownership_hooks.h"
 #include "rt/oom.h"
 #include "rt/options.h"
+#include "rt/services.h"
 #include "report/report.h"
 #include "table/table.h"
 
@@ -62,10 +63,14 @@ static void choose_backend(void)
 		else if (asan_present())
 			backend = CPU_ACCESS_ASAN;
 		else
-			backend = mp_init(dmasan_opts.line_size) ? CPU_ACCESS_MPROTECT : CPU_ACCESS_NONE;
+			backend = mp_init(dmasan_opts.line_size, dmasan_opts.mprotect_lazy)
+					  ? CPU_ACCESS_MPROTECT
+					  : CPU_ACCESS_NONE;
 		break;
 	case DMASAN_CPU_ACCESS_MPROTECT:
-		backend = mp_init(dmasan_opts.line_size) ? CPU_ACCESS_MPROTECT : CPU_ACCESS_NONE;
+		backend = mp_init(dmasan_opts.line_size, dmasan_opts.mprotect_lazy)
+				  ? CPU_ACCESS_MPROTECT
+				  : CPU_ACCESS_NONE;
 		break;
 	default:
 		backend = CPU_ACCESS_NONE;
@@ -274,6 +279,36 @@ void cpu_access_unprotect(uintptr_t cookie, uintptr_t lo, uintptr_t hi)
 		asan_unpoison((void *)lo, hi - lo);
 		asan_restore(t, lo, hi);
 	}
+}
+
+/* Only memory of a live kmalloc object: its kfree opens the pages first (cpu_access_released),
+ * so a page is never given back to the allocator, or unmapped and mapped anew, while held. */
+bool cpu_access_give_back(uintptr_t cookie, uintptr_t lo, uintptr_t hi, const void *bytes)
+{
+	struct tracked *t = (struct tracked *)cookie;
+	size_t (*kmalloc_span)(const void *, const void **) = SAN_KDMA(kmalloc_span);
+	const void *start;
+	size_t size;
+
+	if (!t || t->kind != CPU_ACCESS_MPROTECT || !kmalloc_span)
+		return false;
+	size = kmalloc_span((const void *)lo, &start);
+	if (!size || (uintptr_t)start + size < hi)
+		return false;
+	return mp_give_back(lo, hi, bytes);
+}
+
+bool cpu_access_take_held(uintptr_t cookie, uintptr_t lo, uintptr_t hi, void *view)
+{
+	struct tracked *t = (struct tracked *)cookie;
+
+	return t && t->kind == CPU_ACCESS_MPROTECT && mp_take_held(lo, hi, view);
+}
+
+void cpu_access_released(const void *p, size_t size)
+{
+	if (backend == CPU_ACCESS_MPROTECT && size)
+		mp_open_held_range((uintptr_t)p, (uintptr_t)p + size);
 }
 
 void cpu_access_touch_begin(uintptr_t cookie, uintptr_t lo, uintptr_t hi,

@@ -12,6 +12,13 @@
  * to a trampoline that closes the page (cpu_access_xol.c), or, when it does not qualify, it is
  * single-stepped (x86 trap flag) and the SIGTRAP handler closes the page again.
  *
+ * Lazy give-back (mprotect_lazy): at an unmap that leaves no device-owned line on whole pages of
+ * a kmalloc object, the page is not opened. Its memory holds the poison; the bytes the CPU must
+ * see (the device view) are kept in a held buffer and the page stays PROT_NONE. The first CPU
+ * access faults and the handler, seeing no owned line, opens the page and copies the held bytes
+ * in, with no report; a map of the same pages first takes the bytes back for its device view and
+ * protects them again with no system call. Interposed syscalls and kfree open held pages first.
+ *
  * Best effort, and documented as such (docs/ownership.md): while a page is open for one
  * instruction (or for the sanitizer's own copy, mp_open_pages) another thread can slip through;
  * syscalls that touch a protected page fail with EFAULT instead of faulting; a program that
@@ -20,6 +27,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <pthread.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdatomic.h>
 #include <string.h>
@@ -54,7 +62,13 @@ struct mp_slot {
 	_Atomic uintptr_t key;
 	atomic_int count; /* lines: receive mappings owning it; pages: owned lines on it */
 	atomic_int open;  /* pages: syscalls using it right now (kept accessible meanwhile) */
+	atomic_int held;  /* pages: 1 + the held buffer with its bytes (closed, no owned line);
+			   * MP_OPENING while being opened or taken back; 0: none */
 };
+
+#define MP_OPENING (-1)
+#define HELD_MAX 4096   /* pages held at once (16 MiB of address space, touched as used) */
+#define HELD_PER_CALL 16 /* pages one give-back may hold */
 
 struct mp_fault {
 	atomic_int ready;
@@ -74,11 +88,16 @@ static struct mp_fault mp_ring[RING];
 static atomic_uint mp_ring_head;
 static atomic_ulong mp_lost;
 static bool mp_full_noted;
-static atomic_long mp_protected; /* pages with owned lines: 0 makes every check free */
+static atomic_long mp_protected; /* pages closed (owned lines or held): 0 makes every check free */
+static bool mp_lazy;
+static uint8_t *mp_held_mem;               /* HELD_MAX pages */
+static atomic_ulong mp_held_used[HELD_MAX / 64];
+static atomic_long mp_held_pages;          /* pages with held bytes: 0 makes the lazy paths free */
 
 /* Per thread: pages opened for the instruction being single-stepped; sanitizer code running. */
 static __thread uintptr_t mp_open[2];
 static __thread int mp_inside;
+static __thread uintptr_t mp_opening; /* the held page this thread copies the bytes into */
 
 /* The set lookups run from the out-of-line trampoline too (mp_reclose): integer code only. */
 #define GPR_ONLY __attribute__((target("general-regs-only")))
@@ -113,6 +132,64 @@ GPR_ONLY static int mp_count(struct mp_slot *set, uintptr_t k)
 	struct mp_slot *s = mp_find(set, k, false);
 
 	return s ? atomic_load(&s->count) : 0;
+}
+
+/* ---------------------------------------------------------------- held pages ---- */
+
+/* A free held buffer, or -1 (writers, under mp_lock). */
+static int mp_held_get(void)
+{
+	unsigned int w;
+
+	for (w = 0; w < HELD_MAX / 64; w++) {
+		unsigned long used = atomic_load(&mp_held_used[w]);
+
+		if (~used) {
+			int b = __builtin_ctzl(~used);
+
+			atomic_fetch_or(&mp_held_used[w], 1UL << b);
+			return (int)(w * 64 + b);
+		}
+	}
+	return -1;
+}
+
+/* Async-signal-safe: the fault handler gives buffers back. */
+static void mp_held_put(int i)
+{
+	atomic_fetch_and(&mp_held_used[i / 64], ~(1UL << (i % 64)));
+}
+
+GPR_ONLY static void mp_set_prot(uintptr_t page, int prot);
+
+/* Open a held page for good and put its bytes back (the fault handler, a syscall, kfree).
+ * Async-signal-safe. False when the page holds nothing (or an owned line came back). */
+static bool mp_open_held(struct mp_slot *ps, uintptr_t page)
+{
+	int h = atomic_load(&ps->held);
+
+	if (h <= 0 || atomic_load(&ps->count) ||
+	    !atomic_compare_exchange_strong(&ps->held, &h, MP_OPENING))
+		return false;
+	mp_opening = page;
+	mp_set_prot(page, PROT_READ | PROT_WRITE);
+	memcpy((void *)page, mp_held_mem + (size_t)(h - 1) * PAGE, PAGE);
+	mp_opening = 0;
+	mp_held_put(h - 1);
+	atomic_fetch_sub(&mp_held_pages, 1);
+	atomic_fetch_sub(&mp_protected, 1);
+	atomic_store(&ps->held, 0);
+	return true;
+}
+
+/* Wait for another thread's handler opening the page (it takes no lock and never waits). */
+static int mp_held_settled(struct mp_slot *ps)
+{
+	int h;
+
+	while ((h = atomic_load(&ps->held)) == MP_OPENING)
+		sched_yield();
+	return h;
 }
 
 /* --------------------------------------------------------------- handlers ---- */
@@ -181,7 +258,8 @@ GPR_ONLY void mp_reclose(uintptr_t page)
 
 	if (ps && atomic_load(&ps->count) && !atomic_load(&ps->open)) {
 		mp_set_prot(page, PROT_NONE);
-		if (!atomic_load(&ps->count))
+		/* held pages stay closed (and one being opened: its opener reopens it) */
+		if (!atomic_load(&ps->count) && !atomic_load(&ps->held))
 			mp_set_prot(page, PROT_READ | PROT_WRITE);
 	}
 }
@@ -197,16 +275,36 @@ static void mp_segv(int sig, siginfo_t *si, void *ctx)
 	uintptr_t addr = (uintptr_t)si->si_addr, page = addr & ~(PAGE - 1), orig;
 	uintptr_t *rip = (uintptr_t *)&uc->uc_mcontext.gregs[REG_RIP];
 	bool write = uc->uc_mcontext.gregs[REG_ERR] & 2;
-	int saved_errno = errno;
+	int saved_errno = errno, held;
+	struct mp_slot *ps;
 
 	if (si->si_code != SEGV_ACCERR || !mp_find(mp_pages, page, false)) {
 		mp_chain(&mp_old_segv, sig, si, ctx); /* not a page of ours */
 		return;
 	}
-	if (!mp_count(mp_pages, page)) {
+	if (page == mp_opening) {
+		/* another thread's one-instruction close hit the page this thread opens */
+		mp_set_prot(page, PROT_READ | PROT_WRITE);
+		errno = saved_errno;
+		return;
+	}
+	ps = mp_find(mp_pages, page, false);
+	held = atomic_load(&ps->held);
+	if (held == MP_OPENING) {
+		errno = saved_errno; /* another thread opens it or a map takes it: retried */
+		return;
+	}
+	if (held > 0 && !atomic_load(&ps->count)) {
+		/* held after an unmap: the CPU owns every line, so this is the first touch */
+		mp_open_held(ps, page);
+		errno = saved_errno;
+		return;
+	}
+	if (!atomic_load(&ps->count)) {
 		/* no device-owned line is left on it, so it must be accessible: a trap handler's
 		 * re-protect raced with an unprotect. Repair it; the access is retried. */
 		mprotect((void *)page, PAGE, PROT_READ | PROT_WRITE);
+		mp_open_held(ps, page); /* a give-back raced with the repair */
 		errno = saved_errno;
 		return;
 	}
@@ -278,11 +376,16 @@ void san_mp_fork_unlock(bool child)
 	pthread_mutex_unlock(&mp_lock);
 }
 
-bool mp_init(size_t line_size)
+bool mp_init(size_t line_size, bool lazy)
 {
 	struct sigaction sa;
 
 	mp_line_size = line_size;
+	mp_held_mem = lazy && line_size <= PAGE
+			      ? mmap(NULL, HELD_MAX * PAGE, PROT_READ | PROT_WRITE,
+				     MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0)
+			      : MAP_FAILED;
+	mp_lazy = mp_held_mem != MAP_FAILED;
 	mp_lines = mmap(NULL, SET_SIZE * sizeof(struct mp_slot), PROT_READ | PROT_WRITE,
 			MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
 	mp_pages = mmap(NULL, SET_SIZE * sizeof(struct mp_slot), PROT_READ | PROT_WRITE,
@@ -354,6 +457,8 @@ void mp_protect(uintptr_t lo, uintptr_t hi)
 				mp_note_full();
 				goto out;
 			}
+			if (!atomic_load(&ps->count) && mp_held_settled(ps) > 0)
+				mp_open_held(ps, p); /* its bytes go back before anyone reads them */
 			if (atomic_fetch_add(&ps->count, 1) == 0) {
 				atomic_fetch_add(&mp_protected, 1);
 				/* a syscall has it open: closed when it returns; ENOMEM (VMA
@@ -395,6 +500,126 @@ void mp_unprotect(uintptr_t lo, uintptr_t hi)
 		}
 	}
 	pthread_mutex_unlock(&mp_lock);
+}
+
+/* The pages of [lo, hi), whole pages, into ps[]; false unless each is known and satisfies ok. */
+static bool mp_whole_pages(uintptr_t lo, uintptr_t hi, struct mp_slot **ps,
+			   bool (*ok)(struct mp_slot *))
+{
+	unsigned int i;
+
+	if ((lo | hi) & (PAGE - 1) || hi <= lo || (hi - lo) / PAGE > HELD_PER_CALL)
+		return false;
+	for (i = 0; i < (hi - lo) / PAGE; i++) {
+		ps[i] = mp_find(mp_pages, lo + i * PAGE, false);
+		if (!ps[i] || !ok(ps[i]))
+			return false;
+	}
+	return true;
+}
+
+/* Lines of a page counted by mp_protect (a count of the page's): their slots exist. */
+static void mp_line_add(uintptr_t l, int n)
+{
+	struct mp_slot *s = mp_find(mp_lines, l, false);
+
+	if (s)
+		atomic_fetch_add(&s->count, n);
+}
+
+/* Closed for exactly the lines of one mapping: every line of the page owned once. */
+static bool mp_giveable(struct mp_slot *ps)
+{
+	return atomic_load(&ps->count) == (int)(PAGE / mp_line_size) && !atomic_load(&ps->open) &&
+	       !atomic_load(&ps->held);
+}
+
+static bool mp_takeable(struct mp_slot *ps)
+{
+	return mp_held_settled(ps) > 0 && !atomic_load(&ps->count) && !atomic_load(&ps->open);
+}
+
+/* The order keeps the fault handler right at every step: held is set before the lines stop
+ * being owned (a touch meanwhile is still the device's), and cleared after they are owned
+ * again. */
+bool mp_give_back(uintptr_t lo, uintptr_t hi, const void *bytes)
+{
+	struct mp_slot *ps[HELD_PER_CALL];
+	int idx[HELD_PER_CALL];
+	unsigned int i, n = (hi - lo) / PAGE, got = 0;
+	uintptr_t l;
+	bool ok;
+
+	if (!mp_lazy)
+		return false;
+	pthread_mutex_lock(&mp_lock);
+	ok = mp_whole_pages(lo, hi, ps, mp_giveable);
+	while (ok && got < n && (idx[got] = mp_held_get()) >= 0)
+		got++;
+	ok = ok && got == n;
+	for (i = 0; ok && i < n; i++) {
+		memcpy(mp_held_mem + (size_t)idx[i] * PAGE, (const uint8_t *)bytes + i * PAGE, PAGE);
+		atomic_store(&ps[i]->held, idx[i] + 1);
+		atomic_fetch_add(&mp_held_pages, 1);
+		for (l = lo + i * PAGE; l < lo + (i + 1) * PAGE; l += mp_line_size)
+			mp_line_add(l, -1);
+		atomic_store(&ps[i]->count, 0); /* still in mp_protected: the page stays closed */
+	}
+	for (i = 0; !ok && i < got; i++)
+		mp_held_put(idx[i]);
+	pthread_mutex_unlock(&mp_lock);
+	return ok;
+}
+
+bool mp_take_held(uintptr_t lo, uintptr_t hi, void *view)
+{
+	struct mp_slot *ps[HELD_PER_CALL];
+	int idx[HELD_PER_CALL];
+	unsigned int i, n = (hi - lo) / PAGE;
+	uintptr_t l;
+	bool ok;
+
+	if (!atomic_load(&mp_held_pages))
+		return false;
+	pthread_mutex_lock(&mp_lock);
+	ok = mp_whole_pages(lo, hi, ps, mp_takeable);
+	for (i = 0; ok && i < n; i++) {
+		idx[i] = atomic_load(&ps[i]->held);
+		if (!atomic_compare_exchange_strong(&ps[i]->held, &idx[i], MP_OPENING))
+			break; /* a handler opens it right now */
+	}
+	if (ok && i < n) {
+		while (i--) /* leave the others held */
+			atomic_store(&ps[i]->held, idx[i]);
+		ok = false;
+	}
+	for (i = 0; ok && i < n; i++) {
+		if (view)
+			memcpy((uint8_t *)view + i * PAGE, mp_held_mem + (size_t)(idx[i] - 1) * PAGE,
+			       PAGE);
+		for (l = lo + i * PAGE; l < lo + (i + 1) * PAGE; l += mp_line_size)
+			mp_line_add(l, 1);
+		atomic_store(&ps[i]->count, (int)(PAGE / mp_line_size));
+		mp_held_put(idx[i] - 1);
+		atomic_fetch_sub(&mp_held_pages, 1);
+		atomic_store(&ps[i]->held, 0);
+	}
+	pthread_mutex_unlock(&mp_lock);
+	return ok;
+}
+
+void mp_open_held_range(uintptr_t lo, uintptr_t hi)
+{
+	uintptr_t p;
+
+	if (!atomic_load(&mp_held_pages) || hi <= lo)
+		return;
+	for (p = lo & ~(PAGE - 1); p < hi; p += PAGE) {
+		struct mp_slot *ps = mp_find(mp_pages, p, false);
+
+		if (ps && mp_held_settled(ps) > 0)
+			mp_open_held(ps, p);
+	}
 }
 
 struct mp_hit {
@@ -513,6 +738,7 @@ unsigned int mp_syscall_open(uintptr_t lo, uintptr_t hi, bool kernel_writes, con
 			owned = l < lo ? lo : l;
 	if (owned) /* the kernel is about to touch a device-owned line on the program's behalf */
 		mp_emit(owned, kernel_writes, 0, dmasan_thread_id(), NULL, call);
+	mp_open_held_range(lo, hi); /* the CPU's own pages: opened for good, with their bytes */
 	return mp_open_pages(lo, hi, pages, max);
 }
 
@@ -564,10 +790,19 @@ void mp_close_pages(const uintptr_t *pages, unsigned int n)
 void san_mp_fork_lock(void) {}
 void san_mp_fork_unlock(bool child) {}
 
-bool mp_init(size_t line_size)
+bool mp_init(size_t line_size, bool lazy)
 {
 	return false;
 }
+bool mp_give_back(uintptr_t lo, uintptr_t hi, const void *bytes)
+{
+	return false;
+}
+bool mp_take_held(uintptr_t lo, uintptr_t hi, void *view)
+{
+	return false;
+}
+void mp_open_held_range(uintptr_t lo, uintptr_t hi) {}
 void mp_inside_begin(void) {}
 void mp_inside_end(void) {}
 void mp_protect(uintptr_t lo, uintptr_t hi) {}
