@@ -39,6 +39,7 @@
 #define UNW_LOCAL_ONLY
 #include <libunwind.h>
 
+#include "common/hwcopy.h"
 #include "rt/fork.h"
 #include "ownership/cpu_access_mprotect.h"
 #include "ownership/cpu_access_xol.h"
@@ -167,10 +168,17 @@ GPR_ONLY static void mp_set_prot(uintptr_t page, int prot);
 static bool mp_open_held(struct mp_slot *ps, uintptr_t page)
 {
 	int h = atomic_load(&ps->held);
+	uintptr_t l;
 
 	if (h <= 0 || atomic_load(&ps->count) ||
 	    !atomic_compare_exchange_strong(&ps->held, &h, MP_OPENING))
 		return false;
+	for (l = page; l < page + PAGE; l += mp_line_size) {
+		struct mp_slot *ls = mp_find(mp_lines, l, false);
+
+		if (ls)
+			atomic_store(&ls->count, 0);
+	}
 	mp_opening = page;
 	mp_set_prot(page, PROT_READ | PROT_WRITE);
 	memcpy((void *)page, mp_held_mem + (size_t)(h - 1) * PAGE, PAGE);
@@ -180,6 +188,14 @@ static bool mp_open_held(struct mp_slot *ps, uintptr_t page)
 	atomic_fetch_sub(&mp_protected, 1);
 	atomic_store(&ps->held, 0);
 	return true;
+}
+
+/* The page's bytes are held (or being opened or taken): its line counts mean nothing. */
+static bool mp_held(uintptr_t page)
+{
+	struct mp_slot *ps = mp_find(mp_pages, page, false);
+
+	return ps && atomic_load(&ps->held) && !atomic_load(&ps->count);
 }
 
 /* Wait for another thread's handler opening the page (it takes no lock and never waits). */
@@ -439,6 +455,9 @@ void mp_protect(uintptr_t lo, uintptr_t hi)
 	if (hi <= lo)
 		return;
 	pthread_mutex_lock(&mp_lock);
+	/* held pages the take-back did not cover: their bytes go back before anyone reads them,
+	 * and their lines' counts are true again */
+	mp_open_held_range(lo & ~(mp_line_size - 1), hi);
 	for (l = lo & ~(mp_line_size - 1); l < hi; l += mp_line_size) {
 		struct mp_slot *s = mp_find(mp_lines, l, true);
 
@@ -457,8 +476,6 @@ void mp_protect(uintptr_t lo, uintptr_t hi)
 				mp_note_full();
 				goto out;
 			}
-			if (!atomic_load(&ps->count) && mp_held_settled(ps) > 0)
-				mp_open_held(ps, p); /* its bytes go back before anyone reads them */
 			if (atomic_fetch_add(&ps->count, 1) == 0) {
 				atomic_fetch_add(&mp_protected, 1);
 				/* a syscall has it open: closed when it returns; ENOMEM (VMA
@@ -518,15 +535,6 @@ static bool mp_whole_pages(uintptr_t lo, uintptr_t hi, struct mp_slot **ps,
 	return true;
 }
 
-/* Lines of a page counted by mp_protect (a count of the page's): their slots exist. */
-static void mp_line_add(uintptr_t l, int n)
-{
-	struct mp_slot *s = mp_find(mp_lines, l, false);
-
-	if (s)
-		atomic_fetch_add(&s->count, n);
-}
-
 /* Closed for exactly the lines of one mapping: every line of the page owned once. */
 static bool mp_giveable(struct mp_slot *ps)
 {
@@ -539,15 +547,15 @@ static bool mp_takeable(struct mp_slot *ps)
 	return mp_held_settled(ps) > 0 && !atomic_load(&ps->count) && !atomic_load(&ps->open);
 }
 
-/* The order keeps the fault handler right at every step: held is set before the lines stop
- * being owned (a touch meanwhile is still the device's), and cleared after they are owned
- * again. */
+/* The order keeps the fault handler right at every step: held is set before the page's count
+ * drops (a touch meanwhile is still the device's), and cleared after it is back. The counts of
+ * a held page's lines are left as they were (one each) and mean nothing: readers ask the page
+ * first (mp_line_owned); a take-back makes them true again, an opening clears them. */
 bool mp_give_back(uintptr_t lo, uintptr_t hi, const void *bytes)
 {
 	struct mp_slot *ps[HELD_PER_CALL];
 	int idx[HELD_PER_CALL];
 	unsigned int i, n = (hi - lo) / PAGE, got = 0;
-	uintptr_t l;
 	bool ok;
 
 	if (!mp_lazy)
@@ -558,11 +566,10 @@ bool mp_give_back(uintptr_t lo, uintptr_t hi, const void *bytes)
 		got++;
 	ok = ok && got == n;
 	for (i = 0; ok && i < n; i++) {
-		memcpy(mp_held_mem + (size_t)idx[i] * PAGE, (const uint8_t *)bytes + i * PAGE, PAGE);
+		dmasan_hw_copy(mp_held_mem + (size_t)idx[i] * PAGE, (const uint8_t *)bytes + i * PAGE,
+			       PAGE);
 		atomic_store(&ps[i]->held, idx[i] + 1);
 		atomic_fetch_add(&mp_held_pages, 1);
-		for (l = lo + i * PAGE; l < lo + (i + 1) * PAGE; l += mp_line_size)
-			mp_line_add(l, -1);
 		atomic_store(&ps[i]->count, 0); /* still in mp_protected: the page stays closed */
 	}
 	for (i = 0; !ok && i < got; i++)
@@ -576,7 +583,6 @@ bool mp_take_held(uintptr_t lo, uintptr_t hi, void *view)
 	struct mp_slot *ps[HELD_PER_CALL];
 	int idx[HELD_PER_CALL];
 	unsigned int i, n = (hi - lo) / PAGE;
-	uintptr_t l;
 	bool ok;
 
 	if (!atomic_load(&mp_held_pages))
@@ -595,10 +601,8 @@ bool mp_take_held(uintptr_t lo, uintptr_t hi, void *view)
 	}
 	for (i = 0; ok && i < n; i++) {
 		if (view)
-			memcpy((uint8_t *)view + i * PAGE, mp_held_mem + (size_t)(idx[i] - 1) * PAGE,
-			       PAGE);
-		for (l = lo + i * PAGE; l < lo + (i + 1) * PAGE; l += mp_line_size)
-			mp_line_add(l, 1);
+			dmasan_hw_copy((uint8_t *)view + i * PAGE,
+				       mp_held_mem + (size_t)(idx[i] - 1) * PAGE, PAGE);
 		atomic_store(&ps[i]->count, (int)(PAGE / mp_line_size));
 		mp_held_put(idx[i] - 1);
 		atomic_fetch_sub(&mp_held_pages, 1);
@@ -734,7 +738,7 @@ unsigned int mp_syscall_open(uintptr_t lo, uintptr_t hi, bool kernel_writes, con
 	if (hi <= lo || !mp_pages)
 		return 0;
 	for (l = lo & ~(mp_line_size - 1); l < hi && !owned; l += mp_line_size)
-		if (mp_count(mp_lines, l))
+		if (mp_count(mp_lines, l) && !mp_held(l & ~(PAGE - 1)))
 			owned = l < lo ? lo : l;
 	if (owned) /* the kernel is about to touch a device-owned line on the program's behalf */
 		mp_emit(owned, kernel_writes, 0, dmasan_thread_id(), NULL, call);
