@@ -308,7 +308,7 @@ bool cpu_access_take_held(uintptr_t cookie, uintptr_t lo, uintptr_t hi, void *vi
 void cpu_access_released(const void *p, size_t size)
 {
 	if (backend == CPU_ACCESS_MPROTECT && size)
-		mp_open_held_range((uintptr_t)p, (uintptr_t)p + size);
+		mp_open_held_range((uintptr_t)p, (uintptr_t)p + size, false);
 }
 
 void cpu_access_touch_begin(uintptr_t cookie, uintptr_t lo, uintptr_t hi,

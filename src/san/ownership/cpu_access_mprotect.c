@@ -65,11 +65,16 @@ struct mp_slot {
 	atomic_int open;  /* pages: syscalls using it right now (kept accessible meanwhile) */
 	atomic_int held;  /* pages: 1 + the held buffer with its bytes (closed, no owned line);
 			   * MP_OPENING while being opened or taken back; 0: none */
+	atomic_int eager; /* pages: give-backs left to skip, the CPU touched it after the last */
 };
 
 #define MP_OPENING (-1)
 #define HELD_MAX 4096   /* pages held at once (16 MiB of address space, touched as used) */
 #define HELD_PER_CALL 16 /* pages one give-back may hold */
+/* A held page the CPU touched will likely be touched after the next unmap too: a fault and an
+ * mprotect then cost more than the mprotect of an unmap. So its next give-backs are skipped,
+ * and one in EAGER_AFTER_TOUCH + 1 tries again (a page used both ways stays cheap). */
+#define EAGER_AFTER_TOUCH 32
 
 struct mp_fault {
 	atomic_int ready;
@@ -87,6 +92,7 @@ static pthread_mutex_t mp_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct sigaction mp_old_segv, mp_old_trap;
 static struct mp_fault mp_ring[RING];
 static atomic_uint mp_ring_head;
+static atomic_uint mp_ring_ready; /* records not drained yet: 0 makes a drain free */
 static atomic_ulong mp_lost;
 static bool mp_full_noted;
 static atomic_long mp_protected; /* pages closed (owned lines or held): 0 makes every check free */
@@ -165,7 +171,7 @@ GPR_ONLY static void mp_set_prot(uintptr_t page, int prot);
 
 /* Open a held page for good and put its bytes back (the fault handler, a syscall, kfree).
  * Async-signal-safe. False when the page holds nothing (or an owned line came back). */
-static bool mp_open_held(struct mp_slot *ps, uintptr_t page)
+static bool mp_open_held(struct mp_slot *ps, uintptr_t page, bool touched)
 {
 	int h = atomic_load(&ps->held);
 	uintptr_t l;
@@ -186,6 +192,8 @@ static bool mp_open_held(struct mp_slot *ps, uintptr_t page)
 	mp_held_put(h - 1);
 	atomic_fetch_sub(&mp_held_pages, 1);
 	atomic_fetch_sub(&mp_protected, 1);
+	if (touched)
+		atomic_store(&ps->eager, EAGER_AFTER_TOUCH);
 	atomic_store(&ps->held, 0);
 	return true;
 }
@@ -252,6 +260,7 @@ static void mp_record(uintptr_t addr, bool write, const ucontext_t *uc, uintptr_
 	f->addr = addr;
 	f->write = write;
 	atomic_store(&f->ready, 1);
+	atomic_fetch_add(&mp_ring_ready, 1);
 }
 
 /* mprotect without errno: the trampoline runs between two instructions of the program. */
@@ -312,7 +321,7 @@ static void mp_segv(int sig, siginfo_t *si, void *ctx)
 	}
 	if (held > 0 && !atomic_load(&ps->count)) {
 		/* held after an unmap: the CPU owns every line, so this is the first touch */
-		mp_open_held(ps, page);
+		mp_open_held(ps, page, true);
 		errno = saved_errno;
 		return;
 	}
@@ -320,7 +329,7 @@ static void mp_segv(int sig, siginfo_t *si, void *ctx)
 		/* no device-owned line is left on it, so it must be accessible: a trap handler's
 		 * re-protect raced with an unprotect. Repair it; the access is retried. */
 		mprotect((void *)page, PAGE, PROT_READ | PROT_WRITE);
-		mp_open_held(ps, page); /* a give-back raced with the repair */
+		mp_open_held(ps, page, false); /* a give-back raced with the repair */
 		errno = saved_errno;
 		return;
 	}
@@ -457,7 +466,7 @@ void mp_protect(uintptr_t lo, uintptr_t hi)
 	pthread_mutex_lock(&mp_lock);
 	/* held pages the take-back did not cover: their bytes go back before anyone reads them,
 	 * and their lines' counts are true again */
-	mp_open_held_range(lo & ~(mp_line_size - 1), hi);
+	mp_open_held_range(lo & ~(mp_line_size - 1), hi, false);
 	for (l = lo & ~(mp_line_size - 1); l < hi; l += mp_line_size) {
 		struct mp_slot *s = mp_find(mp_lines, l, true);
 
@@ -562,6 +571,11 @@ bool mp_give_back(uintptr_t lo, uintptr_t hi, const void *bytes)
 		return false;
 	pthread_mutex_lock(&mp_lock);
 	ok = mp_whole_pages(lo, hi, ps, mp_giveable);
+	for (i = 0; ok && i < n; i++)
+		if (atomic_load(&ps[i]->eager) > 0) {
+			atomic_fetch_sub(&ps[i]->eager, 1);
+			ok = false;
+		}
 	while (ok && got < n && (idx[got] = mp_held_get()) >= 0)
 		got++;
 	ok = ok && got == n;
@@ -612,7 +626,7 @@ bool mp_take_held(uintptr_t lo, uintptr_t hi, void *view)
 	return ok;
 }
 
-void mp_open_held_range(uintptr_t lo, uintptr_t hi)
+void mp_open_held_range(uintptr_t lo, uintptr_t hi, bool touched)
 {
 	uintptr_t p;
 
@@ -622,7 +636,7 @@ void mp_open_held_range(uintptr_t lo, uintptr_t hi)
 		struct mp_slot *ps = mp_find(mp_pages, p, false);
 
 		if (ps && mp_held_settled(ps) > 0)
-			mp_open_held(ps, p);
+			mp_open_held(ps, p, touched);
 	}
 }
 
@@ -696,6 +710,8 @@ void mp_drain(const struct san_entry *released)
 {
 	unsigned int i;
 
+	if (!atomic_load_explicit(&mp_ring_ready, memory_order_acquire))
+		return;
 	for (i = 0; i < RING; i++) {
 		struct mp_fault *f = &mp_ring[i];
 
@@ -703,7 +719,8 @@ void mp_drain(const struct san_entry *released)
 			continue;
 		mp_emit(f->addr, f->write, dmasan_stack_put(f->pcs, f->npcs), f->tid, released,
 			"mprotect");
-		atomic_store(&f->ready, 0);
+		if (atomic_exchange(&f->ready, 0))
+			atomic_fetch_sub(&mp_ring_ready, 1);
 	}
 }
 
@@ -714,12 +731,14 @@ void mp_forgive(uintptr_t lo, uintptr_t hi)
 {
 	unsigned int i;
 
+	if (!atomic_load_explicit(&mp_ring_ready, memory_order_acquire))
+		return;
 	for (i = 0; i < RING; i++) {
 		struct mp_fault *f = &mp_ring[i];
 
 		if (atomic_load(&f->ready) && f->thread == (uintptr_t)&mp_inside &&
-		    f->addr >= lo && f->addr < hi)
-			atomic_store(&f->ready, 0);
+		    f->addr >= lo && f->addr < hi && atomic_exchange(&f->ready, 0))
+			atomic_fetch_sub(&mp_ring_ready, 1);
 	}
 }
 
@@ -742,7 +761,7 @@ unsigned int mp_syscall_open(uintptr_t lo, uintptr_t hi, bool kernel_writes, con
 			owned = l < lo ? lo : l;
 	if (owned) /* the kernel is about to touch a device-owned line on the program's behalf */
 		mp_emit(owned, kernel_writes, 0, dmasan_thread_id(), NULL, call);
-	mp_open_held_range(lo, hi); /* the CPU's own pages: opened for good, with their bytes */
+	mp_open_held_range(lo, hi, true); /* the CPU's own pages: opened for good, with their bytes */
 	return mp_open_pages(lo, hi, pages, max);
 }
 
@@ -806,7 +825,7 @@ bool mp_take_held(uintptr_t lo, uintptr_t hi, void *view)
 {
 	return false;
 }
-void mp_open_held_range(uintptr_t lo, uintptr_t hi) {}
+void mp_open_held_range(uintptr_t lo, uintptr_t hi, bool touched) {}
 void mp_inside_begin(void) {}
 void mp_inside_end(void) {}
 void mp_protect(uintptr_t lo, uintptr_t hi) {}

@@ -17,8 +17,9 @@ bool mp_give_back(uintptr_t lo, uintptr_t hi, const void *bytes);
 /* [lo, hi) goes to the device again, all of its pages held: their bytes to view (if not NULL),
  * the lines owned again, no system call. False: not done (memory accesses open held pages). */
 bool mp_take_held(uintptr_t lo, uintptr_t hi, void *view);
-/* Open the held pages of [lo, hi) for good, with their bytes (memory being freed). */
-void mp_open_held_range(uintptr_t lo, uintptr_t hi);
+/* Open the held pages of [lo, hi) for good, with their bytes (touched: by the program, as a
+ * syscall's buffer; else memory being freed). */
+void mp_open_held_range(uintptr_t lo, uintptr_t hi, bool touched);
 void mp_inside_begin(void);            /* the sanitizer itself touches program memory */
 void mp_inside_end(void);
 struct san_entry;
