@@ -9,7 +9,8 @@
  *  - asan: __asan_poison_memory_region on the lines (ASan's own shadow saved and restored), and
  *    ASan's use-after-poison report turned into ours through its error-report callback.
  *  - mprotect: pages of device-owned lines PROT_NONE, a SIGSEGV handler that records violations
- *    and runs other accesses once with the page open (cpu_access_mprotect.c). Best effort.
+ *    and runs other accesses once with the page open (cpu_access_mprotect.c); pages given back
+ *    whole at an unmap may stay closed until the CPU's first touch (mprotect_lazy). Best effort.
  */
 #ifndef DMASAN_SAN_CPU_ACCESS_H
 #define DMASAN_SAN_CPU_ACCESS_H

@@ -96,8 +96,9 @@ static atomic_uint mp_ring_ready; /* records not drained yet: 0 makes a drain fr
 static atomic_ulong mp_lost;
 static bool mp_full_noted;
 static atomic_long mp_protected; /* pages closed (owned lines or held): 0 makes every check free */
-static bool mp_lazy;
+static atomic_bool mp_lazy;
 static uint8_t *mp_held_mem;               /* HELD_MAX pages */
+static uintptr_t mp_held_page[HELD_MAX];   /* whose bytes each held buffer keeps */
 static atomic_ulong mp_held_used[HELD_MAX / 64];
 static atomic_long mp_held_pages;          /* pages with held bytes: 0 makes the lazy paths free */
 
@@ -223,8 +224,11 @@ static void mp_chain(struct sigaction *old, int sig, siginfo_t *si, void *ctx)
 	if (old->sa_flags & SA_SIGINFO) {
 		old->sa_sigaction(sig, si, ctx);
 	} else if (old->sa_handler == SIG_DFL || old->sa_handler == SIG_IGN) {
-		/* not ours: default action when the instruction faults again */
-		signal(sig, SIG_DFL);
+		/* not ours: default action when the instruction faults again (the kernel's
+		 * sigaction: signal() is interposed, intercept_signals.c) */
+		long dfl[4] = { 0 }; /* handler SIG_DFL, flags, restorer, mask */
+
+		syscall(SYS_rt_sigaction, sig, dfl, NULL, 8); /* the kernel's sigset: 8 bytes */
 	} else {
 		old->sa_handler(sig);
 	}
@@ -410,7 +414,7 @@ bool mp_init(size_t line_size, bool lazy)
 			      ? mmap(NULL, HELD_MAX * PAGE, PROT_READ | PROT_WRITE,
 				     MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0)
 			      : MAP_FAILED;
-	mp_lazy = mp_held_mem != MAP_FAILED;
+	atomic_store(&mp_lazy, mp_held_mem != MAP_FAILED);
 	mp_lines = mmap(NULL, SET_SIZE * sizeof(struct mp_slot), PROT_READ | PROT_WRITE,
 			MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
 	mp_pages = mmap(NULL, SET_SIZE * sizeof(struct mp_slot), PROT_READ | PROT_WRITE,
@@ -567,7 +571,7 @@ bool mp_give_back(uintptr_t lo, uintptr_t hi, const void *bytes)
 	unsigned int i, n = (hi - lo) / PAGE, got = 0;
 	bool ok;
 
-	if (!mp_lazy)
+	if (!atomic_load_explicit(&mp_lazy, memory_order_relaxed))
 		return false;
 	pthread_mutex_lock(&mp_lock);
 	ok = mp_whole_pages(lo, hi, ps, mp_giveable);
@@ -582,6 +586,7 @@ bool mp_give_back(uintptr_t lo, uintptr_t hi, const void *bytes)
 	for (i = 0; ok && i < n; i++) {
 		dmasan_hw_copy(mp_held_mem + (size_t)idx[i] * PAGE, (const uint8_t *)bytes + i * PAGE,
 			       PAGE);
+		mp_held_page[idx[i]] = lo + i * PAGE;
 		atomic_store(&ps[i]->held, idx[i] + 1);
 		atomic_fetch_add(&mp_held_pages, 1);
 		atomic_store(&ps[i]->count, 0); /* still in mp_protected: the page stays closed */
@@ -638,6 +643,35 @@ void mp_open_held_range(uintptr_t lo, uintptr_t hi, bool touched)
 		if (ps && mp_held_settled(ps) > 0)
 			mp_open_held(ps, p, touched);
 	}
+}
+
+/* The program replaces our SIGSEGV handler: a held page's first touch would reach its handler,
+ * so every held page opens now and no more are held. */
+void mp_lazy_stop(void)
+{
+	unsigned int w;
+
+	if (!atomic_exchange(&mp_lazy, false) || !mp_held_mem)
+		return;
+	pthread_mutex_lock(&mp_lock);
+	for (w = 0; w < HELD_MAX / 64; w++) {
+		unsigned long used = atomic_load(&mp_held_used[w]);
+
+		while (used) {
+			int i = (int)(w * 64 + __builtin_ctzl(used));
+			struct mp_slot *ps = mp_find(mp_pages, mp_held_page[i], false);
+
+			used &= used - 1;
+			if (ps && mp_held_settled(ps) == i + 1)
+				mp_open_held(ps, mp_held_page[i], false);
+		}
+	}
+	pthread_mutex_unlock(&mp_lock);
+}
+
+bool mp_is_handler(void (*fn)(int, siginfo_t *, void *))
+{
+	return fn == mp_segv;
 }
 
 struct mp_hit {
@@ -826,6 +860,11 @@ bool mp_take_held(uintptr_t lo, uintptr_t hi, void *view)
 	return false;
 }
 void mp_open_held_range(uintptr_t lo, uintptr_t hi, bool touched) {}
+void mp_lazy_stop(void) {}
+bool mp_is_handler(void (*fn)(int, siginfo_t *, void *))
+{
+	return false;
+}
 void mp_inside_begin(void) {}
 void mp_inside_end(void) {}
 void mp_protect(uintptr_t lo, uintptr_t hi) {}

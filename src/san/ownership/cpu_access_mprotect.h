@@ -3,6 +3,7 @@
 #ifndef DMASAN_SAN_CPU_ACCESS_MPROTECT_H
 #define DMASAN_SAN_CPU_ACCESS_MPROTECT_H
 
+#include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -20,6 +21,9 @@ bool mp_take_held(uintptr_t lo, uintptr_t hi, void *view);
 /* Open the held pages of [lo, hi) for good, with their bytes (touched: by the program, as a
  * syscall's buffer; else memory being freed). */
 void mp_open_held_range(uintptr_t lo, uintptr_t hi, bool touched);
+/* Open every held page and hold no more (the program installs its own SIGSEGV handler). */
+void mp_lazy_stop(void);
+bool mp_is_handler(void (*fn)(int, siginfo_t *, void *)); /* our SIGSEGV handler? */
 void mp_inside_begin(void);            /* the sanitizer itself touches program memory */
 void mp_inside_end(void);
 struct san_entry;
