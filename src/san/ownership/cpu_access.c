@@ -217,6 +217,9 @@ static void asan_report_cb(const char *text)
 
 /* -------------------------------------------------------------- interface ---- */
 
+/* mprotect keeps nothing per piece: one cookie for all, never freed. */
+static struct tracked mp_tracked = { .kind = CPU_ACCESS_MPROTECT };
+
 uintptr_t cpu_access_track(uintptr_t lo, uintptr_t hi, const char *what)
 {
 	enum cpu_access_backend kind = cpu_access_backend();
@@ -225,6 +228,8 @@ uintptr_t cpu_access_track(uintptr_t lo, uintptr_t hi, const char *what)
 
 	if (kind == CPU_ACCESS_NONE || hi <= lo)
 		return 0;
+	if (kind == CPU_ACCESS_MPROTECT)
+		return (uintptr_t)&mp_tracked;
 	if (san_mem_fail() || !(t = calloc(1, sizeof(*t) + n))) {
 		san_mem_failed(SAN_MEM_CPU_ACCESS);
 		return 0;
@@ -243,7 +248,7 @@ void cpu_access_untrack(uintptr_t cookie)
 {
 	struct tracked *t = (struct tracked *)cookie;
 
-	if (!t)
+	if (!t || t == &mp_tracked)
 		return;
 	if (t->kind == CPU_ACCESS_VALGRIND)
 		VALGRIND_DISCARD(t->vg_block);

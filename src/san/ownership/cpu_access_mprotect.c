@@ -560,10 +560,11 @@ static bool mp_takeable(struct mp_slot *ps)
 	return mp_held_settled(ps) > 0 && !atomic_load(&ps->count) && !atomic_load(&ps->open);
 }
 
-/* The order keeps the fault handler right at every step: held is set before the page's count
+/* Plain release stores (writers hold mp_lock; the handler only loads, or CASes held). The
+ * order keeps the fault handler right at every step: held is set before the page's count
  * drops (a touch meanwhile is still the device's), and cleared after it is back. The counts of
  * a held page's lines are left as they were (one each) and mean nothing: readers ask the page
- * first (mp_line_owned); a take-back makes them true again, an opening clears them. */
+ * first (mp_held); a take-back makes them true again, an opening clears them. */
 bool mp_give_back(uintptr_t lo, uintptr_t hi, const void *bytes)
 {
 	struct mp_slot *ps[HELD_PER_CALL];
@@ -587,9 +588,9 @@ bool mp_give_back(uintptr_t lo, uintptr_t hi, const void *bytes)
 		dmasan_hw_copy(mp_held_mem + (size_t)idx[i] * PAGE, (const uint8_t *)bytes + i * PAGE,
 			       PAGE);
 		mp_held_page[idx[i]] = lo + i * PAGE;
-		atomic_store(&ps[i]->held, idx[i] + 1);
+		atomic_store_explicit(&ps[i]->held, idx[i] + 1, memory_order_release);
 		atomic_fetch_add(&mp_held_pages, 1);
-		atomic_store(&ps[i]->count, 0); /* still in mp_protected: the page stays closed */
+		atomic_store_explicit(&ps[i]->count, 0, memory_order_release); /* still in mp_protected: the page stays closed */
 	}
 	for (i = 0; !ok && i < got; i++)
 		mp_held_put(idx[i]);
@@ -622,10 +623,11 @@ bool mp_take_held(uintptr_t lo, uintptr_t hi, void *view)
 		if (view)
 			dmasan_hw_copy((uint8_t *)view + i * PAGE,
 				       mp_held_mem + (size_t)(idx[i] - 1) * PAGE, PAGE);
-		atomic_store(&ps[i]->count, (int)(PAGE / mp_line_size));
+		atomic_store_explicit(&ps[i]->count, (int)(PAGE / mp_line_size),
+				      memory_order_release);
 		mp_held_put(idx[i] - 1);
 		atomic_fetch_sub(&mp_held_pages, 1);
-		atomic_store(&ps[i]->held, 0);
+		atomic_store_explicit(&ps[i]->held, 0, memory_order_release);
 	}
 	pthread_mutex_unlock(&mp_lock);
 	return ok;
@@ -806,6 +808,10 @@ unsigned int mp_open_pages(uintptr_t lo, uintptr_t hi, uintptr_t *pages, unsigne
 
 	if (hi <= lo || !mp_pages || !mp_any_protected())
 		return 0;
+	for (p = lo & ~(PAGE - 1); p < hi && !mp_count(mp_pages, p); p += PAGE)
+		;
+	if (p >= hi)
+		return 0; /* none closed for owned lines (held ones open when touched) */
 	pthread_mutex_lock(&mp_lock);
 	for (p = lo & ~(PAGE - 1); p < hi && n < max; p += PAGE) {
 		struct mp_slot *s = mp_find(mp_pages, p, false);
