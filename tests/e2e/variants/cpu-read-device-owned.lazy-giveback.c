@@ -8,11 +8,12 @@
  * The fix exercises every way a held page opens again, each checking the device's bytes: loads
  * (a page touched after each unmap is held only now and then), read() into it (the kernel would
  * fail with EFAULT on a closed page), write() out of it, a forked child's load, kfree of an
- * untouched buffer, a map for the device to read (it must see the CPU's bytes), and the program
- * installing its own SIGSEGV handler. It counts the mprotect calls of a map+unmap loop with no
+ * untouched buffer, a map for the device to read (it must see the CPU's bytes), threads doing
+ * all that on their own buffers at once, and the program installing its own SIGSEGV handler. It counts the mprotect calls of a map+unmap loop with no
  * CPU access between: the pages stay closed, so there are fewer calls than pairs.
  */
 #define _GNU_SOURCE
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <sys/mman.h>
@@ -74,6 +75,29 @@ static bool all(const u8 *p, size_t n, u8 v)
 		if (READ_ONCE(p[i]) != v)
 			return false;
 	return true;
+}
+
+static struct device *thread_dev;
+
+/* Threads, each on its own buffer: give-backs, take-backs and first touches interleave. */
+static void *receiver(void *arg)
+{
+	u8 *b = kmalloc(PAGE_SIZE, GFP_KERNEL);
+	long id = (long)arg, i;
+
+	if (!b) {
+		bad = 1;
+		return NULL;
+	}
+	for (i = 0; i < 300; i++) {
+		u8 v = (u8)(id * 64 + i);
+
+		receive(thread_dev, b, v);
+		if (i % 3 == 2 && !all(b, PAGE_SIZE, v))
+			expect(false, "a thread saw other bytes after its unmap");
+	}
+	kfree(b);
+	return NULL;
 }
 
 int main(void)
@@ -152,6 +176,18 @@ int main(void)
 		return 1;
 	memset(other, 0x88, PAGE_SIZE);
 	expect(all(other, PAGE_SIZE, 0x88), "memory reused after kfree misbehaved");
+
+	thread_dev = dev;
+	{
+		pthread_t t[3];
+		long k;
+
+		for (k = 0; k < 3; k++)
+			if (pthread_create(&t[k], NULL, receiver, (void *)k))
+				return 1;
+		for (k = 0; k < 3; k++)
+			pthread_join(t[k], NULL);
+	}
 
 	/* the program installs its own SIGSEGV handler: held pages open first (a fresh buffer:
 	 * buf, touched after its unmaps, is no longer held) */
