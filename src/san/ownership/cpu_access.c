@@ -313,7 +313,7 @@ bool cpu_access_take_held(uintptr_t cookie, uintptr_t lo, uintptr_t hi, void *vi
 void cpu_access_released(const void *p, size_t size)
 {
 	if (size && cpu_access_backend() == CPU_ACCESS_MPROTECT)
-		mp_open_held_range((uintptr_t)p, (uintptr_t)p + size, false);
+		mp_released((uintptr_t)p, (uintptr_t)p + size);
 }
 
 void cpu_access_touch_begin(uintptr_t cookie, uintptr_t lo, uintptr_t hi,

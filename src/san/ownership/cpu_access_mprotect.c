@@ -31,7 +31,9 @@
 #include <signal.h>
 #include <stdatomic.h>
 #include <string.h>
+#include <fcntl.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <ucontext.h>
 #include <unistd.h>
@@ -170,6 +172,49 @@ static void mp_held_put(int i)
 
 GPR_ONLY static void mp_set_prot(uintptr_t page, int prot);
 
+/* /proc/self/mem, through which the kernel writes into a page whatever its protection: a held
+ * page gets its bytes while still closed, so no other thread sees it open before they are in. */
+static int mp_mem_fd = -1;
+static pid_t mp_mem_pid;
+static dev_t mp_mem_dev;
+static ino_t mp_mem_ino;
+
+/* Not in signal context (at start-up, in a forked child): true when writes reach a closed page. */
+static bool mp_mem_open(void)
+{
+	uint8_t one = 1;
+	struct stat st;
+	void *probe = mmap(NULL, PAGE, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	int fd = open("/proc/self/mem", O_RDWR | O_CLOEXEC);
+	bool ok = fd >= 0 && probe != MAP_FAILED && !fstat(fd, &st) &&
+		  syscall(SYS_pwrite64, fd, &one, 1, (off_t)(uintptr_t)probe) == 1;
+
+	if (probe != MAP_FAILED)
+		munmap(probe, PAGE);
+	if (!ok) {
+		if (fd >= 0)
+			close(fd);
+		return false;
+	}
+	mp_mem_dev = st.st_dev;
+	mp_mem_ino = st.st_ino;
+	mp_mem_pid = getpid();
+	mp_mem_fd = fd;
+	return true;
+}
+
+/* Async-signal-safe. False when the descriptor is not ours any more (a forked child before it
+ * reopened it, a program that closed it): the caller opens the page, then copies. */
+static bool mp_fill_closed(uintptr_t page, const void *bytes)
+{
+	struct stat st;
+
+	return mp_mem_fd >= 0 && syscall(SYS_getpid) == mp_mem_pid &&
+	       !syscall(SYS_fstat, mp_mem_fd, &st) && st.st_dev == mp_mem_dev &&
+	       st.st_ino == mp_mem_ino &&
+	       syscall(SYS_pwrite64, mp_mem_fd, bytes, PAGE, (off_t)page) == (long)PAGE;
+}
+
 /* Open a held page for good and put its bytes back (the fault handler, a syscall, kfree).
  * Async-signal-safe. False when the page holds nothing (or an owned line came back). */
 static bool mp_open_held(struct mp_slot *ps, uintptr_t page, bool touched)
@@ -186,10 +231,14 @@ static bool mp_open_held(struct mp_slot *ps, uintptr_t page, bool touched)
 		if (ls)
 			atomic_store(&ls->count, 0);
 	}
-	mp_opening = page;
-	mp_set_prot(page, PROT_READ | PROT_WRITE);
-	memcpy((void *)page, mp_held_mem + (size_t)(h - 1) * PAGE, PAGE);
-	mp_opening = 0;
+	if (mp_fill_closed(page, mp_held_mem + (size_t)(h - 1) * PAGE)) {
+		mp_set_prot(page, PROT_READ | PROT_WRITE);
+	} else { /* another thread may read the poison until the copy is done */
+		mp_opening = page;
+		mp_set_prot(page, PROT_READ | PROT_WRITE);
+		memcpy((void *)page, mp_held_mem + (size_t)(h - 1) * PAGE, PAGE);
+		mp_opening = 0;
+	}
 	mp_held_put(h - 1);
 	atomic_fetch_sub(&mp_held_pages, 1);
 	atomic_fetch_sub(&mp_protected, 1);
@@ -285,7 +334,8 @@ GPR_ONLY void mp_reclose(uintptr_t page)
 {
 	struct mp_slot *ps = mp_find(mp_pages, page, false);
 
-	if (ps && atomic_load(&ps->count) && !atomic_load(&ps->open)) {
+	/* a page given back meanwhile is held: closed too (its memory has only the poison) */
+	if (ps && (atomic_load(&ps->count) || atomic_load(&ps->held)) && !atomic_load(&ps->open)) {
 		mp_set_prot(page, PROT_NONE);
 		/* held pages stay closed (and one being opened: its opener reopens it) */
 		if (!atomic_load(&ps->count) && !atomic_load(&ps->held))
@@ -329,11 +379,19 @@ static void mp_segv(int sig, siginfo_t *si, void *ctx)
 		errno = saved_errno;
 		return;
 	}
+	/* Whatever opens the page below, its next give-backs keep it open instead (its memory
+	 * would show the poison if it stayed open by a race). Against a give-back under way:
+	 * each side stores, then loads the other's field, so at least one of them backs off. */
+	atomic_store(&ps->eager, EAGER_AFTER_TOUCH);
+	if (atomic_load(&ps->held) && atomic_load(&ps->count)) {
+		errno = saved_errno; /* a give-back under way: retried */
+		return;
+	}
 	if (!atomic_load(&ps->count)) {
 		/* no device-owned line is left on it, so it must be accessible: a trap handler's
 		 * re-protect raced with an unprotect. Repair it; the access is retried. */
-		mprotect((void *)page, PAGE, PROT_READ | PROT_WRITE);
-		mp_open_held(ps, page, false); /* a give-back raced with the repair */
+		if (!mp_open_held(ps, page, false)) /* or a give-back just ended: held then */
+			mprotect((void *)page, PAGE, PROT_READ | PROT_WRITE);
 		errno = saved_errno;
 		return;
 	}
@@ -403,6 +461,12 @@ void san_mp_fork_lock(void)
 void san_mp_fork_unlock(bool child)
 {
 	pthread_mutex_unlock(&mp_lock);
+	if (child && mp_mem_fd >= 0) { /* the parent's memory is behind it */
+		close(mp_mem_fd);
+		mp_mem_fd = -1;
+		if (!mp_mem_open())
+			mp_lazy_stop(); /* opening would race: the child holds no more */
+	}
 }
 
 bool mp_init(size_t line_size, bool lazy)
@@ -414,7 +478,7 @@ bool mp_init(size_t line_size, bool lazy)
 			      ? mmap(NULL, HELD_MAX * PAGE, PROT_READ | PROT_WRITE,
 				     MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0)
 			      : MAP_FAILED;
-	atomic_store(&mp_lazy, mp_held_mem != MAP_FAILED);
+	atomic_store(&mp_lazy, mp_held_mem != MAP_FAILED && mp_mem_open());
 	mp_lines = mmap(NULL, SET_SIZE * sizeof(struct mp_slot), PROT_READ | PROT_WRITE,
 			MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
 	mp_pages = mmap(NULL, SET_SIZE * sizeof(struct mp_slot), PROT_READ | PROT_WRITE,
@@ -588,9 +652,17 @@ bool mp_give_back(uintptr_t lo, uintptr_t hi, const void *bytes)
 		dmasan_hw_copy(mp_held_mem + (size_t)idx[i] * PAGE, (const uint8_t *)bytes + i * PAGE,
 			       PAGE);
 		mp_held_page[idx[i]] = lo + i * PAGE;
-		atomic_store_explicit(&ps[i]->held, idx[i] + 1, memory_order_release);
+		atomic_store(&ps[i]->held, idx[i] + 1);
+	}
+	/* a handler opening one of the pages right now (a racing access) wins: see mp_segv */
+	for (i = 0; ok && i < n; i++)
+		ok = !atomic_load(&ps[i]->eager);
+	for (i = 0; got == n && !ok && i < n; i++)
+		atomic_store(&ps[i]->held, 0);
+	for (i = 0; ok && i < n; i++) {
 		atomic_fetch_add(&mp_held_pages, 1);
-		atomic_store_explicit(&ps[i]->count, 0, memory_order_release); /* still in mp_protected: the page stays closed */
+		/* still in mp_protected: the page stays closed */
+		atomic_store_explicit(&ps[i]->count, 0, memory_order_release);
 	}
 	for (i = 0; !ok && i < got; i++)
 		mp_held_put(idx[i]);
@@ -644,6 +716,21 @@ void mp_open_held_range(uintptr_t lo, uintptr_t hi, bool touched)
 
 		if (ps && mp_held_settled(ps) > 0)
 			mp_open_held(ps, p, touched);
+	}
+}
+
+void mp_released(uintptr_t lo, uintptr_t hi)
+{
+	uintptr_t p;
+
+	mp_open_held_range(lo, hi, false);
+	if (!atomic_load_explicit(&mp_lazy, memory_order_relaxed))
+		return;
+	for (p = (lo + PAGE - 1) & ~(PAGE - 1); p + PAGE <= hi; p += PAGE) {
+		struct mp_slot *ps = mp_find(mp_pages, p, false);
+
+		if (ps) /* whole pages change hands: the next buffer there starts afresh */
+			atomic_store_explicit(&ps->eager, 0, memory_order_relaxed);
 	}
 }
 
@@ -866,6 +953,7 @@ bool mp_take_held(uintptr_t lo, uintptr_t hi, void *view)
 	return false;
 }
 void mp_open_held_range(uintptr_t lo, uintptr_t hi, bool touched) {}
+void mp_released(uintptr_t lo, uintptr_t hi) {}
 void mp_lazy_stop(void) {}
 bool mp_is_handler(void (*fn)(int, siginfo_t *, void *))
 {

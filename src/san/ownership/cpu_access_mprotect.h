@@ -21,6 +21,8 @@ bool mp_take_held(uintptr_t lo, uintptr_t hi, void *view);
 /* Open the held pages of [lo, hi) for good, with their bytes (touched: by the program, as a
  * syscall's buffer; else memory being freed). */
 void mp_open_held_range(uintptr_t lo, uintptr_t hi, bool touched);
+/* kfree and friends release [lo, hi): held pages open, whole pages forget their past. */
+void mp_released(uintptr_t lo, uintptr_t hi);
 /* Open every held page and hold no more (the program installs its own SIGSEGV handler). */
 void mp_lazy_stop(void);
 bool mp_is_handler(void (*fn)(int, siginfo_t *, void *)); /* our SIGSEGV handler? */

@@ -8,8 +8,9 @@
  * The fix exercises every way a held page opens again, each checking the device's bytes: loads
  * (a page touched after each unmap is held only now and then), read() into it (the kernel would
  * fail with EFAULT on a closed page), write() out of it, a forked child's load, kfree of an
- * untouched buffer, a map for the device to read (it must see the CPU's bytes), threads doing
- * all that on their own buffers at once, and the program installing its own SIGSEGV handler. It counts the mprotect calls of a map+unmap loop with no
+ * untouched buffer, a map for the device to read (it must see the CPU's bytes), two threads
+ * touching one just-unmapped buffer first at once, threads doing all that on their own buffers
+ * at once, and the program installing its own SIGSEGV handler. It counts the mprotect calls of a map+unmap loop with no
  * CPU access between: the pages stay closed, so there are fewer calls than pairs.
  */
 #define _GNU_SOURCE
@@ -100,6 +101,48 @@ static void *receiver(void *arg)
 	return NULL;
 }
 
+/* Two threads read a just-unmapped buffer at once: neither may see it before its bytes are in. */
+static pthread_barrier_t both;
+static u8 *shared_buf;
+static u8 shared_v;
+
+static void *first_toucher(void *arg)
+{
+	int i;
+
+	for (i = 0; i < 100; i++) {
+		pthread_barrier_wait(&both);
+		if (!all(shared_buf, PAGE_SIZE, shared_v))
+			expect(false, "a thread reading at once with another saw other bytes");
+		pthread_barrier_wait(&both);
+	}
+	return NULL;
+}
+
+static void concurrent_first_touch(struct device *dev)
+{
+	pthread_t t[2];
+	int i, k;
+
+	pthread_barrier_init(&both, NULL, 3);
+	for (k = 0; k < 2; k++)
+		if (pthread_create(&t[k], NULL, first_toucher, NULL))
+			exit(1);
+	for (i = 0; i < 100; i++) {
+		shared_buf = kmalloc(PAGE_SIZE, GFP_KERNEL); /* fresh: held at each unmap */
+		if (!shared_buf)
+			exit(1);
+		shared_v = (u8)(0xa0 + i);
+		receive(dev, shared_buf, shared_v);
+		pthread_barrier_wait(&both);
+		pthread_barrier_wait(&both);
+		kfree(shared_buf);
+	}
+	for (k = 0; k < 2; k++)
+		pthread_join(t[k], NULL);
+	pthread_barrier_destroy(&both);
+}
+
 int main(void)
 {
 	/* 64-bit: the buffer does not bounce (a bounce slot is copied back at the unmap) */
@@ -177,6 +220,7 @@ int main(void)
 	memset(other, 0x88, PAGE_SIZE);
 	expect(all(other, PAGE_SIZE, 0x88), "memory reused after kfree misbehaved");
 
+	concurrent_first_touch(dev);
 	thread_dev = dev;
 	{
 		pthread_t t[3];
