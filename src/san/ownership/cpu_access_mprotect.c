@@ -15,9 +15,10 @@
  * Lazy give-back (mprotect_lazy): at an unmap that leaves no device-owned line on whole pages of
  * a kmalloc object, the page is not opened. Its memory holds the poison; the bytes the CPU must
  * see (the device view) are kept in a held buffer and the page stays PROT_NONE. The first CPU
- * access faults and the handler, seeing no owned line, opens the page and copies the held bytes
- * in, with no report; a map of the same pages first takes the bytes back for its device view and
- * protects them again with no system call. Interposed syscalls and kfree open held pages first.
+ * access faults and the handler, seeing no owned line, writes the held bytes in through
+ * /proc/self/mem and opens the page, with no report; a map of the same pages first takes the
+ * bytes back for its device view and owns the lines again with no system call. Interposed
+ * syscalls, kfree and a program's own SIGSEGV handler open held pages first.
  *
  * Best effort, and documented as such (docs/ownership.md): while a page is open for one
  * instruction (or for the sanitizer's own copy, mp_open_pages) another thread can slip through;
@@ -26,12 +27,12 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdatomic.h>
 #include <string.h>
-#include <fcntl.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -624,11 +625,12 @@ static bool mp_takeable(struct mp_slot *ps)
 	return mp_held_settled(ps) > 0 && !atomic_load(&ps->count) && !atomic_load(&ps->open);
 }
 
-/* Plain release stores (writers hold mp_lock; the handler only loads, or CASes held). The
- * order keeps the fault handler right at every step: held is set before the page's count
- * drops (a touch meanwhile is still the device's), and cleared after it is back. The counts of
- * a held page's lines are left as they were (one each) and mean nothing: readers ask the page
- * first (mp_held); a take-back makes them true again, an opening clears them. */
+/* Writers hold mp_lock; the handler only loads, or CASes held. The order keeps the handler right
+ * at every step: held is set before the page's count drops (a touch meanwhile is still the
+ * device's), and cleared after it is back; a give-back sets held, then backs off if a handler
+ * has just opened the page for a racing access (eager, see mp_segv). The counts of a held
+ * page's lines are left as they were (one each) and mean nothing: readers ask the page first
+ * (mp_held); a take-back makes them true again, an opening clears them. */
 bool mp_give_back(uintptr_t lo, uintptr_t hi, const void *bytes)
 {
 	struct mp_slot *ps[HELD_PER_CALL];
