@@ -17,6 +17,7 @@ CONFIGS = [  # name, preload?, DMASAN_OPTIONS, wrapper, bench scale
     ("sanitizer, no ownership", True, "poison=0:cpu_access=off", [], 1),
     ("transitions (cpu_access=off)", True, "cpu_access=off", [], 1),
     ("mprotect", True, "cpu_access=mprotect", [], 1),
+    ("mprotect, mprotect_lazy=0", True, "cpu_access=mprotect:mprotect_lazy=0", [], 1),
     ("valgrind memcheck", True, "cpu_access=valgrind",
      ["valgrind", "-q", "--suppressions=" + os.path.join(os.path.dirname(B), "tools/valgrind/dmasan.supp")], 20),
 ]
@@ -40,7 +41,8 @@ def main():
         _, nic = run(NIC, preload, opts, wrap)
         vals["nic_example_ms"] = nic * 1000
         rows.append((name, vals))
-    keys = ["map_unmap_rx", "map_unmap_tx", "sync_pair_rx", "cpu_read_owned", "nic_example_ms"]
+    keys = ["map_unmap_rx", "map_unmap_tx", "rx_then_read", "sync_pair_rx", "cpu_read_owned",
+            "nic_example_ms"]
     base = rows[0][1]
     print("%-30s" % "configuration" + "".join("%22s" % k for k in keys))
     for name, vals in rows:

@@ -22,6 +22,7 @@
 #include "ownership/ownership_hooks.h"
 #include "rt/oom.h"
 #include "rt/options.h"
+#include "rt/services.h"
 #include "report/report.h"
 #include "table/table.h"
 
@@ -63,10 +64,14 @@ static void choose_backend(void)
 		else if (asan_present())
 			backend = CPU_ACCESS_ASAN;
 		else
-			backend = mp_init(dmasan_opts.line_size) ? CPU_ACCESS_MPROTECT : CPU_ACCESS_NONE;
+			backend = mp_init(dmasan_opts.line_size, dmasan_opts.mprotect_lazy)
+					  ? CPU_ACCESS_MPROTECT
+					  : CPU_ACCESS_NONE;
 		break;
 	case DMASAN_CPU_ACCESS_MPROTECT:
-		backend = mp_init(dmasan_opts.line_size) ? CPU_ACCESS_MPROTECT : CPU_ACCESS_NONE;
+		backend = mp_init(dmasan_opts.line_size, dmasan_opts.mprotect_lazy)
+				  ? CPU_ACCESS_MPROTECT
+				  : CPU_ACCESS_NONE;
 		break;
 	default:
 		backend = CPU_ACCESS_NONE;
@@ -217,6 +222,9 @@ static void asan_report_cb(const char *text)
 
 /* -------------------------------------------------------------- interface ---- */
 
+/* mprotect keeps nothing per piece: one cookie for all, never freed. */
+static struct tracked mp_tracked = { .kind = CPU_ACCESS_MPROTECT };
+
 uintptr_t cpu_access_track(uintptr_t lo, uintptr_t hi, const char *what)
 {
 	enum cpu_access_backend kind = cpu_access_backend();
@@ -225,6 +233,8 @@ uintptr_t cpu_access_track(uintptr_t lo, uintptr_t hi, const char *what)
 
 	if (kind == CPU_ACCESS_NONE || hi <= lo)
 		return 0;
+	if (kind == CPU_ACCESS_MPROTECT)
+		return (uintptr_t)&mp_tracked;
 	if (san_mem_fail() || !(t = calloc(1, sizeof(*t) + n))) {
 		san_mem_failed(SAN_MEM_CPU_ACCESS);
 		return 0;
@@ -243,7 +253,7 @@ void cpu_access_untrack(uintptr_t cookie)
 {
 	struct tracked *t = (struct tracked *)cookie;
 
-	if (!t)
+	if (!t || t == &mp_tracked)
 		return;
 	if (t->kind == CPU_ACCESS_VALGRIND)
 		VALGRIND_DISCARD(t->vg_block);
@@ -279,6 +289,36 @@ void cpu_access_unprotect(uintptr_t cookie, uintptr_t lo, uintptr_t hi)
 		asan_unpoison((void *)lo, hi - lo);
 		asan_restore(t, lo, hi);
 	}
+}
+
+/* Only memory of a live kmalloc object: its kfree opens the pages first (cpu_access_released),
+ * so a page is never given back to the allocator, or unmapped and mapped anew, while held. */
+bool cpu_access_give_back(uintptr_t cookie, uintptr_t lo, uintptr_t hi, const void *bytes)
+{
+	struct tracked *t = (struct tracked *)cookie;
+	size_t (*kmalloc_span)(const void *, const void **) = SAN_KDMA(kmalloc_span);
+	const void *start;
+	size_t size;
+
+	if (!t || t->kind != CPU_ACCESS_MPROTECT || !kmalloc_span)
+		return false;
+	size = kmalloc_span((const void *)lo, &start);
+	if (!size || (uintptr_t)start + size < hi)
+		return false;
+	return mp_give_back(lo, hi, bytes);
+}
+
+bool cpu_access_take_held(uintptr_t cookie, uintptr_t lo, uintptr_t hi, void *view)
+{
+	struct tracked *t = (struct tracked *)cookie;
+
+	return t && t->kind == CPU_ACCESS_MPROTECT && mp_take_held(lo, hi, view);
+}
+
+void cpu_access_released(const void *p, size_t size)
+{
+	if (size && cpu_access_backend() == CPU_ACCESS_MPROTECT)
+		mp_released((uintptr_t)p, (uintptr_t)p + size);
 }
 
 void cpu_access_touch_begin(uintptr_t cookie, uintptr_t lo, uintptr_t hi,

@@ -9,7 +9,8 @@
  *  - asan: __asan_poison_memory_region on the lines (ASan's own shadow saved and restored), and
  *    ASan's use-after-poison report turned into ours through its error-report callback.
  *  - mprotect: pages of device-owned lines PROT_NONE, a SIGSEGV handler that records violations
- *    and runs other accesses once with the page open (cpu_access_mprotect.c). Best effort.
+ *    and runs other accesses once with the page open (cpu_access_mprotect.c); pages given back
+ *    whole at an unmap may stay closed until the CPU's first touch (mprotect_lazy). Best effort.
  */
 #ifndef DMASAN_SAN_CPU_ACCESS_H
 #define DMASAN_SAN_CPU_ACCESS_H
@@ -31,6 +32,17 @@ void cpu_access_untrack(uintptr_t cookie);
 /* The device takes / the CPU gets back [lo, hi), a part of a tracked piece. */
 void cpu_access_protect(uintptr_t cookie, uintptr_t lo, uintptr_t hi);
 void cpu_access_unprotect(uintptr_t cookie, uintptr_t lo, uintptr_t hi);
+
+/* Lazy give-back (mprotect): the CPU gets [lo, hi) back and `bytes` are what it must see there
+ * (the device view; memory still holds the poison). True: the backend keeps the bytes and the
+ * pages closed until the first CPU access, nothing else to do; false: unprotect and copy as
+ * usual. */
+bool cpu_access_give_back(uintptr_t cookie, uintptr_t lo, uintptr_t hi, const void *bytes);
+/* [lo, hi) goes to the device again: if the backend still holds its bytes (memory: the
+ * poison), they go to view (NULL: dropped) and the lines are protected. False: do it as usual. */
+bool cpu_access_take_held(uintptr_t cookie, uintptr_t lo, uintptr_t hi, void *view);
+/* kfree and friends are about to release [p, p + size). */
+void cpu_access_released(const void *p, size_t size);
 
 /* The sanitizer itself is about to read and write [lo, hi) of a tracked piece (views, poison,
  * edge bytes): pages the backend keeps protected for other device-owned lines stay accessible

@@ -3,13 +3,29 @@
 #ifndef DMASAN_SAN_CPU_ACCESS_MPROTECT_H
 #define DMASAN_SAN_CPU_ACCESS_MPROTECT_H
 
+#include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
-bool mp_init(size_t line_size);        /* installs the SIGSEGV/SIGTRAP handlers */
+bool mp_init(size_t line_size, bool lazy); /* installs the SIGSEGV/SIGTRAP handlers */
 void mp_protect(uintptr_t lo, uintptr_t hi);   /* lines of [lo, hi) become device-owned */
 void mp_unprotect(uintptr_t lo, uintptr_t hi);
+/* Lazy give-back (whole pages, each closed for exactly the lines of one mapping): the lines of
+ * [lo, hi) come back to the CPU, whose bytes are `bytes` while the memory keeps the poison; the
+ * pages stay closed until the first CPU access. False: not done, unprotect as usual. */
+bool mp_give_back(uintptr_t lo, uintptr_t hi, const void *bytes);
+/* [lo, hi) goes to the device again, all of its pages held: their bytes to view (if not NULL),
+ * the lines owned again, no system call. False: not done (memory accesses open held pages). */
+bool mp_take_held(uintptr_t lo, uintptr_t hi, void *view);
+/* Open the held pages of [lo, hi) for good, with their bytes (touched: by the program, as a
+ * syscall's buffer; else memory being freed). */
+void mp_open_held_range(uintptr_t lo, uintptr_t hi, bool touched);
+/* kfree and friends release [lo, hi): held pages open, whole pages forget their past. */
+void mp_released(uintptr_t lo, uintptr_t hi);
+/* Open every held page and hold no more (the program installs its own SIGSEGV handler). */
+void mp_lazy_stop(void);
+bool mp_is_handler(void (*fn)(int, siginfo_t *, void *)); /* our SIGSEGV handler? */
 void mp_inside_begin(void);            /* the sanitizer itself touches program memory */
 void mp_inside_end(void);
 struct san_entry;

@@ -190,6 +190,11 @@ static void run_to_device(struct san_shadow *s, struct shadow_piece *p, size_t l
 	off_hi = hi - p->cpu;
 	if (s->dir != DMA_FROM_DEVICE)
 		cpu_access_check_defined(s->dev, p->bus, lo, hi, s->dir);
+	/* the pages still hold the poison and the backend the CPU's bytes (piece_give_back) */
+	if (p->devview && cpu_access_take_held(p->track, lo, hi,
+					       at_map || s->dir == DMA_BIDIRECTIONAL
+						       ? p->devview + off_lo : NULL))
+		return;
 	if (p->devview && (at_map || s->dir == DMA_BIDIRECTIONAL))
 		/* the device sees what the CPU holds (swiotlb copies orig → slot at map, and for
 		 * BIDIRECTIONAL at sync_for_device; FROM_DEVICE syncs copy nothing) */
@@ -756,6 +761,19 @@ static void piece_to_cpu(struct san_shadow *s, struct shadow_piece *p, size_t l0
 		edge_read(p->edges, p->lbase, p->head_len); /* re-armed at the next hand-over */
 }
 
+/* Unmap of a piece the device owns whole: the backend may keep the view's bytes and the pages
+ * closed until the CPU's first access (cpu_access_give_back) instead of copying back. Nothing
+ * else is due: no edge bytes, and stores were trapped. */
+static bool piece_give_back(struct san_shadow *s, struct shadow_piece *p)
+{
+	if (!p->track || !p->devview || p->slot || p->head_len || p->tail_len ||
+	    dev_run_end(p, 0, p->nlines) != p->nlines ||
+	    !cpu_access_give_back(p->track, p->cpu, p->cpu + p->len, p->devview))
+		return false;
+	memset(p->state, 0, p->nlines);
+	return true;
+}
+
 struct takeback_findings {
 	struct cpu_write w;
 	size_t edge_count;
@@ -816,6 +834,8 @@ static void takeback(struct san_shadow *s, uintptr_t lo, uintptr_t hi, bool chec
 		size_t l0, l1;
 
 		if (!piece_lines(s, p, lo, hi, &l0, &l1))
+			continue;
+		if (check && move && copy_back && !l0 && l1 == p->nlines && piece_give_back(s, p))
 			continue;
 		piece_touch_begin(s, p, l0, l1, &t);
 		if (check) {

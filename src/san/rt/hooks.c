@@ -218,6 +218,7 @@ static void h_mem_free(const void *ptr, size_t size, enum kdma_free_kind kind)
 {
 	static const char *const how[] = { "kfree", "vfree", "__free_pages", "kvfree" };
 
+	cpu_access_released(ptr, size); /* before the allocator touches it */
 	if (san_take_reported((uintptr_t)ptr, (uintptr_t)ptr + (size ? size : 1)))
 		return; /* the kfree interposer (intercept.c) reported it already */
 	if (!san_enter())
