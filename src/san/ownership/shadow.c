@@ -31,6 +31,7 @@
 #include "rt/oom.h"
 #include "rt/options.h"
 #include "ownership/ownership_hooks.h"
+#include "ownership/shadow_mem.h"
 #include "report/report.h"
 #include "table/table.h"
 #include "rt/services.h"
@@ -48,12 +49,14 @@ struct shadow_piece {
 	uintptr_t lbase;  /* first line's start */
 	size_t nlines;
 	u8 *state;        /* per line: LS_* */
+	size_t ndev;      /* lines the device owns: runs are the whole piece when 0 or nlines */
 	u8 *devview;      /* device view of [cpu, cpu + len), or NULL (not poisoned) */
 	bool slot;        /* the device works on a SWIOTLB slot, not on this memory (nor devview) */
 	u8 *snap;         /* expected CPU view while device-owned, or NULL (poisoned: the byte) */
 	u8 *edges;        /* bytes of the first and last line outside the piece, at hand-over */
 	size_t head_len, tail_len;
-	size_t mem_len;   /* state, the view and the edges are one allocation of this size */
+	size_t mem_len;   /* state, the view and the edges: one block of this size, or 0: inside
+			   * the shadow's own block */
 	uintptr_t track;  /* CPU-access backend cookie (receive pieces), 0: none */
 	bool own_slack;   /* the bytes sharing its first/last lines are its own object's slack */
 };
@@ -73,11 +76,10 @@ struct san_shadow {
 	dmasan_stack_id map_stack, handover_stack;
 	u32 handover_tid;
 	struct san_shadow *sg_next; /* sg shadows: the list san_shadow_find_cpu() searches */
+	size_t mem_len; /* this block's size (shadow_mem.h) */
 	unsigned int npieces;
 	struct shadow_piece pieces[];
 };
-
-static atomic_size_t shadow_total_bytes;
 
 static bool dir_receives(u8 dir)
 {
@@ -94,25 +96,6 @@ static const char *dir_name(u8 dir)
 
 /* ------------------------------------------------------------------ lifetime ---- */
 
-static void *shadow_zalloc(size_t n)
-{
-	void *p = san_mem_fail() ? NULL : calloc(1, n);
-
-	if (p)
-		atomic_fetch_add(&shadow_total_bytes, n);
-	else
-		san_mem_failed(SAN_MEM_SHADOW);
-	return p;
-}
-
-static void shadow_free_mem(void *p, size_t n)
-{
-	if (p) {
-		atomic_fetch_sub(&shadow_total_bytes, n);
-		free(p);
-	}
-}
-
 static void sg_list_remove(struct san_shadow *sh);
 
 static void shadow_destroy(struct san_shadow *s)
@@ -124,11 +107,12 @@ static void shadow_destroy(struct san_shadow *s)
 	for (i = 0; i < s->npieces; i++) {
 		struct shadow_piece *p = &s->pieces[i];
 
-		shadow_free_mem(p->state, p->mem_len);
+		if (p->mem_len)
+			shadow_mem_put(p->state, p->mem_len);
 		cpu_access_untrack(p->track);
 	}
 	pthread_mutex_destroy(&s->lock);
-	shadow_free_mem(s, sizeof(*s) + s->npieces * sizeof(s->pieces[0]));
+	shadow_mem_put(s, s->mem_len);
 }
 
 static void shadow_get(struct san_shadow *s)
@@ -208,13 +192,19 @@ static void piece_to_device(struct san_shadow *s, struct shadow_piece *p, size_t
 	uintptr_t lo, hi;
 	size_t l, run;
 
-	for (l = l0; l < l1; l = run) {
-		for (run = l; run < l1 && !(p->state[run] & LS_DEV); run++)
-			;
-		if (run > l)
-			run_to_device(s, p, l, run, at_map);
-		for (; run < l1 && (p->state[run] & LS_DEV); run++)
-			;
+	if (!p->ndev) { /* the map, and every hand-over of a piece the CPU owns whole */
+		run_to_device(s, p, l0, l1, at_map);
+		p->ndev = l1 - l0;
+	} else if (p->ndev < p->nlines) {
+		for (l = l0; l < l1; l = run) {
+			for (run = l; run < l1 && !(p->state[run] & LS_DEV); run++)
+				;
+			if (run > l)
+				run_to_device(s, p, l, run, at_map);
+			p->ndev += run - l;
+			for (; run < l1 && (p->state[run] & LS_DEV); run++)
+				;
+		}
 	}
 	lines_span(s, p, l0, l1, &lo, &hi);
 	if (p->snap)
@@ -309,47 +299,64 @@ static void report_unaligned(struct san_shadow *s, const struct shadow_piece *p,
 	dmasan_report_emit(&r);
 }
 
-/* One allocation per piece: the line states (zeroed), then the device view or the snapshot, then
- * the edge bytes. The hand-over at map fills the view and the edges whole, so only the states are
- * cleared: a 4 KiB mapping costs one malloc and a 64-byte memset, not three callocs. */
-static bool piece_alloc(struct san_shadow *s, struct shadow_piece *p)
+/* Non-coherent receive mappings watch the bytes sharing their first and last lines. */
+static bool keeps_edges(const struct san_entry *e)
 {
-	size_t states = (p->nlines + 63) & ~(size_t)63;
-	size_t edges = s->edges ? p->head_len + p->tail_len : 0;
-	u8 *mem;
+	return dir_receives(e->dir) && !e->dev->dma_coherent;
+}
 
-	p->mem_len = states + p->len + edges;
-	mem = malloc(p->mem_len);
-	if (!mem)
-		return false;
-	atomic_fetch_add(&shadow_total_bytes, p->mem_len);
+/* A piece's memory: the line states, then the device view or the snapshot, then the edge
+ * bytes. */
+static size_t piece_states_len(const struct shadow_piece *p)
+{
+	return (p->nlines + 63) & ~(size_t)63;
+}
+
+static size_t piece_mem_len(const struct shadow_piece *p, bool edges)
+{
+	return piece_states_len(p) + p->len + (edges ? p->head_len + p->tail_len : 0);
+}
+
+/* Lays out the piece's memory in mem (mem_len bytes, or 0: inside the shadow's block). The
+ * hand-over at map fills the view and the edges whole (all its lines are the CPU's then), so only
+ * the states are cleared: reused memory shows nothing of an earlier mapping. */
+static void piece_place(struct san_shadow *s, struct shadow_piece *p, u8 *mem, size_t mem_len)
+{
+	size_t states = piece_states_len(p);
+
+	p->mem_len = mem_len;
 	memset(mem, 0, p->nlines);
+	p->ndev = 0;
 	p->state = mem;
 	if (s->poisoned)
 		p->devview = mem + states;
 	else
 		p->snap = mem + states;
-	if (edges)
+	if (s->edges && p->head_len + p->tail_len)
 		p->edges = mem + states + p->len;
-	return true;
 }
 
-static bool piece_init(struct san_shadow *s, struct shadow_piece *p, dma_addr_t bus,
-		       uintptr_t cpu, size_t len)
+/* Where piece p lies: CPU range [cpu, cpu + len) at bus address bus, cut into lines. */
+static void piece_geometry(size_t line, struct shadow_piece *p, dma_addr_t bus, uintptr_t cpu,
+			   size_t len)
 {
 	uintptr_t end = cpu + len;
 
 	p->bus = bus;
 	p->cpu = cpu;
 	p->len = len;
-	p->lbase = cpu & ~(uintptr_t)(s->line - 1);
-	p->nlines = ((end + s->line - 1) & ~(uintptr_t)(s->line - 1)) - p->lbase;
-	p->nlines /= s->line;
+	p->lbase = cpu & ~(uintptr_t)(line - 1);
+	p->nlines = ((end + line - 1) & ~(uintptr_t)(line - 1)) - p->lbase;
+	p->nlines /= line;
 	p->head_len = cpu - p->lbase;
-	p->tail_len = (p->lbase + p->nlines * s->line) - end;
-	p->slot = s->bounced;
-	if (!piece_alloc(s, p))
-		return false;
+	p->tail_len = (p->lbase + p->nlines * line) - end;
+}
+
+/* The rest of a piece whose geometry and memory are set. */
+static void piece_track(struct san_shadow *s, struct shadow_piece *p)
+{
+	uintptr_t cpu = p->cpu, end = p->cpu + p->len;
+
 	if (dir_receives(s->dir))
 		p->track = cpu_access_track(cpu, end, s->dir == DMA_FROM_DEVICE
 			? "dmasan: DMA_FROM_DEVICE buffer owned by the device (cpu-read-device-owned)"
@@ -357,16 +364,41 @@ static bool piece_init(struct san_shadow *s, struct shadow_piece *p, dma_addr_t 
 	else if (dmasan_opts.strict_reads && cpu_access_traps_writes())
 		/* the device's reads are then served from the snapshot (access_lines) */
 		p->track = cpu_access_track(cpu, end, "dmasan: DMA_TO_DEVICE buffer owned by the device");
+}
+
+/* A piece of an sg shadow, with memory of its own. */
+static bool piece_init(struct san_shadow *s, struct shadow_piece *p, dma_addr_t bus,
+		       uintptr_t cpu, size_t len)
+{
+	size_t mem_len;
+	u8 *mem;
+
+	piece_geometry(s->line, p, bus, cpu, len);
+	p->slot = s->bounced;
+	mem_len = piece_mem_len(p, s->edges);
+	mem = shadow_mem_get(mem_len);
+	if (!mem) {
+		san_mem_failed(SAN_MEM_SHADOW);
+		return false;
+	}
+	piece_place(s, p, mem, mem_len);
+	piece_track(s, p);
 	return true;
 }
 
-/* A shadow of n pieces, not yet set up (piece_init each, then shadow_arm). */
-static struct san_shadow *shadow_new(const struct san_entry *e, unsigned int n)
+/* The header of a shadow of n pieces, its bytes past them `extra` bytes more of the same block;
+ * not yet set up (pieces, then shadow_arm). */
+static struct san_shadow *shadow_new(const struct san_entry *e, unsigned int n, size_t extra)
 {
-	struct san_shadow *s = shadow_zalloc(sizeof(*s) + n * sizeof(s->pieces[0]));
+	size_t head = sizeof(struct san_shadow) + n * sizeof(struct shadow_piece);
+	struct san_shadow *s = san_mem_fail() ? NULL : shadow_mem_get(head + extra);
 
-	if (!s)
+	if (!s) {
+		san_mem_failed(SAN_MEM_SHADOW);
 		return NULL;
+	}
+	memset(s, 0, head);
+	s->mem_len = head + extra;
 	pthread_mutex_init(&s->lock, NULL);
 	atomic_init(&s->refs, 1);
 	s->dev = e->dev;
@@ -376,7 +408,7 @@ static struct san_shadow *shadow_new(const struct san_entry *e, unsigned int n)
 	s->type = e->type;
 	s->bounced = e->flags & SAN_E_BOUNCED;
 	s->poisoned = dmasan_opts.poison && dir_receives(e->dir);
-	s->edges = dir_receives(e->dir) && !e->dev->dma_coherent;
+	s->edges = keeps_edges(e);
 	s->line = dmasan_opts.line_size;
 	s->map_stack = s->handover_stack = e->map_stack;
 	s->handover_tid = e->tid;
@@ -418,22 +450,25 @@ static void shadow_arm(struct san_shadow *s)
 	}
 }
 
+/* A single or page mapping: one piece, whose memory follows the header in one block. */
 static struct san_shadow *shadow_create(struct san_entry *e)
 {
 	/* The CPU side: the driver's pointer, else phys (== virt). */
 	uintptr_t cpu = e->cpu_addr ? (uintptr_t)e->cpu_addr : (uintptr_t)e->phys.start;
 	size_t len = e->phys.end > e->phys.start ? e->phys.end - e->phys.start : san_size(e);
+	struct shadow_piece p = { 0 };
 	struct san_shadow *s;
 
 	if (!shadow_applies(e) || !cpu || !len || !line_size_ok())
 		return NULL;
-	s = shadow_new(e, 1);
+	piece_geometry(dmasan_opts.line_size, &p, san_handle(e), cpu, len);
+	s = shadow_new(e, 1, piece_mem_len(&p, keeps_edges(e)));
 	if (!s)
 		return NULL;
-	if (!piece_init(s, &s->pieces[0], san_handle(e), cpu, len)) {
-		shadow_destroy(s);
-		return NULL;
-	}
+	p.slot = s->bounced;
+	s->pieces[0] = p;
+	piece_place(s, &s->pieces[0], (u8 *)&s->pieces[1], 0);
+	piece_track(s, &s->pieces[0]);
 	return s;
 }
 
@@ -510,7 +545,7 @@ struct san_shadow *san_shadow_sg_create(const struct san_entry *first, struct sc
 		return NULL;
 	for (i = 0, s = sg; s && i < nents; i++, s = san_sg_next(s))
 		n += san_sg_phys(s) && s->length;
-	if (!n || !(sh = shadow_new(first, n)))
+	if (!n || !(sh = shadow_new(first, n, 0)))
 		return NULL;
 	sh->size = 0;
 	for (i = 0, n = 0, s = sg; s && i < nents && n < sh->npieces; i++, s = san_sg_next(s)) {
@@ -633,7 +668,9 @@ static bool all_poison(const u8 *a, size_t n)
  * unprotect per run rather than per line (a whole mapping is usually one run). */
 static size_t dev_run_end(const struct shadow_piece *p, size_t l, size_t l1)
 {
-	while (l < l1 && (p->state[l] & LS_DEV))
+	if (p->ndev == p->nlines) /* the usual case: no per-line walk */
+		return l < l1 ? l1 : l;
+	while (p->ndev && l < l1 && (p->state[l] & LS_DEV))
 		l++;
 	return l;
 }
@@ -751,6 +788,7 @@ static void piece_to_cpu(struct san_shadow *s, struct shadow_piece *p, size_t l0
 		if (p->devview && !p->slot && copy_back)
 			dmasan_hw_copy((void *)lo, p->devview + (lo - p->cpu), hi - lo);
 		memset(p->state + l, 0, r - l);
+		p->ndev -= r - l;
 	}
 	if (p->edges && l0 == 0 && p->head_len)
 		edge_read(p->edges, p->lbase, p->head_len); /* re-armed at the next hand-over */
