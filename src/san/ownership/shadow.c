@@ -31,13 +31,11 @@
 #include "rt/oom.h"
 #include "rt/options.h"
 #include "ownership/ownership_hooks.h"
+#include "ownership/poison_copy.h"
 #include "ownership/shadow_mem.h"
 #include "report/report.h"
 #include "table/table.h"
 #include "rt/services.h"
-
-/* The byte a device-owned receive line reads as from the CPU. */
-#define DMASAN_POISON_BYTE 0xdb
 
 #define LS_DEV 0x1   /* the device owns the line */
 #define LS_WROTE 0x2 /* the device wrote it since the last hand-over */
@@ -122,7 +120,9 @@ static void shadow_get(struct san_shadow *s)
 
 static void shadow_put(struct san_shadow *s)
 {
-	if (s && atomic_fetch_sub(&s->refs, 1) == 1)
+	/* the last reference of an unmapped mapping: no one can take one any more (takeback) */
+	if (s && (atomic_load_explicit(&s->refs, memory_order_acquire) == 1 ||
+		  atomic_fetch_sub(&s->refs, 1) == 1))
 		shadow_destroy(s);
 }
 
@@ -176,9 +176,10 @@ static void run_to_device(struct san_shadow *s, struct shadow_piece *p, size_t l
 		cpu_access_check_defined(s->dev, p->bus, lo, hi, s->dir);
 	if (p->devview && (at_map || s->dir == DMA_BIDIRECTIONAL))
 		/* the device sees what the CPU holds (swiotlb copies orig → slot at map, and for
-		 * BIDIRECTIONAL at sync_for_device; FROM_DEVICE syncs copy nothing) */
-		dmasan_hw_copy(p->devview + off_lo, (void *)lo, off_hi - off_lo);
-	if (s->poisoned)
+		 * BIDIRECTIONAL at sync_for_device; FROM_DEVICE syncs copy nothing); one pass
+		 * copies and poisons (a device view means a poisoned mapping) */
+		poison_take(p->devview + off_lo, (u8 *)lo, off_hi - off_lo);
+	else if (s->poisoned)
 		dmasan_hw_fill((void *)lo, DMASAN_POISON_BYTE, off_hi - off_lo);
 	cpu_access_protect(p->track, lo, hi);
 }
@@ -309,7 +310,7 @@ static bool keeps_edges(const struct san_entry *e)
  * bytes. */
 static size_t piece_states_len(const struct shadow_piece *p)
 {
-	return (p->nlines + 63) & ~(size_t)63;
+	return (p->nlines + 15) & ~(size_t)15; /* keeps the view 16-byte aligned, as malloc's */
 }
 
 static size_t piece_mem_len(const struct shadow_piece *p, bool edges)
@@ -641,28 +642,6 @@ struct cpu_write {
 	dma_addr_t bus;
 };
 
-static u8 poison_page[4096];
-static pthread_once_t poison_page_once = PTHREAD_ONCE_INIT;
-
-static void fill_poison_page(void)
-{
-	memset(poison_page, DMASAN_POISON_BYTE, sizeof(poison_page));
-}
-
-/* Whether [a, a + n) all equal the poison byte: memcmp against a page of it (vectorised). */
-static bool all_poison(const u8 *a, size_t n)
-{
-	size_t k;
-
-	pthread_once(&poison_page_once, fill_poison_page);
-	for (; n; a += k, n -= k) {
-		k = n < sizeof(poison_page) ? n : sizeof(poison_page);
-		if (memcmp(a, poison_page, k))
-			return false;
-	}
-	return true;
-}
-
 /* The end of the run of device-owned lines of p that starts at line l (l itself if l is not
  * device-owned), at most l1. The take-back works on whole runs: one comparison, copy and
  * unprotect per run rather than per line (a whole mapping is usually one run). */
@@ -675,6 +654,20 @@ static size_t dev_run_end(const struct shadow_piece *p, size_t l, size_t l1)
 	return l;
 }
 
+/* The bytes of device-owned [lo, hi) of p that differ from their expected view: CPU stores. */
+static void count_cpu_writes(const struct san_shadow *s, const struct shadow_piece *p,
+			     uintptr_t lo, uintptr_t hi, struct cpu_write *w)
+{
+	for (uintptr_t a = lo; a < hi; a++) {
+		if (*(const u8 *)a == expected_byte(s, p, a - p->cpu))
+			continue;
+		if (!w->count++) {
+			w->addr = a;
+			w->bus = p->bus == DMA_MAPPING_ERROR ? p->bus : p->bus + (a - p->cpu);
+		}
+	}
+}
+
 /* Compare device-owned lines [l0, l1) of p with their expected view: a fast check per run of
  * lines, and a byte walk only for a run that differs. */
 static void find_cpu_writes(const struct san_shadow *s, const struct shadow_piece *p, size_t l0,
@@ -683,24 +676,34 @@ static void find_cpu_writes(const struct san_shadow *s, const struct shadow_piec
 	size_t l, r;
 
 	for (l = l0; l < l1; l = r > l ? r : l + 1) {
-		uintptr_t lo, hi, a;
+		uintptr_t lo, hi;
 
 		r = dev_run_end(p, l, l1);
 		if (r == l)
 			continue;
 		lines_span(s, p, l, r, &lo, &hi);
 		if (p->snap ? !memcmp((void *)lo, p->snap + (lo - p->cpu), hi - lo)
-			    : all_poison((const u8 *)lo, hi - lo))
+			    : poison_all((const u8 *)lo, hi - lo))
 			continue;
-		for (a = lo; a < hi; a++) {
-			if (*(const u8 *)a == expected_byte(s, p, a - p->cpu))
-				continue;
-			if (!w->count++) {
-				w->addr = a;
-				w->bus = p->bus == DMA_MAPPING_ERROR ? p->bus : p->bus + (a - p->cpu);
-			}
-		}
+		count_cpu_writes(s, p, lo, hi, w);
 	}
+}
+
+/* Device-owned lines [l0, l1) of a poisoned piece no backend tracks come back at unmap, checked
+ * and restored in one pass while the CPU view holds only poison; from the first byte that does
+ * not, the CPU's stores are counted and the rest is copied. */
+static void restore_checked(const struct san_shadow *s, const struct shadow_piece *p, size_t l0,
+			    size_t l1, struct cpu_write *w)
+{
+	uintptr_t lo, hi;
+	size_t done;
+
+	lines_span(s, p, l0, l1, &lo, &hi);
+	done = poison_restore((u8 *)lo, p->devview + (lo - p->cpu), hi - lo);
+	if (lo + done == hi)
+		return;
+	count_cpu_writes(s, p, lo + done, hi, w);
+	dmasan_hw_copy((void *)(lo + done), p->devview + (lo + done - p->cpu), hi - lo - done);
 }
 
 struct edge_scan {
@@ -844,24 +847,35 @@ static void report_takeback(struct san_shadow *s, const struct takeback_findings
 static void takeback(struct san_shadow *s, uintptr_t lo, uintptr_t hi, bool check, bool move,
 		     bool copy_back, struct takeback_findings *f)
 {
+	/* The last reference (an unmapped single mapping): the entry left the table, so no one
+	 * can find the shadow any more, and the lock guards nothing. */
+	bool alone = atomic_load_explicit(&s->refs, memory_order_acquire) == 1;
 	unsigned int i;
 
-	pthread_mutex_lock(&s->lock);
+	if (!alone)
+		pthread_mutex_lock(&s->lock);
 	cpu_access_quiet_begin();
 	for (i = 0; i < s->npieces; i++) {
 		struct shadow_piece *p = &s->pieces[i];
 		struct cpu_access_touch t;
 		size_t l0, l1;
 
+		bool fused;
+
 		if (!piece_lines(s, p, lo, hi, &l0, &l1))
 			continue;
+		/* an unmap with nothing tracking the CPU side: check and restore in one pass */
+		fused = check && move && copy_back && p->devview && !p->slot && !p->track &&
+			dev_run_end(p, l0, l1) == l1;
 		piece_touch_begin(s, p, l0, l1, &t);
 		if (check) {
 			/* receive lines under a trapping backend: stores were reported at the access */
 			size_t edges = 0;
 			uintptr_t edge_first = 0;
 
-			if (!(p->track && cpu_access_traps_writes()))
+			if (fused)
+				restore_checked(s, p, l0, l1, &f->w);
+			else if (!(p->track && cpu_access_traps_writes()))
 				find_cpu_writes(s, p, l0, l1, &f->w);
 			/* stores next to the buffer: mprotect traps them (its pages cover the whole
 			 * lines), ASan does not (it poisons the buffer's own bytes) */
@@ -877,11 +891,12 @@ static void takeback(struct san_shadow *s, uintptr_t lo, uintptr_t hi, bool chec
 			piece_unprotect(s, p, l0, l1);
 		}
 		if (move)
-			piece_to_cpu(s, p, l0, l1, copy_back);
+			piece_to_cpu(s, p, l0, l1, copy_back && !fused);
 		cpu_access_touch_end(&t);
 	}
 	cpu_access_quiet_end();
-	pthread_mutex_unlock(&s->lock);
+	if (!alone)
+		pthread_mutex_unlock(&s->lock);
 }
 
 static void handover(struct san_shadow *s, uintptr_t lo, uintptr_t hi, dmasan_stack_id stack)
