@@ -69,6 +69,7 @@ struct san_shadow {
 	bool bounced;  /* device accesses land in SWIOTLB slots, not in the CPU memory */
 	bool poisoned; /* receive mapping: the CPU view holds DMASAN_POISON_BYTE while device-owned */
 	bool edges;    /* non-coherent receive mapping: watch the bytes sharing its lines */
+	bool watched;  /* a CPU-access backend runs (not cpu_access=off) */
 	atomic_bool unaligned_reported; /* once per mapping */
 	size_t line;
 	dmasan_stack_id map_stack, handover_stack;
@@ -90,6 +91,33 @@ static const char *dir_name(u8 dir)
 					     "DMA_FROM_DEVICE", "DMA_NONE" };
 
 	return dir < 4 ? names[dir] : "invalid";
+}
+
+/* The line holding byte `off` of a piece's lines: a shift, the line size being a power of two
+ * (a division on every map, unmap and device access cost more than it seems). */
+static size_t line_of(const struct san_shadow *s, size_t off)
+{
+	return off >> __builtin_ctzl(s->line);
+}
+
+/* The backend's brackets around the sanitizer's own accesses, skipped with no backend (a dozen
+ * calls per map+unmap otherwise). */
+static void quiet_begin(const struct san_shadow *s)
+{
+	if (s->watched)
+		cpu_access_quiet_begin();
+}
+
+static void quiet_end(const struct san_shadow *s)
+{
+	if (s->watched)
+		cpu_access_quiet_end();
+}
+
+static void touch_end(struct cpu_access_touch *t)
+{
+	if (t->n)
+		cpu_access_touch_end(t);
 }
 
 /* ------------------------------------------------------------------ lifetime ---- */
@@ -172,7 +200,7 @@ static void run_to_device(struct san_shadow *s, struct shadow_piece *p, size_t l
 	lines_span(s, p, l0, l1, &lo, &hi);
 	off_lo = lo - p->cpu;
 	off_hi = hi - p->cpu;
-	if (s->dir != DMA_FROM_DEVICE)
+	if (s->watched && s->dir != DMA_FROM_DEVICE)
 		cpu_access_check_defined(s->dev, p->bus, lo, hi, s->dir);
 	if (p->devview && (at_map || s->dir == DMA_BIDIRECTIONAL))
 		/* the device sees what the CPU holds (swiotlb copies orig → slot at map, and for
@@ -237,8 +265,8 @@ static bool piece_lines(const struct san_shadow *s, const struct shadow_piece *p
 		lo = p->cpu;
 	if (hi > p->cpu + p->len)
 		hi = p->cpu + p->len;
-	*l0 = (lo - p->lbase) / s->line;
-	*l1 = (hi - 1 - p->lbase) / s->line + 1;
+	*l0 = line_of(s, lo - p->lbase);
+	*l1 = line_of(s, hi - 1 - p->lbase) + 1;
 	return true;
 }
 
@@ -356,7 +384,7 @@ static void piece_geometry(size_t line, struct shadow_piece *p, dma_addr_t bus, 
 	p->len = len;
 	p->lbase = cpu & ~(uintptr_t)(line - 1);
 	p->nlines = ((end + line - 1) & ~(uintptr_t)(line - 1)) - p->lbase;
-	p->nlines /= line;
+	p->nlines >>= __builtin_ctzl(line);
 	p->head_len = cpu - p->lbase;
 	p->tail_len = (p->lbase + p->nlines * line) - end;
 }
@@ -366,6 +394,8 @@ static void piece_track(struct san_shadow *s, struct shadow_piece *p)
 {
 	uintptr_t cpu = p->cpu, end = p->cpu + p->len;
 
+	if (!s->watched)
+		return;
 	if (dir_receives(s->dir))
 		p->track = cpu_access_track(cpu, end, s->dir == DMA_FROM_DEVICE
 			? "dmasan: DMA_FROM_DEVICE buffer owned by the device (cpu-read-device-owned)"
@@ -418,6 +448,7 @@ static struct san_shadow *shadow_new(const struct san_entry *e, unsigned int n, 
 	s->bounced = e->flags & SAN_E_BOUNCED;
 	s->poisoned = dmasan_opts.poison && dir_receives(e->dir);
 	s->edges = keeps_edges(e);
+	s->watched = cpu_access_backend() != CPU_ACCESS_NONE;
 	s->line = dmasan_opts.line_size;
 	s->map_stack = s->handover_stack = e->map_stack;
 	s->handover_tid = e->tid;
@@ -438,16 +469,16 @@ static void shadow_arm(struct san_shadow *s)
 {
 	unsigned int i;
 
-	cpu_access_quiet_begin();
+	quiet_begin(s);
 	for (i = 0; i < s->npieces; i++) {
 		struct shadow_piece *p = &s->pieces[i];
 		struct cpu_access_touch t;
 
 		piece_touch_begin(s, p, 0, p->nlines, &t);
 		piece_to_device(s, p, 0, p->nlines, true);
-		cpu_access_touch_end(&t);
+		touch_end(&t);
 	}
-	cpu_access_quiet_end();
+	quiet_end(s);
 	for (i = 0; s->edges && i < s->npieces; i++) {
 		struct shadow_piece *p = &s->pieces[i];
 
@@ -862,7 +893,7 @@ static void takeback(struct san_shadow *s, uintptr_t lo, uintptr_t hi, bool chec
 
 	if (!alone)
 		pthread_mutex_lock(&s->lock);
-	cpu_access_quiet_begin();
+	quiet_begin(s);
 	for (i = 0; i < s->npieces; i++) {
 		struct shadow_piece *p = &s->pieces[i];
 		struct cpu_access_touch t;
@@ -900,9 +931,9 @@ static void takeback(struct san_shadow *s, uintptr_t lo, uintptr_t hi, bool chec
 		}
 		if (move)
 			piece_to_cpu(s, p, l0, l1, copy_back && !fused);
-		cpu_access_touch_end(&t);
+		touch_end(&t);
 	}
-	cpu_access_quiet_end();
+	quiet_end(s);
 	if (!alone)
 		pthread_mutex_unlock(&s->lock);
 }
@@ -914,7 +945,7 @@ static void handover(struct san_shadow *s, uintptr_t lo, uintptr_t hi, dmasan_st
 	pthread_mutex_lock(&s->lock);
 	s->handover_stack = stack ? stack : dmasan_stack_capture(2);
 	s->handover_tid = dmasan_thread_id();
-	cpu_access_quiet_begin();
+	quiet_begin(s);
 	for (i = 0; i < s->npieces; i++) {
 		struct shadow_piece *p = &s->pieces[i];
 		struct cpu_access_touch t;
@@ -924,9 +955,9 @@ static void handover(struct san_shadow *s, uintptr_t lo, uintptr_t hi, dmasan_st
 			continue;
 		piece_touch_begin(s, p, l0, l1, &t);
 		piece_to_device(s, p, l0, l1, false);
-		cpu_access_touch_end(&t);
+		touch_end(&t);
 	}
-	cpu_access_quiet_end();
+	quiet_end(s);
 	pthread_mutex_unlock(&s->lock);
 }
 
@@ -1139,7 +1170,7 @@ static enum kdma_access_result access_lines(struct san_shadow *s, struct shadow_
 					    uintptr_t cpu, void *buf, size_t len, bool is_write,
 					    struct access_findings *f)
 {
-	size_t l0 = (cpu - p->lbase) / s->line, l1 = (cpu + len - 1 - p->lbase) / s->line + 1, l;
+	size_t l0 = line_of(s, cpu - p->lbase), l1 = line_of(s, cpu + len - 1 - p->lbase) + 1, l;
 	size_t off = cpu - p->cpu;
 
 	for (l = l0; l < l1; l++) {
