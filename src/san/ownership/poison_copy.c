@@ -86,6 +86,7 @@ static AVX512 size_t restore_avx512(uint8_t *cpu, const uint8_t *view, size_t n)
 	return i + (i < n ? restore_plain(cpu + i, view + i, n - i) : 0);
 }
 
+/* Chosen at the first call; every chooser stores the same pointers. */
 static void (*take_fn)(uint8_t *, uint8_t *, size_t);
 static size_t (*restore_fn)(uint8_t *, const uint8_t *, size_t);
 
@@ -94,21 +95,30 @@ static void choose(void)
 	bool avx512 = __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw");
 
 	__atomic_store_n(&restore_fn, avx512 ? restore_avx512 : restore_plain, __ATOMIC_RELAXED);
-	__atomic_store_n(&take_fn, avx512 ? take_avx512 : take_plain, __ATOMIC_RELEASE);
+	__atomic_store_n(&take_fn, avx512 ? take_avx512 : take_plain, __ATOMIC_RELAXED);
 }
-
-static pthread_once_t choose_once = PTHREAD_ONCE_INIT;
 
 void poison_take(uint8_t *view, uint8_t *cpu, size_t n)
 {
-	pthread_once(&choose_once, choose);
-	take_fn(view, cpu, n);
+	void (*f)(uint8_t *, uint8_t *, size_t) = __atomic_load_n(&take_fn, __ATOMIC_RELAXED);
+
+	if (!f) {
+		choose();
+		f = take_fn;
+	}
+	f(view, cpu, n);
 }
 
 size_t poison_restore(uint8_t *cpu, const uint8_t *view, size_t n)
 {
-	pthread_once(&choose_once, choose);
-	return restore_fn(cpu, view, n);
+	size_t (*f)(uint8_t *, const uint8_t *, size_t) = __atomic_load_n(&restore_fn,
+									    __ATOMIC_RELAXED);
+
+	if (!f) {
+		choose();
+		f = restore_fn;
+	}
+	return f(cpu, view, n);
 }
 #else
 void poison_take(uint8_t *view, uint8_t *cpu, size_t n)

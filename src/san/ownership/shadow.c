@@ -769,15 +769,15 @@ static bool edge_mark_other(struct san_entry *e, void *arg)
 static void find_edge_writes(const struct san_shadow *s, const struct shadow_piece *p, size_t l0,
 			     size_t l1, size_t *changed, uintptr_t *first)
 {
-	struct { uintptr_t lo; size_t len; const u8 *snap; bool owned; } part[2] = {
-		{ p->lbase, p->head_len, p->edges, l0 == 0 && (p->state[0] & LS_DEV) },
-		{ p->cpu + p->len, p->tail_len, p->edges ? p->edges + p->head_len : NULL,
-		  l1 == p->nlines && (p->state[p->nlines - 1] & LS_DEV) },
-	};
 	size_t i, j;
 
 	if (!p->edges)
 		return;
+	struct { uintptr_t lo; size_t len; const u8 *snap; bool owned; } part[2] = {
+		{ p->lbase, p->head_len, p->edges, l0 == 0 && (p->state[0] & LS_DEV) },
+		{ p->cpu + p->len, p->tail_len, p->edges + p->head_len,
+		  l1 == p->nlines && (p->state[p->nlines - 1] & LS_DEV) },
+	};
 	for (i = 0; i < 2; i++) {
 		struct edge_scan es = { .lo = part[i].lo, .hi = part[i].lo + part[i].len, .self = s };
 
