@@ -334,8 +334,6 @@ static bool keeps_edges(const struct san_entry *e)
 	return dir_receives(e->dir) && !e->dev->dma_coherent;
 }
 
-/* A piece's memory: the line states, then the device view or the snapshot, then the edge
- * bytes. */
 /* The view (or snapshot) of a piece of VIEW_ALIGN_MIN bytes or more sits at the CPU buffer's
  * offset in a 64-byte line: the copies to and from it then split no more lines than the buffer's
  * own accesses do (a view 32 bytes off doubled the time of the map's pass over a 4 KiB page). */
@@ -1058,10 +1056,10 @@ void san_shadow_release(struct san_entry *e)
 	struct san_shadow *s = __atomic_load_n(&e->shadow, __ATOMIC_ACQUIRE);
 	struct takeback_findings f = { 0 };
 
+	__atomic_store_n(&e->shadow, NULL, __ATOMIC_RELAXED);
 	cpu_access_drain(e);
 	if (!s)
 		return;
-	__atomic_store_n(&e->shadow, NULL, __ATOMIC_RELAXED);
 	/* the whole mapping comes back to the CPU (unmap, or the driver's unbind); the segments
 	 * of an sg list after the first find it back already */
 	takeback(s, 0, UINTPTR_MAX, true, true, true, &f);
