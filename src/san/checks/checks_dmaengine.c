@@ -8,6 +8,7 @@
  * dmaengine_synchronize() returns, even if the hardware happened to stop at once.
  */
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -38,7 +39,7 @@ struct dmae_desc {
 };
 
 static struct dmae_desc descs[MAX_DESCS];
-static unsigned int n_descs;
+static _Atomic unsigned int n_descs; /* read without the lock by the unmap path */
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 
 static void drop(unsigned int i)
@@ -274,7 +275,8 @@ void san_dmaengine_release(struct device *dev, dma_addr_t addr, u64 len, const c
 	struct dmae_desc found;
 	bool report = false;
 
-	if (!len)
+	/* every unmap comes here: without descriptors, no lock */
+	if (!len || !atomic_load_explicit(&n_descs, memory_order_relaxed))
 		return;
 	pthread_mutex_lock(&lock);
 	for (unsigned int k = 0; k < n_descs && !report; k++) {

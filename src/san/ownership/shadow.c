@@ -31,12 +31,11 @@
 #include "rt/oom.h"
 #include "rt/options.h"
 #include "ownership/ownership_hooks.h"
+#include "ownership/poison_copy.h"
+#include "ownership/shadow_mem.h"
 #include "report/report.h"
 #include "table/table.h"
 #include "rt/services.h"
-
-/* The byte a device-owned receive line reads as from the CPU. */
-#define DMASAN_POISON_BYTE 0xdb
 
 #define LS_DEV 0x1   /* the device owns the line */
 #define LS_WROTE 0x2 /* the device wrote it since the last hand-over */
@@ -48,12 +47,14 @@ struct shadow_piece {
 	uintptr_t lbase;  /* first line's start */
 	size_t nlines;
 	u8 *state;        /* per line: LS_* */
+	size_t ndev;      /* lines the device owns: runs are the whole piece when 0 or nlines */
 	u8 *devview;      /* device view of [cpu, cpu + len), or NULL (not poisoned) */
 	bool slot;        /* the device works on a SWIOTLB slot, not on this memory (nor devview) */
 	u8 *snap;         /* expected CPU view while device-owned, or NULL (poisoned: the byte) */
 	u8 *edges;        /* bytes of the first and last line outside the piece, at hand-over */
 	size_t head_len, tail_len;
-	size_t mem_len;   /* state, the view and the edges are one allocation of this size */
+	size_t mem_len;   /* state, the view and the edges: one block of this size, or 0: inside
+			   * the shadow's own block */
 	uintptr_t track;  /* CPU-access backend cookie (receive pieces), 0: none */
 	bool own_slack;   /* the bytes sharing its first/last lines are its own object's slack */
 };
@@ -68,16 +69,16 @@ struct san_shadow {
 	bool bounced;  /* device accesses land in SWIOTLB slots, not in the CPU memory */
 	bool poisoned; /* receive mapping: the CPU view holds DMASAN_POISON_BYTE while device-owned */
 	bool edges;    /* non-coherent receive mapping: watch the bytes sharing its lines */
+	bool watched;  /* a CPU-access backend runs (not cpu_access=off) */
 	atomic_bool unaligned_reported; /* once per mapping */
 	size_t line;
 	dmasan_stack_id map_stack, handover_stack;
 	u32 handover_tid;
 	struct san_shadow *sg_next; /* sg shadows: the list san_shadow_find_cpu() searches */
+	size_t mem_len; /* this block's size (shadow_mem.h) */
 	unsigned int npieces;
 	struct shadow_piece pieces[];
 };
-
-static atomic_size_t shadow_total_bytes;
 
 static bool dir_receives(u8 dir)
 {
@@ -92,26 +93,34 @@ static const char *dir_name(u8 dir)
 	return dir < 4 ? names[dir] : "invalid";
 }
 
+/* The line holding byte `off` of a piece's lines: a shift, the line size being a power of two
+ * (a division on every map, unmap and device access cost more than it seems). */
+static size_t line_of(const struct san_shadow *s, size_t off)
+{
+	return off >> __builtin_ctzl(s->line);
+}
+
+/* The backend's brackets around the sanitizer's own accesses, skipped with no backend (a dozen
+ * calls per map+unmap otherwise). */
+static void quiet_begin(const struct san_shadow *s)
+{
+	if (s->watched)
+		cpu_access_quiet_begin();
+}
+
+static void quiet_end(const struct san_shadow *s)
+{
+	if (s->watched)
+		cpu_access_quiet_end();
+}
+
+static void touch_end(struct cpu_access_touch *t)
+{
+	if (t->n)
+		cpu_access_touch_end(t);
+}
+
 /* ------------------------------------------------------------------ lifetime ---- */
-
-static void *shadow_zalloc(size_t n)
-{
-	void *p = san_mem_fail() ? NULL : calloc(1, n);
-
-	if (p)
-		atomic_fetch_add(&shadow_total_bytes, n);
-	else
-		san_mem_failed(SAN_MEM_SHADOW);
-	return p;
-}
-
-static void shadow_free_mem(void *p, size_t n)
-{
-	if (p) {
-		atomic_fetch_sub(&shadow_total_bytes, n);
-		free(p);
-	}
-}
 
 static void sg_list_remove(struct san_shadow *sh);
 
@@ -124,11 +133,12 @@ static void shadow_destroy(struct san_shadow *s)
 	for (i = 0; i < s->npieces; i++) {
 		struct shadow_piece *p = &s->pieces[i];
 
-		shadow_free_mem(p->state, p->mem_len);
+		if (p->mem_len)
+			shadow_mem_put(p->state, p->mem_len);
 		cpu_access_untrack(p->track);
 	}
 	pthread_mutex_destroy(&s->lock);
-	shadow_free_mem(s, sizeof(*s) + s->npieces * sizeof(s->pieces[0]));
+	shadow_mem_put(s, s->mem_len);
 }
 
 static void shadow_get(struct san_shadow *s)
@@ -138,7 +148,9 @@ static void shadow_get(struct san_shadow *s)
 
 static void shadow_put(struct san_shadow *s)
 {
-	if (s && atomic_fetch_sub(&s->refs, 1) == 1)
+	/* the last reference of an unmapped mapping: no one can take one any more (takeback) */
+	if (s && (atomic_load_explicit(&s->refs, memory_order_acquire) == 1 ||
+		  atomic_fetch_sub(&s->refs, 1) == 1))
 		shadow_destroy(s);
 }
 
@@ -188,7 +200,7 @@ static void run_to_device(struct san_shadow *s, struct shadow_piece *p, size_t l
 	lines_span(s, p, l0, l1, &lo, &hi);
 	off_lo = lo - p->cpu;
 	off_hi = hi - p->cpu;
-	if (s->dir != DMA_FROM_DEVICE)
+	if (s->watched && s->dir != DMA_FROM_DEVICE)
 		cpu_access_check_defined(s->dev, p->bus, lo, hi, s->dir);
 	/* the pages still hold the poison and the backend the CPU's bytes (piece_give_back) */
 	if (p->devview && cpu_access_take_held(p->track, lo, hi,
@@ -197,9 +209,10 @@ static void run_to_device(struct san_shadow *s, struct shadow_piece *p, size_t l
 		return;
 	if (p->devview && (at_map || s->dir == DMA_BIDIRECTIONAL))
 		/* the device sees what the CPU holds (swiotlb copies orig → slot at map, and for
-		 * BIDIRECTIONAL at sync_for_device; FROM_DEVICE syncs copy nothing) */
-		dmasan_hw_copy(p->devview + off_lo, (void *)lo, off_hi - off_lo);
-	if (s->poisoned)
+		 * BIDIRECTIONAL at sync_for_device; FROM_DEVICE syncs copy nothing); one pass
+		 * copies and poisons (a device view means a poisoned mapping) */
+		poison_take(p->devview + off_lo, (u8 *)lo, off_hi - off_lo);
+	else if (s->poisoned)
 		dmasan_hw_fill((void *)lo, DMASAN_POISON_BYTE, off_hi - off_lo);
 	cpu_access_protect(p->track, lo, hi);
 }
@@ -213,13 +226,19 @@ static void piece_to_device(struct san_shadow *s, struct shadow_piece *p, size_t
 	uintptr_t lo, hi;
 	size_t l, run;
 
-	for (l = l0; l < l1; l = run) {
-		for (run = l; run < l1 && !(p->state[run] & LS_DEV); run++)
-			;
-		if (run > l)
-			run_to_device(s, p, l, run, at_map);
-		for (; run < l1 && (p->state[run] & LS_DEV); run++)
-			;
+	if (!p->ndev) { /* the map, and every hand-over of a piece the CPU owns whole */
+		run_to_device(s, p, l0, l1, at_map);
+		p->ndev = l1 - l0;
+	} else if (p->ndev < p->nlines) {
+		for (l = l0; l < l1; l = run) {
+			for (run = l; run < l1 && !(p->state[run] & LS_DEV); run++)
+				;
+			if (run > l)
+				run_to_device(s, p, l, run, at_map);
+			p->ndev += run - l;
+			for (; run < l1 && (p->state[run] & LS_DEV); run++)
+				;
+		}
 	}
 	lines_span(s, p, l0, l1, &lo, &hi);
 	if (p->snap)
@@ -251,8 +270,8 @@ static bool piece_lines(const struct san_shadow *s, const struct shadow_piece *p
 		lo = p->cpu;
 	if (hi > p->cpu + p->len)
 		hi = p->cpu + p->len;
-	*l0 = (lo - p->lbase) / s->line;
-	*l1 = (hi - 1 - p->lbase) / s->line + 1;
+	*l0 = line_of(s, lo - p->lbase);
+	*l1 = line_of(s, hi - 1 - p->lbase) + 1;
 	return true;
 }
 
@@ -314,47 +333,72 @@ static void report_unaligned(struct san_shadow *s, const struct shadow_piece *p,
 	dmasan_report_emit(&r);
 }
 
-/* One allocation per piece: the line states (zeroed), then the device view or the snapshot, then
- * the edge bytes. The hand-over at map fills the view and the edges whole, so only the states are
- * cleared: a 4 KiB mapping costs one malloc and a 64-byte memset, not three callocs. */
-static bool piece_alloc(struct san_shadow *s, struct shadow_piece *p)
+/* Non-coherent receive mappings watch the bytes sharing their first and last lines. */
+static bool keeps_edges(const struct san_entry *e)
 {
-	size_t states = (p->nlines + 63) & ~(size_t)63;
-	size_t edges = s->edges ? p->head_len + p->tail_len : 0;
-	u8 *mem;
-
-	p->mem_len = states + p->len + edges;
-	mem = malloc(p->mem_len);
-	if (!mem)
-		return false;
-	atomic_fetch_add(&shadow_total_bytes, p->mem_len);
-	memset(mem, 0, p->nlines);
-	p->state = mem;
-	if (s->poisoned)
-		p->devview = mem + states;
-	else
-		p->snap = mem + states;
-	if (edges)
-		p->edges = mem + states + p->len;
-	return true;
+	return dir_receives(e->dir) && !e->dev->dma_coherent;
 }
 
-static bool piece_init(struct san_shadow *s, struct shadow_piece *p, dma_addr_t bus,
-		       uintptr_t cpu, size_t len)
+/* The view (or snapshot) of a piece of VIEW_ALIGN_MIN bytes or more sits at the CPU buffer's
+ * offset in a 64-byte line: the copies to and from it then split no more lines than the buffer's
+ * own accesses do (a view 32 bytes off doubled the time of the map's pass over a 4 KiB page). */
+#define VIEW_ALIGN_MIN 512
+
+static size_t piece_view_slack(const struct shadow_piece *p)
+{
+	return p->len >= VIEW_ALIGN_MIN ? 63 : 0;
+}
+
+static size_t piece_mem_len(const struct shadow_piece *p, bool edges)
+{
+	return p->nlines + piece_view_slack(p) + p->len + (edges ? p->head_len + p->tail_len : 0);
+}
+
+/* Lays out the piece's memory in mem (mem_len bytes, or 0: inside the shadow's block): the line
+ * states, the device view or the snapshot, the edge bytes. The hand-over at map fills the view
+ * and the edges whole (all its lines are the CPU's then), so only the states are cleared: reused
+ * memory shows nothing of an earlier mapping. */
+static void piece_place(struct san_shadow *s, struct shadow_piece *p, u8 *mem, size_t mem_len)
+{
+	u8 *view = mem + p->nlines;
+
+	if (piece_view_slack(p))
+		view += (p->cpu - (uintptr_t)view) & 63;
+	p->mem_len = mem_len;
+	memset(mem, 0, p->nlines);
+	p->ndev = 0;
+	p->state = mem;
+	if (s->poisoned)
+		p->devview = view;
+	else
+		p->snap = view;
+	if (s->edges && p->head_len + p->tail_len)
+		p->edges = view + p->len;
+}
+
+/* Where piece p lies: CPU range [cpu, cpu + len) at bus address bus, cut into lines. */
+static void piece_geometry(size_t line, struct shadow_piece *p, dma_addr_t bus, uintptr_t cpu,
+			   size_t len)
 {
 	uintptr_t end = cpu + len;
 
 	p->bus = bus;
 	p->cpu = cpu;
 	p->len = len;
-	p->lbase = cpu & ~(uintptr_t)(s->line - 1);
-	p->nlines = ((end + s->line - 1) & ~(uintptr_t)(s->line - 1)) - p->lbase;
-	p->nlines /= s->line;
+	p->lbase = cpu & ~(uintptr_t)(line - 1);
+	p->nlines = ((end + line - 1) & ~(uintptr_t)(line - 1)) - p->lbase;
+	p->nlines >>= __builtin_ctzl(line);
 	p->head_len = cpu - p->lbase;
-	p->tail_len = (p->lbase + p->nlines * s->line) - end;
-	p->slot = s->bounced;
-	if (!piece_alloc(s, p))
-		return false;
+	p->tail_len = (p->lbase + p->nlines * line) - end;
+}
+
+/* The rest of a piece whose geometry and memory are set. */
+static void piece_track(struct san_shadow *s, struct shadow_piece *p)
+{
+	uintptr_t cpu = p->cpu, end = p->cpu + p->len;
+
+	if (!s->watched)
+		return;
 	if (dir_receives(s->dir))
 		p->track = cpu_access_track(cpu, end, s->dir == DMA_FROM_DEVICE
 			? "dmasan: DMA_FROM_DEVICE buffer owned by the device (cpu-read-device-owned)"
@@ -362,16 +406,41 @@ static bool piece_init(struct san_shadow *s, struct shadow_piece *p, dma_addr_t 
 	else if (dmasan_opts.strict_reads && cpu_access_traps_writes())
 		/* the device's reads are then served from the snapshot (access_lines) */
 		p->track = cpu_access_track(cpu, end, "dmasan: DMA_TO_DEVICE buffer owned by the device");
+}
+
+/* A piece of an sg shadow, with memory of its own. */
+static bool piece_init(struct san_shadow *s, struct shadow_piece *p, dma_addr_t bus,
+		       uintptr_t cpu, size_t len)
+{
+	size_t mem_len;
+	u8 *mem;
+
+	piece_geometry(s->line, p, bus, cpu, len);
+	p->slot = s->bounced;
+	mem_len = piece_mem_len(p, s->edges);
+	mem = shadow_mem_get(mem_len);
+	if (!mem) {
+		san_mem_failed(SAN_MEM_SHADOW);
+		return false;
+	}
+	piece_place(s, p, mem, mem_len);
+	piece_track(s, p);
 	return true;
 }
 
-/* A shadow of n pieces, not yet set up (piece_init each, then shadow_arm). */
-static struct san_shadow *shadow_new(const struct san_entry *e, unsigned int n)
+/* The header of a shadow of n pieces, its bytes past them `extra` bytes more of the same block;
+ * not yet set up (pieces, then shadow_arm). */
+static struct san_shadow *shadow_new(const struct san_entry *e, unsigned int n, size_t extra)
 {
-	struct san_shadow *s = shadow_zalloc(sizeof(*s) + n * sizeof(s->pieces[0]));
+	size_t head = sizeof(struct san_shadow) + n * sizeof(struct shadow_piece);
+	struct san_shadow *s = san_mem_fail() ? NULL : shadow_mem_get(head + extra);
 
-	if (!s)
+	if (!s) {
+		san_mem_failed(SAN_MEM_SHADOW);
 		return NULL;
+	}
+	memset(s, 0, head);
+	s->mem_len = head + extra;
 	pthread_mutex_init(&s->lock, NULL);
 	atomic_init(&s->refs, 1);
 	s->dev = e->dev;
@@ -381,7 +450,8 @@ static struct san_shadow *shadow_new(const struct san_entry *e, unsigned int n)
 	s->type = e->type;
 	s->bounced = e->flags & SAN_E_BOUNCED;
 	s->poisoned = dmasan_opts.poison && dir_receives(e->dir);
-	s->edges = dir_receives(e->dir) && !e->dev->dma_coherent;
+	s->edges = keeps_edges(e);
+	s->watched = cpu_access_backend() != CPU_ACCESS_NONE;
 	s->line = dmasan_opts.line_size;
 	s->map_stack = s->handover_stack = e->map_stack;
 	s->handover_tid = e->tid;
@@ -402,16 +472,16 @@ static void shadow_arm(struct san_shadow *s)
 {
 	unsigned int i;
 
-	cpu_access_quiet_begin();
+	quiet_begin(s);
 	for (i = 0; i < s->npieces; i++) {
 		struct shadow_piece *p = &s->pieces[i];
 		struct cpu_access_touch t;
 
 		piece_touch_begin(s, p, 0, p->nlines, &t);
 		piece_to_device(s, p, 0, p->nlines, true);
-		cpu_access_touch_end(&t);
+		touch_end(&t);
 	}
-	cpu_access_quiet_end();
+	quiet_end(s);
 	for (i = 0; s->edges && i < s->npieces; i++) {
 		struct shadow_piece *p = &s->pieces[i];
 
@@ -423,22 +493,25 @@ static void shadow_arm(struct san_shadow *s)
 	}
 }
 
+/* A single or page mapping: one piece, whose memory follows the header in one block. */
 static struct san_shadow *shadow_create(struct san_entry *e)
 {
 	/* The CPU side: the driver's pointer, else phys (== virt). */
 	uintptr_t cpu = e->cpu_addr ? (uintptr_t)e->cpu_addr : (uintptr_t)e->phys.start;
 	size_t len = e->phys.end > e->phys.start ? e->phys.end - e->phys.start : san_size(e);
+	struct shadow_piece p = { 0 };
 	struct san_shadow *s;
 
 	if (!shadow_applies(e) || !cpu || !len || !line_size_ok())
 		return NULL;
-	s = shadow_new(e, 1);
+	piece_geometry(dmasan_opts.line_size, &p, san_handle(e), cpu, len);
+	s = shadow_new(e, 1, piece_mem_len(&p, keeps_edges(e)));
 	if (!s)
 		return NULL;
-	if (!piece_init(s, &s->pieces[0], san_handle(e), cpu, len)) {
-		shadow_destroy(s);
-		return NULL;
-	}
+	p.slot = s->bounced;
+	s->pieces[0] = p;
+	piece_place(s, &s->pieces[0], (u8 *)&s->pieces[1], 0);
+	piece_track(s, &s->pieces[0]);
 	return s;
 }
 
@@ -515,7 +588,7 @@ struct san_shadow *san_shadow_sg_create(const struct san_entry *first, struct sc
 		return NULL;
 	for (i = 0, s = sg; s && i < nents; i++, s = san_sg_next(s))
 		n += san_sg_phys(s) && s->length;
-	if (!n || !(sh = shadow_new(first, n)))
+	if (!n || !(sh = shadow_new(first, n, 0)))
 		return NULL;
 	sh->size = 0;
 	for (i = 0, n = 0, s = sg; s && i < nents && n < sh->npieces; i++, s = san_sg_next(s)) {
@@ -611,36 +684,30 @@ struct cpu_write {
 	dma_addr_t bus;
 };
 
-static u8 poison_page[4096];
-static pthread_once_t poison_page_once = PTHREAD_ONCE_INIT;
-
-static void fill_poison_page(void)
-{
-	memset(poison_page, DMASAN_POISON_BYTE, sizeof(poison_page));
-}
-
-/* Whether [a, a + n) all equal the poison byte: memcmp against a page of it (vectorised). */
-static bool all_poison(const u8 *a, size_t n)
-{
-	size_t k;
-
-	pthread_once(&poison_page_once, fill_poison_page);
-	for (; n; a += k, n -= k) {
-		k = n < sizeof(poison_page) ? n : sizeof(poison_page);
-		if (memcmp(a, poison_page, k))
-			return false;
-	}
-	return true;
-}
-
 /* The end of the run of device-owned lines of p that starts at line l (l itself if l is not
  * device-owned), at most l1. The take-back works on whole runs: one comparison, copy and
  * unprotect per run rather than per line (a whole mapping is usually one run). */
 static size_t dev_run_end(const struct shadow_piece *p, size_t l, size_t l1)
 {
-	while (l < l1 && (p->state[l] & LS_DEV))
+	if (p->ndev == p->nlines) /* the usual case: no per-line walk */
+		return l < l1 ? l1 : l;
+	while (p->ndev && l < l1 && (p->state[l] & LS_DEV))
 		l++;
 	return l;
+}
+
+/* The bytes of device-owned [lo, hi) of p that differ from their expected view: CPU stores. */
+static void count_cpu_writes(const struct san_shadow *s, const struct shadow_piece *p,
+			     uintptr_t lo, uintptr_t hi, struct cpu_write *w)
+{
+	for (uintptr_t a = lo; a < hi; a++) {
+		if (*(const u8 *)a == expected_byte(s, p, a - p->cpu))
+			continue;
+		if (!w->count++) {
+			w->addr = a;
+			w->bus = p->bus == DMA_MAPPING_ERROR ? p->bus : p->bus + (a - p->cpu);
+		}
+	}
 }
 
 /* Compare device-owned lines [l0, l1) of p with their expected view: a fast check per run of
@@ -651,24 +718,34 @@ static void find_cpu_writes(const struct san_shadow *s, const struct shadow_piec
 	size_t l, r;
 
 	for (l = l0; l < l1; l = r > l ? r : l + 1) {
-		uintptr_t lo, hi, a;
+		uintptr_t lo, hi;
 
 		r = dev_run_end(p, l, l1);
 		if (r == l)
 			continue;
 		lines_span(s, p, l, r, &lo, &hi);
 		if (p->snap ? !memcmp((void *)lo, p->snap + (lo - p->cpu), hi - lo)
-			    : all_poison((const u8 *)lo, hi - lo))
+			    : poison_all((const u8 *)lo, hi - lo))
 			continue;
-		for (a = lo; a < hi; a++) {
-			if (*(const u8 *)a == expected_byte(s, p, a - p->cpu))
-				continue;
-			if (!w->count++) {
-				w->addr = a;
-				w->bus = p->bus == DMA_MAPPING_ERROR ? p->bus : p->bus + (a - p->cpu);
-			}
-		}
+		count_cpu_writes(s, p, lo, hi, w);
 	}
+}
+
+/* Device-owned lines [l0, l1) of a poisoned piece no backend tracks come back at unmap, checked
+ * and restored in one pass while the CPU view holds only poison; from the first byte that does
+ * not, the CPU's stores are counted and the rest is copied. */
+static void restore_checked(const struct san_shadow *s, const struct shadow_piece *p, size_t l0,
+			    size_t l1, struct cpu_write *w)
+{
+	uintptr_t lo, hi;
+	size_t done;
+
+	lines_span(s, p, l0, l1, &lo, &hi);
+	done = poison_restore((u8 *)lo, p->devview + (lo - p->cpu), hi - lo);
+	if (lo + done == hi)
+		return;
+	count_cpu_writes(s, p, lo + done, hi, w);
+	dmasan_hw_copy((void *)(lo + done), p->devview + (lo + done - p->cpu), hi - lo - done);
 }
 
 struct edge_scan {
@@ -695,15 +772,15 @@ static bool edge_mark_other(struct san_entry *e, void *arg)
 static void find_edge_writes(const struct san_shadow *s, const struct shadow_piece *p, size_t l0,
 			     size_t l1, size_t *changed, uintptr_t *first)
 {
-	struct { uintptr_t lo; size_t len; const u8 *snap; bool owned; } part[2] = {
-		{ p->lbase, p->head_len, p->edges, l0 == 0 && (p->state[0] & LS_DEV) },
-		{ p->cpu + p->len, p->tail_len, p->edges ? p->edges + p->head_len : NULL,
-		  l1 == p->nlines && (p->state[p->nlines - 1] & LS_DEV) },
-	};
 	size_t i, j;
 
 	if (!p->edges)
 		return;
+	struct { uintptr_t lo; size_t len; const u8 *snap; bool owned; } part[2] = {
+		{ p->lbase, p->head_len, p->edges, l0 == 0 && (p->state[0] & LS_DEV) },
+		{ p->cpu + p->len, p->tail_len, p->edges + p->head_len,
+		  l1 == p->nlines && (p->state[p->nlines - 1] & LS_DEV) },
+	};
 	for (i = 0; i < 2; i++) {
 		struct edge_scan es = { .lo = part[i].lo, .hi = part[i].lo + part[i].len, .self = s };
 
@@ -756,6 +833,7 @@ static void piece_to_cpu(struct san_shadow *s, struct shadow_piece *p, size_t l0
 		if (p->devview && !p->slot && copy_back)
 			dmasan_hw_copy((void *)lo, p->devview + (lo - p->cpu), hi - lo);
 		memset(p->state + l, 0, r - l);
+		p->ndev -= r - l;
 	}
 	if (p->edges && l0 == 0 && p->head_len)
 		edge_read(p->edges, p->lbase, p->head_len); /* re-armed at the next hand-over */
@@ -824,26 +902,36 @@ static void report_takeback(struct san_shadow *s, const struct takeback_findings
 static void takeback(struct san_shadow *s, uintptr_t lo, uintptr_t hi, bool check, bool move,
 		     bool copy_back, struct takeback_findings *f)
 {
+	/* The last reference (an unmapped single mapping): the entry left the table, so no one
+	 * can find the shadow any more, and the lock guards nothing. */
+	bool alone = atomic_load_explicit(&s->refs, memory_order_acquire) == 1;
 	unsigned int i;
 
-	pthread_mutex_lock(&s->lock);
-	cpu_access_quiet_begin();
+	if (!alone)
+		pthread_mutex_lock(&s->lock);
+	quiet_begin(s);
 	for (i = 0; i < s->npieces; i++) {
 		struct shadow_piece *p = &s->pieces[i];
 		struct cpu_access_touch t;
 		size_t l0, l1;
+		bool fused;
 
 		if (!piece_lines(s, p, lo, hi, &l0, &l1))
 			continue;
 		if (check && move && copy_back && !l0 && l1 == p->nlines && piece_give_back(s, p))
 			continue;
+		/* an unmap with nothing tracking the CPU side: check and restore in one pass */
+		fused = check && move && copy_back && p->devview && !p->slot && !p->track &&
+			dev_run_end(p, l0, l1) == l1;
 		piece_touch_begin(s, p, l0, l1, &t);
 		if (check) {
 			/* receive lines under a trapping backend: stores were reported at the access */
 			size_t edges = 0;
 			uintptr_t edge_first = 0;
 
-			if (!(p->track && cpu_access_traps_writes()))
+			if (fused)
+				restore_checked(s, p, l0, l1, &f->w);
+			else if (!(p->track && cpu_access_traps_writes()))
 				find_cpu_writes(s, p, l0, l1, &f->w);
 			/* stores next to the buffer: mprotect traps them (its pages cover the whole
 			 * lines), ASan does not (it poisons the buffer's own bytes) */
@@ -859,11 +947,12 @@ static void takeback(struct san_shadow *s, uintptr_t lo, uintptr_t hi, bool chec
 			piece_unprotect(s, p, l0, l1);
 		}
 		if (move)
-			piece_to_cpu(s, p, l0, l1, copy_back);
-		cpu_access_touch_end(&t);
+			piece_to_cpu(s, p, l0, l1, copy_back && !fused);
+		touch_end(&t);
 	}
-	cpu_access_quiet_end();
-	pthread_mutex_unlock(&s->lock);
+	quiet_end(s);
+	if (!alone)
+		pthread_mutex_unlock(&s->lock);
 }
 
 static void handover(struct san_shadow *s, uintptr_t lo, uintptr_t hi, dmasan_stack_id stack)
@@ -873,7 +962,7 @@ static void handover(struct san_shadow *s, uintptr_t lo, uintptr_t hi, dmasan_st
 	pthread_mutex_lock(&s->lock);
 	s->handover_stack = stack ? stack : dmasan_stack_capture(2);
 	s->handover_tid = dmasan_thread_id();
-	cpu_access_quiet_begin();
+	quiet_begin(s);
 	for (i = 0; i < s->npieces; i++) {
 		struct shadow_piece *p = &s->pieces[i];
 		struct cpu_access_touch t;
@@ -883,9 +972,9 @@ static void handover(struct san_shadow *s, uintptr_t lo, uintptr_t hi, dmasan_st
 			continue;
 		piece_touch_begin(s, p, l0, l1, &t);
 		piece_to_device(s, p, l0, l1, false);
-		cpu_access_touch_end(&t);
+		touch_end(&t);
 	}
-	cpu_access_quiet_end();
+	quiet_end(s);
 	pthread_mutex_unlock(&s->lock);
 }
 
@@ -982,9 +1071,11 @@ void san_shadow_sync_sg(struct device *dev, struct scatterlist *sg, int nelems,
 
 void san_shadow_release(struct san_entry *e)
 {
-	struct san_shadow *s = __atomic_exchange_n(&e->shadow, NULL, __ATOMIC_ACQ_REL);
+	/* e left every index: no visitor reads e->shadow any more, a load and a store will do */
+	struct san_shadow *s = __atomic_load_n(&e->shadow, __ATOMIC_ACQUIRE);
 	struct takeback_findings f = { 0 };
 
+	__atomic_store_n(&e->shadow, NULL, __ATOMIC_RELAXED);
 	cpu_access_drain(e);
 	if (!s)
 		return;
@@ -1096,7 +1187,7 @@ static enum kdma_access_result access_lines(struct san_shadow *s, struct shadow_
 					    uintptr_t cpu, void *buf, size_t len, bool is_write,
 					    struct access_findings *f)
 {
-	size_t l0 = (cpu - p->lbase) / s->line, l1 = (cpu + len - 1 - p->lbase) / s->line + 1, l;
+	size_t l0 = line_of(s, cpu - p->lbase), l1 = line_of(s, cpu + len - 1 - p->lbase) + 1, l;
 	size_t off = cpu - p->cpu;
 
 	for (l = l0; l < l1; l++) {

@@ -21,14 +21,17 @@ void san_history_add(const struct san_entry *e, dmasan_stack_id unmap_stack, u32
 {
 	unsigned long i = atomic_fetch_add_explicit(&hist_head, 1, memory_order_relaxed);
 	struct hist_slot *s = &hist[i % HIST_SIZE];
+	/* odd before the slot's new bytes (a read-modify-write: a plain store could pass them) */
+	unsigned int g = atomic_fetch_add_explicit(&s->gen, 1, memory_order_acq_rel);
 
-	atomic_fetch_add_explicit(&s->gen, 1, memory_order_acq_rel);
 	s->h = (struct san_hist){
 		.dev = e->dev, .handle = e->bus.start, .size = san_size(e), .phys = e->phys.start,
 		.type = e->type, .dir = e->dir, .map_tid = e->tid,
 		.unmap_tid = unmap_tid, .map_stack = e->map_stack, .unmap_stack = unmap_stack,
 	};
-	atomic_fetch_add_explicit(&s->gen, 1, memory_order_release);
+	/* the counter gives each writer its own slot (another one comes HIST_SIZE unmaps later):
+	 * a store ends the write, one locked instruction fewer per unmap */
+	atomic_store_explicit(&s->gen, g + 2, memory_order_release);
 }
 
 /* Most recent unmapped entry of dev that `match` accepts, newest first; with `prefer`, one it
