@@ -477,6 +477,7 @@ static void write_group(struct device_group *g, const struct dump_ctx *c)
 			group_kernel(&o.b, g);
 		else
 			group_table(&o.b, g);
+		dmasan_log_flush(&o.b);
 		out_close(&o);
 	}
 	if (req->json_fd >= 0 && !dmasan_json_failed_fd(req->json_fd) &&
@@ -512,7 +513,7 @@ static void text_line(int fd, const char *fmt, ...)
 	va_start(ap, fmt);
 	dmasan_buf_vprintf(&b, fmt, ap);
 	va_end(ap);
-	dmasan_buf_flush(&b);
+	dmasan_log_flush(&b);
 }
 
 /* Selected rows to the front, sorted; returns how many and the number of devices. */
