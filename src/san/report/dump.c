@@ -104,7 +104,7 @@ static bool collect_one(struct san_entry *e, void *arg)
 		return false;
 	}
 	r = &c->rows[c->n++];
-	r->e = *e;
+	san_entry_snapshot(&r->e, e);
 	copy_name(r->name, dev_name(e->dev));
 	copy_name(r->driver, dev_driver_string(e->dev));
 	r->owners[0] = '\0';
