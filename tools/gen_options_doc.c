@@ -139,7 +139,10 @@ static void dmasan_section(void)
 	     "without one comes from a process that died). A forked child writes its own files "
 	     "under its own pid. Missing directories are created at start-up (like `mkdir -p`, mode "
 	     "0755); a path where no file can be created is an error on stderr at start-up, and "
-	     "checking goes on (text reports to stderr, no JSON).\n"
+	     "checking goes on (text reports to stderr, no JSON). A write that fails later (a full "
+	     "disk, an I/O error, a closed descriptor) is said once on stderr and checking goes on: "
+	     "for the text log, later text goes to stderr and the exit says how many text records "
+	     "were lost; for JSON, see docs/reliability.md (\"Resource exhaustion\").\n"
 	     "- **Deduplication.** A finding with the same check and the same stack as an earlier one "
 	     "is counted but not printed again; the JSON summary record carries the counts.\n\n");
 }

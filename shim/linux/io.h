@@ -6,7 +6,8 @@
  * the register read before later memory reads; the _relaxed forms do not.
  * A device model whose registers act on access (write-1-to-clear status, doorbells, self-clearing
  * bits) claims its window with dmasim_mmio_claim() (<dmasan/sim.h>): accesses inside it go to the
- * model instead of memory. Unclaimed, the accessors cost one relaxed load more.
+ * model instead of memory. Unclaimed, the accessors cost one relaxed load more. A register
+ * access is one single-copy atomic access, as on the bus: a device model's thread may poll it.
  */
 #ifndef _DMASAN_SHIM_LINUX_IO_H
 #define _DMASAN_SHIM_LINUX_IO_H
@@ -32,7 +33,7 @@ bool dmasim_mmio_access(const volatile void __iomem *addr, unsigned int size, u6
 		if (unlikely(__atomic_load_n(&dmasim_mmio_windows, __ATOMIC_RELAXED)) &&       \
 		    dmasim_mmio_access(addr, sizeof(type), &__v, false))                       \
 			return (type)__v;                                                      \
-		return *(const volatile type *)addr;                                           \
+		return __atomic_load_n((const volatile type *)addr, __ATOMIC_RELAXED);         \
 	}                                                                                      \
 	static inline void __raw_write##bwl(type val, volatile void __iomem *addr)             \
 	{                                                                                      \
@@ -40,7 +41,7 @@ bool dmasim_mmio_access(const volatile void __iomem *addr, unsigned int size, u6
 		if (unlikely(__atomic_load_n(&dmasim_mmio_windows, __ATOMIC_RELAXED)) &&       \
 		    dmasim_mmio_access(addr, sizeof(type), &__v, true))                        \
 			return;                                                                \
-		*(volatile type *)addr = val;                                                  \
+		__atomic_store_n((volatile type *)addr, val, __ATOMIC_RELAXED);                \
 	}                                                                                      \
 	static inline type read##bwl##_relaxed(const volatile void __iomem *addr)              \
 	{                                                                                      \

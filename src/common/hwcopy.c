@@ -14,9 +14,18 @@ static bool asan_refuses(const void *p, size_t len)
 	return __asan_region_is_poisoned && __asan_region_is_poisoned((void *)p, len);
 }
 
+/* Under ThreadSanitizer every such copy is made uninstrumented: it is the device's access, not a
+ * program thread's (the sanitizer judges it against the ownership of the memory), and in a buggy
+ * program it reaches memory the program already freed, which the sanitizer reports itself. */
+#ifdef __SANITIZE_THREAD__
+#define HW_RAW_ALWAYS true
+#else
+#define HW_RAW_ALWAYS false
+#endif
+#define HW_RAW __attribute__((no_sanitize_address, no_sanitize_thread))
+
 /* volatile: never turned into a call to the intercepted memmove */
-static __attribute__((no_sanitize_address)) void raw_move(void *dst, const void *src,
-							  size_t len)
+static HW_RAW void raw_move(void *dst, const void *src, size_t len)
 {
 	volatile uint8_t *d = dst;
 	const volatile uint8_t *s = src;
@@ -34,7 +43,7 @@ static __attribute__((no_sanitize_address)) void raw_move(void *dst, const void 
 		d[i] = s[i];
 }
 
-static __attribute__((no_sanitize_address)) void raw_fill(void *dst, int c, size_t len)
+static HW_RAW void raw_fill(void *dst, int c, size_t len)
 {
 	volatile uint8_t *d = dst;
 
@@ -44,7 +53,7 @@ static __attribute__((no_sanitize_address)) void raw_fill(void *dst, int c, size
 
 void dmasan_hw_fill(void *dst, int c, size_t len)
 {
-	if (len && asan_refuses(dst, len))
+	if (len && (HW_RAW_ALWAYS || asan_refuses(dst, len)))
 		raw_fill(dst, c, len);
 	else
 		memset(dst, c, len);
@@ -52,7 +61,7 @@ void dmasan_hw_fill(void *dst, int c, size_t len)
 
 void dmasan_hw_copy(void *dst, const void *src, size_t len)
 {
-	if (len && (asan_refuses(src, len) || asan_refuses(dst, len)))
+	if (len && (HW_RAW_ALWAYS || asan_refuses(src, len) || asan_refuses(dst, len)))
 		raw_move(dst, src, len);
 	else
 		memmove(dst, src, len);

@@ -10,6 +10,10 @@ JSON goes to stdout, which is /dev/full; clean: the same without a violation. In
 log says once that JSON records are lost, the text reports all four findings (none in clean),
 the summary says how many records were lost, and the exit status is 1 (even for clean). What
 the file holds is whole records only, and dmasan-report reads it.
+
+MODE textfull: the text log fails instead (log_path=stdout, which is /dev/full) while JSON goes
+to a file. The failure is said once on stderr, the report cut by it is counted lost, the later
+three reports and the summary line go to stderr, and the JSON file holds all four records.
 """
 import argparse
 import glob
@@ -31,7 +35,7 @@ def main():
     ap.add_argument("--preload", required=True)
     ap.add_argument("--report", required=True)
     ap.add_argument("--outdir", required=True)
-    ap.add_argument("--mode", required=True, choices=["midrun", "full", "clean"])
+    ap.add_argument("--mode", required=True, choices=["midrun", "full", "clean", "textfull"])
     ap.add_argument("cmd", nargs=argparse.REMAINDER)
     a = ap.parse_args()
     cmd = a.cmd[1:] if a.cmd and a.cmd[0] == "--" else a.cmd
@@ -39,6 +43,9 @@ def main():
     shutil.rmtree(a.outdir, ignore_errors=True)
     os.makedirs(a.outdir)
     prefix = os.path.join(a.outdir, "out")
+    if a.mode == "textfull":
+        text_full(a, cmd, prefix)
+        return
     opts = []  # the text log stays on stderr: a file would hit the same size limit
     if a.mode == "midrun":
         opts.append("json_path=" + prefix)
@@ -89,6 +96,40 @@ def main():
         if "malformed" in rep.stderr.lower() or rep.returncode not in (0, 1):
             fail("dmasan-report could not read the file: %d %s" % (rep.returncode, rep.stderr))
     print("run_exhaust: OK (%s)" % a.mode)
+
+
+def text_full(a, cmd, prefix):
+    env = dict(os.environ, LD_PRELOAD=a.preload,
+               DMASAN_OPTIONS="log_path=stdout:json_path=" + prefix)
+    with open("/dev/full", "w") as full:
+        proc = subprocess.run(cmd + ["full"], env=env, stdout=full, stderr=subprocess.PIPE,
+                              text=True)
+    text = proc.stderr
+    print(text)
+    msgs = re.findall(r"ERROR: DMASanitizer: log_path: writing stdout failed: No space left on "
+                      r"device; this text is lost, later text goes to stderr \(checking "
+                      r"continues\)", text)
+    if len(msgs) != 1:
+        fail("expected the log failure said exactly once, got %d" % len(msgs))
+    reports = len(re.findall(r"ERROR: DMASanitizer: double-unmap on device", text))
+    if reports != 3:
+        fail("expected the 3 reports after the failure on stderr, got %d" % reports)
+    if not re.search(r"SUMMARY: DMASanitizer: .*\(4 errors, 0 warnings\)", text):
+        fail("expected the SUMMARY line on stderr")
+    if not re.search(r"ERROR: DMASanitizer: 1 text record lost \(No space left on device\); "
+                     r"the text log is incomplete", text):
+        fail("expected the exit message to count 1 lost text record")
+    if proc.returncode != 1:
+        fail("exit status %d, expected 1 (four errors)" % proc.returncode)
+    files = glob.glob(prefix + ".*.jsonl")
+    if len(files) != 1:
+        fail("expected one JSON file, found %s" % files)
+    with open(files[0], encoding="utf-8") as f:
+        recs = [json.loads(line) for line in f.read().splitlines()]
+    kinds = [r.get("type") for r in recs]
+    if kinds != ["run"] + ["violation"] * 4 + ["summary"]:
+        fail("expected the JSON file complete, got %s" % kinds)
+    print("run_exhaust: OK (textfull)")
 
 
 if __name__ == "__main__":

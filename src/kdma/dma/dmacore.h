@@ -24,10 +24,11 @@ static inline bool use_dma_iommu(const struct device *dev)
 	return dev->dma_iommu;
 }
 
-/* *dev->dma_mask, or 0 for a device that cannot do streaming DMA. */
+/* *dev->dma_mask, or 0 for a device that cannot do streaming DMA. Read atomically: a simulated
+ * device's thread checks its reach against it while the driver may set it (dma_set_mask). */
 static inline u64 kdma_dev_mask(const struct device *dev)
 {
-	return dev->dma_mask ? *dev->dma_mask : 0;
+	return dev->dma_mask ? __atomic_load_n(dev->dma_mask, __ATOMIC_RELAXED) : 0;
 }
 
 /* The ZONE_DMA limit (zone_dma_limit, 24 bits) when the zone exists. */

@@ -72,7 +72,7 @@ int dma_set_mask(struct device *dev, u64 mask)
 	mask = (dma_addr_t)mask;
 	if (!dev->dma_mask || !dma_supported(dev, mask))
 		return -EIO;
-	*dev->dma_mask = mask;
+	__atomic_store_n(dev->dma_mask, mask, __ATOMIC_RELAXED); /* kdma_dev_mask() */
 	setup_need_sync(dev);
 	return 0;
 }
@@ -84,7 +84,7 @@ int dma_set_coherent_mask(struct device *dev, u64 mask)
 	mask = (dma_addr_t)mask;
 	if (!dma_supported(dev, mask))
 		return -EIO;
-	dev->coherent_dma_mask = mask;
+	__atomic_store_n(&dev->coherent_dma_mask, mask, __ATOMIC_RELAXED); /* device_reach() */
 	return 0;
 }
 

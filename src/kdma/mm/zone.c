@@ -145,7 +145,9 @@ static bool zone_area_init(struct zone_area *z, uintptr_t base, size_t size)
 			order--;
 		zone_push(z, idx, order);
 	}
-	z->base = base; /* last: a non-zero base publishes the zone */
+	/* last: a non-zero base publishes the zone to zone_area_contains(), which runs without
+	 * the zone's once */
+	__atomic_store_n(&z->base, base, __ATOMIC_RELEASE);
 	return true;
 }
 
@@ -309,7 +311,9 @@ struct page *kdma_zone_alloc(enum kdma_zone zone, unsigned int order)
 
 static bool zone_area_contains(const struct zone_area *z, phys_addr_t phys)
 {
-	return z->base && phys >= z->base && phys < z->base + z->npages * PAGE_SIZE;
+	uintptr_t base = __atomic_load_n(&z->base, __ATOMIC_ACQUIRE);
+
+	return base && phys >= base && phys < base + z->npages * PAGE_SIZE;
 }
 
 static struct zone_area *zone_containing(phys_addr_t phys)

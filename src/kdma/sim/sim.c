@@ -18,13 +18,15 @@
 #include "common/hwcopy.h"
 #include "dma/dmacore.h"
 
-/* Highest bus address the device can drive: the wider of its masks, cut by the bus limit. */
+/* Highest bus address the device can drive: the wider of its masks, cut by the bus limit. The
+ * masks are read atomically: the driver may be setting them (probe) while the device runs. */
 static u64 device_reach(const struct device *dev)
 {
 	u64 mask = kdma_dev_mask(dev);
+	u64 coherent = __atomic_load_n(&dev->coherent_dma_mask, __ATOMIC_RELAXED);
 
-	if (dev->coherent_dma_mask > mask)
-		mask = dev->coherent_dma_mask;
+	if (coherent > mask)
+		mask = coherent;
 	return kdma_min_not_zero(mask, dev->bus_dma_limit);
 }
 

@@ -20,10 +20,10 @@ static bool collect(struct san_entry *e, void *arg)
 
 	if (san_is_allocation(e->type)) {
 		if (!h->n_alloc++)
-			h->alloc = *e;
+			san_entry_snapshot(&h->alloc, e);
 	} else {
 		if (!h->n_map++)
-			h->map = *e;
+			san_entry_snapshot(&h->map, e);
 	}
 	return h->n_map + h->n_alloc >= MAX_HITS;
 }

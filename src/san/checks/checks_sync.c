@@ -36,7 +36,7 @@ static bool sync_choose(struct san_entry *e, void *arg)
 		p->best_score = score;
 		p->best = e;
 		p->best_seq = e->seq;
-		p->copy = *e;
+		san_entry_snapshot(&p->copy, e);
 	}
 	return false;
 }
@@ -56,17 +56,9 @@ static bool sync_mark(struct san_entry *e, void *arg)
 
 	if (e != m->target || e->seq != m->seq)
 		return false;
-	if (m->for_cpu) {
-		e->sync_cpu_stack = m->stack;
-		e->sync_cpu_tid = m->tid;
-	} else {
-		e->sync_dev_stack = m->stack;
-		e->sync_dev_tid = m->tid;
-	}
-	if (e->map_err == SAN_MAPERR_NOT_CHECKED && !(e->flags & SAN_E_UNCHECKED_REPORTED)) {
-		e->flags |= SAN_E_UNCHECKED_REPORTED;
+	san_entry_set_sync(e, m->for_cpu, m->stack, m->tid);
+	if (san_entry_take_unchecked(e))
 		m->report_unchecked = true;
-	}
 	return true;
 }
 

@@ -21,7 +21,7 @@ static bool find_containing(struct san_entry *e, void *arg)
 {
 	struct containing *c = arg;
 
-	c->found = *e;
+	san_entry_snapshot(&c->found, e);
 	c->hit = true;
 	return true;
 }

@@ -48,12 +48,13 @@ static void site_add(const struct san_entry *e)
 		if (!s->count) {
 			s->dev = e->dev;
 			s->stack = e->map_stack;
-			s->first = *e;
+			san_entry_snapshot(&s->first, e);
 		}
 	}
 	s->count++;
 	s->bytes += san_size(e);
-	if (e->map_err == SAN_MAPERR_NOT_CHECKED && !(e->flags & SAN_E_UNCHECKED_REPORTED))
+	if (san_entry_map_err(e) == SAN_MAPERR_NOT_CHECKED &&
+	    !(san_entry_flags(e) & SAN_E_UNCHECKED_REPORTED))
 		s->unchecked++;
 }
 

@@ -167,7 +167,7 @@ static bool asan_find(struct san_entry *e, void *arg)
 
 	if (!e->shadow)
 		return false;
-	h->copy = *e;
+	san_entry_snapshot(&h->copy, e);
 	h->found = true;
 	return true;
 }

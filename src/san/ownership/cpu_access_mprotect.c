@@ -775,7 +775,7 @@ static bool mp_find_entry(struct san_entry *e, void *arg)
 {
 	struct mp_hit *h = arg;
 
-	h->copy = *e;
+	san_entry_snapshot(&h->copy, e);
 	h->found = true;
 	return true;
 }

@@ -448,7 +448,7 @@ static struct san_shadow *shadow_new(const struct san_entry *e, unsigned int n, 
 	s->size = san_size(e);
 	s->dir = e->dir;
 	s->type = e->type;
-	s->bounced = e->flags & SAN_E_BOUNCED;
+	s->bounced = san_entry_flags(e) & SAN_E_BOUNCED;
 	s->poisoned = dmasan_opts.poison && dir_receives(e->dir);
 	s->edges = keeps_edges(e);
 	s->watched = cpu_access_backend() != CPU_ACCESS_NONE;
@@ -466,12 +466,13 @@ static bool line_size_ok(void)
 	return line >= 8 && !(line & (line - 1));
 }
 
-/* Every piece goes to the device (the map), then the unaligned-mapping warnings, with no lock
- * held. */
+/* Every piece goes to the device (the map) under the shadow's lock, as a device access may find
+ * the shadow once it is published; then the unaligned-mapping warnings, with no lock held. */
 static void shadow_arm(struct san_shadow *s)
 {
 	unsigned int i;
 
+	pthread_mutex_lock(&s->lock);
 	quiet_begin(s);
 	for (i = 0; i < s->npieces; i++) {
 		struct shadow_piece *p = &s->pieces[i];
@@ -482,6 +483,7 @@ static void shadow_arm(struct san_shadow *s)
 		touch_end(&t);
 	}
 	quiet_end(s);
+	pthread_mutex_unlock(&s->lock);
 	for (i = 0; s->edges && i < s->npieces; i++) {
 		struct shadow_piece *p = &s->pieces[i];
 
@@ -1100,8 +1102,7 @@ static bool access_find_entry(struct san_entry *e, void *arg)
 
 	if (e->dev != af->dev)
 		return false;
-	af->copy = *e;
-	af->copy.shadow = __atomic_load_n(&e->shadow, __ATOMIC_ACQUIRE);
+	san_entry_snapshot(&af->copy, e);
 	if (af->copy.shadow)
 		shadow_get(af->copy.shadow);
 	af->found = true;

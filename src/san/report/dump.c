@@ -104,7 +104,7 @@ static bool collect_one(struct san_entry *e, void *arg)
 		return false;
 	}
 	r = &c->rows[c->n++];
-	r->e = *e;
+	san_entry_snapshot(&r->e, e);
 	copy_name(r->name, dev_name(e->dev));
 	copy_name(r->driver, dev_driver_string(e->dev));
 	r->owners[0] = '\0';
@@ -477,6 +477,7 @@ static void write_group(struct device_group *g, const struct dump_ctx *c)
 			group_kernel(&o.b, g);
 		else
 			group_table(&o.b, g);
+		dmasan_log_flush(&o.b);
 		out_close(&o);
 	}
 	if (req->json_fd >= 0 && !dmasan_json_failed_fd(req->json_fd) &&
@@ -512,7 +513,7 @@ static void text_line(int fd, const char *fmt, ...)
 	va_start(ap, fmt);
 	dmasan_buf_vprintf(&b, fmt, ap);
 	va_end(ap);
-	dmasan_buf_flush(&b);
+	dmasan_log_flush(&b);
 }
 
 /* Selected rows to the front, sorted; returns how many and the number of devices. */

@@ -126,6 +126,7 @@ static void write_text(int fd, const struct objects *o, unsigned int id, size_t 
 
 		dmasan_render_desc_row(&b, &r);
 	}
+	dmasan_log_flush(&b);
 	buf_close(&b, bound);
 }
 

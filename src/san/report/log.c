@@ -30,6 +30,12 @@ static int json_err;
 static atomic_ulong json_lost;
 static char json_name[4096];
 static atomic_long json_good_end; /* written by reports and dumps, under different locks */
+/* The text log failed after it was opened (full disk, I/O error, a closed descriptor): the errno
+ * and descriptor of the first failure, and the text records (reports, dumps, lines) cut since.
+ * Lock-free: a dump may write from a signal handler. */
+static int log_err, log_failed_fd = -1;
+static atomic_ulong log_lost;
+static char log_name[4096];
 
 /* Whether a path option names a file prefix (not empty, 'stderr' or 'stdout'). */
 static bool names_file(const char *prefix)
@@ -115,6 +121,8 @@ static int open_output(const char *prefix, const char *suffix, int fallback, boo
 	if (fd < 0 && !quiet)
 		dmasan_err_printf("DMASanitizer: cannot open %s: %s; writing to %s instead\n", path,
 				  strerror(err), fallback == 2 ? "stderr" : "nothing");
+	if (fallback == 2 && fd >= 0)
+		strcpy(log_name, path);
 	if (fallback < 0) {
 		strcpy(json_name, path);
 		if (fd < 0 && !quiet) { /* usable at start-up: what this process writes is lost */
@@ -138,6 +146,10 @@ void dmasan_log_open(void)
 	atomic_store(&json_lost, 0);
 	atomic_store(&json_good_end, 0);
 	json_name[0] = '\0';
+	__atomic_store_n(&log_err, 0, __ATOMIC_RELAXED);
+	__atomic_store_n(&log_failed_fd, -1, __ATOMIC_RELAXED);
+	atomic_store(&log_lost, 0);
+	log_name[0] = '\0';
 	pthread_mutex_unlock(&open_lock);
 }
 
@@ -236,14 +248,51 @@ unsigned long dmasan_json_lost(int *err)
 	return atomic_load(&json_lost);
 }
 
-static __attribute__((format(printf, 2, 0))) void vline(int fd, const char *fmt, va_list ap)
+void dmasan_log_flush(struct dmasan_buf *b)
+{
+	int fd, none = 0;
+
+	dmasan_buf_flush(b);
+	if (!b->err || b->fd < 0)
+		return;
+	fd = __atomic_load_n(&log_fd, __ATOMIC_ACQUIRE);
+	if (b->fd != fd && b->fd != __atomic_load_n(&log_failed_fd, __ATOMIC_ACQUIRE))
+		return; /* not the log: a caller's descriptor (dmasan_dump_fd) */
+	atomic_fetch_add(&log_lost, 1);
+	if (!__atomic_compare_exchange_n(&log_err, &none, b->err, false, __ATOMIC_ACQ_REL,
+					 __ATOMIC_ACQUIRE))
+		return; /* said already */
+	__atomic_store_n(&log_failed_fd, b->fd, __ATOMIC_RELEASE);
+	if (b->fd == 2)
+		return; /* stderr itself fails: nowhere left to say it */
+	/* Later text goes to stderr. The failed descriptor stays open: another thread may be
+	 * writing to it, and a closed number could be reused by the program. */
+	__atomic_store_n(&log_fd, 2, __ATOMIC_RELEASE);
+	dmasan_err_printf("ERROR: DMASanitizer: log_path: writing %s failed: %s; this text is "
+			  "lost, later text goes to stderr (checking continues)\n",
+			  *log_name ? log_name : dmasan_opts.log_path, strerror(b->err));
+}
+
+unsigned long dmasan_log_lost(int *err)
+{
+	if (err)
+		*err = __atomic_load_n(&log_err, __ATOMIC_ACQUIRE);
+	return atomic_load(&log_lost);
+}
+
+/* A line for the log (log: a failed write is the log's failure) or for stderr. */
+static __attribute__((format(printf, 3, 0))) void vline(int fd, bool log, const char *fmt,
+							  va_list ap)
 {
 	char storage[1024];
 	struct dmasan_buf b = DMASAN_BUF_INIT(fd, storage);
 
 	dmasan_buf_printf(&b, "==%d==", (int)getpid());
 	dmasan_buf_vprintf(&b, fmt, ap);
-	dmasan_buf_flush(&b);
+	if (log)
+		dmasan_log_flush(&b);
+	else
+		dmasan_buf_flush(&b);
 }
 
 void dmasan_log_printf(const char *fmt, ...)
@@ -251,7 +300,7 @@ void dmasan_log_printf(const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	vline(dmasan_log_fd(), fmt, ap);
+	vline(dmasan_log_fd(), true, fmt, ap);
 	va_end(ap);
 }
 
@@ -260,6 +309,6 @@ void dmasan_err_printf(const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	vline(2, fmt, ap);
+	vline(2, false, fmt, ap);
 	va_end(ap);
 }

@@ -35,6 +35,13 @@ bool dmasan_json_failed_fd(int fd);
 /* JSON records lost so far, and the errno that began it (0: none lost). */
 unsigned long dmasan_json_lost(int *err);
 
+/* Flush a buffer of text for the log (b->fd from dmasan_log_fd()). The first failed write says
+ * once on stderr that the log failed, and later text goes to stderr; the records cut are counted
+ * (dmasan_log_lost). A buffer on any other descriptor is only flushed. Signal-safe. */
+void dmasan_log_flush(struct dmasan_buf *b);
+/* Text records cut by failed log writes so far, and the errno of the first (0: none). */
+unsigned long dmasan_log_lost(int *err);
+
 /* A one-off message line "==PID==<text>\n" to the log (start-up notes, warnings). */
 void dmasan_log_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* The same to stderr, for option errors before the log is open. */

@@ -113,7 +113,7 @@ void san_text_report(const struct dmasan_report *r, const struct dmasan_frame *f
 		};
 	}
 	dmasan_render_text(&b, &rr);
-	dmasan_buf_flush(&b);
+	dmasan_log_flush(&b);
 }
 
 

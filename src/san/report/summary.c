@@ -61,7 +61,7 @@ static void text_suppressions(void)
 			if (!hits)
 				dmasan_buf_printf(&b, "  %s\n", rule);
 	}
-	dmasan_buf_flush(&b);
+	dmasan_log_flush(&b);
 }
 
 static void json_summary(void)
@@ -119,6 +119,17 @@ static void json_lost_summary(void)
 				  strerror(err));
 }
 
+/* The text log failed: how much of it is missing (later text went to stderr). */
+static void log_lost_summary(void)
+{
+	int err;
+	unsigned long lost = dmasan_log_lost(&err);
+
+	if (lost)
+		dmasan_log_printf("ERROR: DMASanitizer: %lu text record%s lost (%s); the text log is "
+				  "incomplete\n", lost, lost == 1 ? "" : "s", strerror(err));
+}
+
 void dmasan_report_finish(void)
 {
 	static bool finished;
@@ -136,9 +147,10 @@ void dmasan_report_finish(void)
 		dmasan_buf_puts(&b, "SUMMARY: DMASanitizer: ");
 		dmasan_render_totals(&b, san_n_errors, san_n_warnings, san_n_unique, san_n_suppressed);
 		dmasan_buf_putc(&b, '\n');
-		dmasan_buf_flush(&b);
+		dmasan_log_flush(&b);
 	}
 	json_summary();
 	json_lost_summary();
+	log_lost_summary();
 	pthread_mutex_unlock(&san_report_lock);
 }

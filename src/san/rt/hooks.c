@@ -161,9 +161,8 @@ static bool access_mark_unchecked(struct san_entry *e, void *arg)
 {
 	struct access_find *f = arg;
 
-	if (e->map_err == SAN_MAPERR_NOT_CHECKED && !(e->flags & SAN_E_UNCHECKED_REPORTED)) {
-		e->flags |= SAN_E_UNCHECKED_REPORTED;
-		f->copy = *e;
+	if (san_entry_take_unchecked(e)) {
+		san_entry_snapshot(&f->copy, e);
 		f->report = true;
 		return true;
 	}

@@ -34,9 +34,9 @@ static _Atomic(free_fn *) next_free;
 static _Atomic(realloc_fn *) next_realloc;
 static __thread bool resolving __attribute__((tls_model("initial-exec")));
 
-/* These run inside ASan's own start-up (its dlsym calls free a dlerror message), before its
- * shadow memory exists: not instrumented. */
-#define EARLY __attribute__((no_sanitize_address))
+/* These run inside ASan's and TSan's own start-up (their dlsym calls free a dlerror message),
+ * before the sanitizer's runtime exists: not instrumented. */
+#define EARLY __attribute__((no_sanitize_address, no_sanitize_thread))
 
 /* The allocator behind this one; glibc's when none is. */
 static EARLY void resolve_next(void)
@@ -76,7 +76,7 @@ static EARLY void *real_realloc(void *p, size_t n)
 	return (r ? r : __libc_realloc)(p, n);
 }
 
-static inline bool worth_checking(void)
+static inline EARLY bool worth_checking(void)
 {
 	return !san_guard && san_table_phys_live();
 }
@@ -93,7 +93,7 @@ static unsigned int check_release(const void *p, size_t len, const char *how)
 	return n;
 }
 
-DMASAN_EXPORT void free(void *p)
+DMASAN_EXPORT EARLY void free(void *p)
 {
 	if (p && worth_checking())
 		check_release(p, malloc_usable_size(p), "free");
@@ -115,7 +115,7 @@ static bool realloc_probe_fn(struct san_entry *e, void *arg)
 
 /* realloc releases the old block when it moves it, and the tail beyond n when it shrinks it in
  * place; only then is mapped memory in it freed. */
-static void *realloc_checked(void *p, size_t n, const char *how)
+static EARLY void *realloc_checked(void *p, size_t n, const char *how)
 {
 	size_t old;
 	struct realloc_probe probe = { false };
@@ -143,12 +143,12 @@ static void *realloc_checked(void *p, size_t n, const char *how)
 	return q;
 }
 
-DMASAN_EXPORT void *realloc(void *p, size_t n)
+DMASAN_EXPORT EARLY void *realloc(void *p, size_t n)
 {
 	return realloc_checked(p, n, "realloc");
 }
 
-DMASAN_EXPORT void *reallocarray(void *p, size_t nmemb, size_t size)
+DMASAN_EXPORT EARLY void *reallocarray(void *p, size_t nmemb, size_t size)
 {
 	size_t n;
 

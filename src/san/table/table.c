@@ -153,6 +153,24 @@ struct san_entry *san_table_remove_exact(struct device *dev, dma_addr_t handle,
 	return e;
 }
 
+void san_entry_snapshot(struct san_entry *copy, const struct san_entry *e)
+{
+	memset(copy, 0, offsetof(struct san_entry, dev));
+	copy->bus.start = e->bus.start;
+	copy->bus.end = e->bus.end;
+	copy->phys.start = e->phys.start;
+	copy->phys.end = e->phys.end;
+	memcpy(&copy->dev, &e->dev, offsetof(struct san_entry, map_err) -
+	       offsetof(struct san_entry, dev));
+	copy->map_err = san_entry_map_err(e);
+	copy->flags = san_entry_flags(e);
+	copy->sync_cpu_tid = __atomic_load_n(&e->sync_cpu_tid, __ATOMIC_RELAXED);
+	copy->sync_dev_tid = __atomic_load_n(&e->sync_dev_tid, __ATOMIC_RELAXED);
+	copy->sync_cpu_stack = __atomic_load_n(&e->sync_cpu_stack, __ATOMIC_RELAXED);
+	copy->sync_dev_stack = __atomic_load_n(&e->sync_dev_stack, __ATOMIC_RELAXED);
+	copy->shadow = __atomic_load_n(&e->shadow, __ATOMIC_ACQUIRE);
+}
+
 bool san_table_get_exact(struct device *dev, dma_addr_t handle, const struct san_ref *ref,
 				struct san_entry *copy)
 {
@@ -162,7 +180,7 @@ bool san_table_get_exact(struct device *dev, dma_addr_t handle, const struct san
 	san_lock(bucket_lock(b));
 	pp = bucket_find(b, dev, handle, ref);
 	if (pp)
-		*copy = **pp;
+		san_entry_snapshot(copy, *pp);
 	san_unlock(bucket_lock(b));
 	return pp != NULL;
 }
@@ -175,8 +193,9 @@ bool san_table_mark_checked(struct device *dev, dma_addr_t handle)
 
 	san_lock(bucket_lock(b));
 	LL_FOREACH2(b->head, e, hnext) {
-		if (e->dev == dev && e->bus.start == handle && e->map_err == SAN_MAPERR_NOT_CHECKED) {
-			e->map_err = SAN_MAPERR_CHECKED;
+		if (e->dev == dev && e->bus.start == handle &&
+		    san_entry_map_err(e) == SAN_MAPERR_NOT_CHECKED) {
+			__atomic_store_n(&e->map_err, SAN_MAPERR_CHECKED, __ATOMIC_RELAXED);
 			done = true;
 			break;
 		}
@@ -305,7 +324,8 @@ unsigned long san_table_drain(struct device *dev, san_visit_fn pred, void *pred_
 	return drain_dev(dev, pred, pred_arg, done, done_arg);
 }
 
-unsigned long san_table_phys_live(void)
+/* Not instrumented under TSan: free() asks it inside TSan's own start-up (rt/intercept.c). */
+__attribute__((no_sanitize_thread)) unsigned long san_table_phys_live(void)
 {
 	return atomic_load_explicit(&n_phys_live, memory_order_relaxed);
 }

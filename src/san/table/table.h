@@ -49,21 +49,60 @@ struct san_entry {
 	struct san_entry *hnext;   /* hash bucket chain */
 	struct san_rnode bus;      /* [handle, handle + size) in the device's bus index */
 	struct san_rnode phys;     /* CPU memory [phys, phys + len); empty: not indexed */
+	/* set before san_table_insert(), constant while the entry is linked */
 	struct device *dev;
 	const void *cpu_addr;      /* driver's pointer (NULL: resource / sg) */
-	void *shadow;              /* per-mapping state of the ownership layer */
 	u64 seq;                   /* creation sequence number (age) */
 	unsigned long attrs;       /* DMA_ATTR_*; for pool blocks: the struct dma_pool * */
-	dmasan_stack_id map_stack, sync_cpu_stack, sync_dev_stack;
+	u64 map_ns;                /* san_now_ns() at insert: the age shown in dumps */
+	dmasan_stack_id map_stack;
 	u32 tid;                   /* thread that mapped it */
 	u32 sg_call_nents, sg_mapped_nents;
 	u8 type;                   /* enum kdma_map_type */
 	u8 dir;                    /* enum dma_data_direction */
-	u8 map_err;                /* enum san_map_err */
-	u8 flags;                  /* SAN_E_* */
-	u64 map_ns;                /* san_now_ns() at insert: the age shown in dumps */
-	u16 sync_cpu_tid, sync_dev_tid; /* threads of the last syncs (reports' "Tn") */
+	/* Changed while linked, each under one index's lock while readers may hold another's:
+	 * read and written with __atomic (the accessors below, san_entry_snapshot). */
+	u8 map_err;                /* enum san_map_err; under the bucket lock */
+	u8 flags;                  /* SAN_E_*; under the bus index lock */
+	u16 sync_cpu_tid, sync_dev_tid; /* threads of the last syncs (reports' "Tn"); bus lock */
+	dmasan_stack_id sync_cpu_stack, sync_dev_stack; /* bus lock */
+	void *shadow;              /* per-mapping state of the ownership layer (acquire/release) */
 };
+
+/* A copy of e for use after the table lock is dropped (lookups, visitors): its data without the
+ * links, which other threads rewrite under the other indexes' locks (tree rebalancing, a bucket
+ * chain), and the changing fields read atomically. */
+void san_entry_snapshot(struct san_entry *copy, const struct san_entry *e);
+
+static inline u8 san_entry_map_err(const struct san_entry *e)
+{
+	return __atomic_load_n(&e->map_err, __ATOMIC_RELAXED);
+}
+
+static inline u8 san_entry_flags(const struct san_entry *e)
+{
+	return __atomic_load_n(&e->flags, __ATOMIC_RELAXED);
+}
+
+/* Under the bus index lock (a visitor of san_table_visit_bus): whether e is a mapping nobody
+ * checked with dma_mapping_error() and not reported as such yet; if so it is marked reported. */
+static inline bool san_entry_take_unchecked(struct san_entry *e)
+{
+	if (san_entry_map_err(e) != SAN_MAPERR_NOT_CHECKED ||
+	    (san_entry_flags(e) & SAN_E_UNCHECKED_REPORTED))
+		return false;
+	__atomic_fetch_or(&e->flags, SAN_E_UNCHECKED_REPORTED, __ATOMIC_RELAXED);
+	return true;
+}
+
+/* The last sync of e (under the bus index lock), for_cpu or for the device. */
+static inline void san_entry_set_sync(struct san_entry *e, bool for_cpu, dmasan_stack_id stack,
+				      u16 tid)
+{
+	__atomic_store_n(for_cpu ? &e->sync_cpu_stack : &e->sync_dev_stack, stack,
+			 __ATOMIC_RELAXED);
+	__atomic_store_n(for_cpu ? &e->sync_cpu_tid : &e->sync_dev_tid, tid, __ATOMIC_RELAXED);
+}
 
 static inline dma_addr_t san_handle(const struct san_entry *e)
 {
