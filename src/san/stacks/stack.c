@@ -161,7 +161,9 @@ static struct memo *memo_slot(uintptr_t fp)
 	return &memo_table[((fp >> 4) * 0x9e3779b97f4a7c15ull) >> (64 - MEMO_BITS)];
 }
 
-static bool memo_holds(const struct memo *m, uintptr_t fp, unsigned int skip, unsigned int want)
+/* The words a walk read may lie in frames that have returned since (ASan's redzones there). */
+__attribute__((no_sanitize_address)) static bool memo_holds(const struct memo *m, uintptr_t fp,
+							    unsigned int skip, unsigned int want)
 {
 	const struct dmasan_unwind_reads *r = &m->reads;
 	uintptr_t diff = 0;

@@ -29,7 +29,8 @@ int main(void)
 	dma_sync_single_range_for_cpu(dev, dma, boundary - LINE, BUGGY(LINE, 2 * LINE),
 				      DMA_FROM_DEVICE);
 	memcpy(&want, frame + boundary - 4, sizeof(want));
-	got = READ_ONCE(*(uint64_t *)(rx + boundary - 4)); /* 4 bytes on each page */
+	/* one 8-byte load, 4 bytes on each page (misaligned on purpose) */
+	got = *(volatile uint64_t __attribute__((aligned(1))) *)(rx + boundary - 4);
 	if (got != want)
 		fprintf(stderr, "read 0x%llx, the device wrote 0x%llx\n", (unsigned long long)got,
 			(unsigned long long)want);
