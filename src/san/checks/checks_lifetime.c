@@ -6,6 +6,7 @@
  * instead of with its own free function is coherent-freed-wrongly.
  */
 #include "checks/checks.h"
+#include "ownership/ownership_hooks.h"
 
 #define MAX_HITS 4
 
@@ -55,8 +56,10 @@ unsigned int san_check_release_memory(const void *p, size_t len, const char *how
 	if (!p || !san_table_phys_live())
 		return 0;
 	san_table_visit_phys(lo, lo + (len ? len : 1), collect, &h);
-	if (h.n_map)
+	if (h.n_map) {
 		report_release(DMASAN_CHECK_FREED_WHILE_MAPPED, &h.map, h.n_map, p, len, how);
+		san_shadow_cpu_released(lo, lo + (len ? len : 1));
+	}
 	if (h.n_alloc)
 		report_release(DMASAN_CHECK_COHERENT_FREED_WRONGLY, &h.alloc, h.n_alloc, p, len, how);
 	return (h.n_map != 0) + (h.n_alloc != 0);

@@ -15,6 +15,10 @@
 void san_shadow_map(struct san_entry *e);
 /* The entry is leaving the table (unmap, free, device destroy). */
 void san_shadow_release(struct san_entry *e);
+/* [lo, hi) of CPU memory was released (free, kfree, munmap) while mappings lie in it: their
+ * lines there go back to the CPU with no check and no copy, so no later sync or unmap writes
+ * into memory that is gone or belongs to someone else by then. */
+void san_shadow_cpu_released(uintptr_t lo, uintptr_t hi);
 /* The sync hook, before (after=false) and after the copy. */
 void san_shadow_sync(struct device *dev, dma_addr_t handle, size_t size,
 		     enum dma_data_direction dir, bool for_cpu, bool after);

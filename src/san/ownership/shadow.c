@@ -823,6 +823,9 @@ static void piece_unprotect(struct san_shadow *s, struct shadow_piece *p, size_t
 static void piece_to_cpu(struct san_shadow *s, struct shadow_piece *p, size_t l0, size_t l1,
 			 bool copy_back)
 {
+	/* the head line's bytes outside the buffer are read again only if it comes back now: one
+	 * already back may lie in memory released since (san_shadow_cpu_released) */
+	bool head_back = p->edges && l0 == 0 && p->head_len && (p->state[0] & LS_DEV);
 	size_t l, r;
 
 	for (l = l0; l < l1; l = r > l ? r : l + 1) {
@@ -837,7 +840,7 @@ static void piece_to_cpu(struct san_shadow *s, struct shadow_piece *p, size_t l0
 		memset(p->state + l, 0, r - l);
 		p->ndev -= r - l;
 	}
-	if (p->edges && l0 == 0 && p->head_len)
+	if (head_back)
 		edge_read(p->edges, p->lbase, p->head_len); /* re-armed at the next hand-over */
 }
 
@@ -1086,6 +1089,52 @@ void san_shadow_release(struct san_entry *e)
 	takeback(s, 0, UINTPTR_MAX, true, true, true, &f);
 	report_takeback(s, &f, "dma_unmap");
 	shadow_put(s);
+}
+
+/* ------------------------------------------------- CPU memory released ---- */
+
+#define RELEASED_MAX 16
+
+struct released {
+	unsigned int n;
+	bool more;
+	struct san_shadow *s[RELEASED_MAX];
+};
+
+static bool released_find(struct san_entry *e, void *arg)
+{
+	struct released *r = arg;
+	struct san_shadow *s = __atomic_load_n(&e->shadow, __ATOMIC_ACQUIRE);
+
+	if (!s)
+		return false;
+	for (unsigned int i = 0; i < r->n; i++)
+		if (r->s[i] == s)
+			return false; /* an sg list's segments share one */
+	if (r->n == RELEASED_MAX) {
+		r->more = true;
+		return true;
+	}
+	shadow_get(s);
+	r->s[r->n++] = s;
+	return false;
+}
+
+void san_shadow_cpu_released(uintptr_t lo, uintptr_t hi)
+{
+	struct released r;
+	struct takeback_findings f = { 0 };
+
+	do {
+		r.n = 0;
+		r.more = false;
+		san_table_visit_phys(lo, hi, released_find, &r);
+		for (unsigned int i = 0; i < r.n; i++) {
+			/* to the CPU without a check or a copy: nothing is written there any more */
+			takeback(r.s[i], lo, hi, false, true, false, &f);
+			shadow_put(r.s[i]);
+		}
+	} while (r.more);
 }
 
 /* --------------------------------------------------------- device accesses ---- */
