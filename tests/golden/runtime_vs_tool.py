@@ -83,7 +83,10 @@ def run_one(prog, src, lib, tool, work, opts):
     tool_blocks = blocks(p.stdout)
     rt_totals = totals(log, "SUMMARY: DMASanitizer: ") or "0 occurrences, 0 unique (0 errors, 0 warnings), 0 suppressed"
     tool_totals = totals(p.stdout, "dmasan-report: ")
-    if rt_totals != tool_totals:
+    # a process that another tool stopped (AddressSanitizer's own halt, in the ASan build)
+    # wrote no summary record and printed no totals: only its reports compare
+    died = '"type":"summary"' not in open(jsons[0], encoding="utf-8", errors="replace").read()
+    if rt_totals != tool_totals and not died:
         return name, "counts differ:\n  runtime: %r\n  tool:    %r" % (rt_totals, tool_totals)
     n = re.match(r"(\d+) occurrences?, (\d+) unique", rt_totals)
     REPEATS[0] += int(n.group(1)) > int(n.group(2))

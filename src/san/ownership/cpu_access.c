@@ -198,7 +198,8 @@ static void asan_report_cb(const char *text)
 	struct asan_hit h = { 0 };
 	bool write;
 
-	if (!p || !strstr(text, "use-after-poison"))
+	/* an unaligned access that reaches into poisoned granules is an "unknown-crash" */
+	if (!p || (!strstr(text, "use-after-poison") && !strstr(text, "unknown-crash")))
 		return;
 	h.addr = strtoull(p + strlen("on address "), NULL, 16);
 	write = strstr(text, "WRITE of size") != NULL;

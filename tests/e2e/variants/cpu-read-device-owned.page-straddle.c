@@ -29,8 +29,8 @@ int main(void)
 	dma_sync_single_range_for_cpu(dev, dma, boundary - LINE, BUGGY(LINE, 2 * LINE),
 				      DMA_FROM_DEVICE);
 	memcpy(&want, frame + boundary - 4, sizeof(want));
-	/* one 8-byte load, 4 bytes on each page (misaligned on purpose) */
-	got = *(volatile uint64_t __attribute__((aligned(1))) *)(rx + boundary - 4);
+	/* one 8-byte load, 4 bytes on each page (misaligned on purpose: a packed type says so) */
+	got = ((volatile struct { uint64_t v; } __attribute__((packed)) *)(rx + boundary - 4))->v;
 	if (got != want)
 		fprintf(stderr, "read 0x%llx, the device wrote 0x%llx\n", (unsigned long long)got,
 			(unsigned long long)want);
