@@ -766,6 +766,13 @@ bool mp_is_handler(void (*fn)(int, siginfo_t *, void *))
 	return fn == mp_segv;
 }
 
+/* Not instrumented: ThreadSanitizer installs its own SIGSEGV handler through our sigaction
+ * while it initialises, before it can run instrumented code. */
+__attribute__((no_sanitize_address, no_sanitize_thread)) bool mp_lazy_on(void)
+{
+	return atomic_load_explicit(&mp_lazy, memory_order_relaxed);
+}
+
 struct mp_hit {
 	struct san_entry copy;
 	bool found;
@@ -960,6 +967,10 @@ bool mp_take_held(uintptr_t lo, uintptr_t hi, void *view)
 void mp_open_held_range(uintptr_t lo, uintptr_t hi, bool touched) {}
 void mp_released(uintptr_t lo, uintptr_t hi) {}
 void mp_lazy_stop(void) {}
+bool mp_lazy_on(void)
+{
+	return false;
+}
 bool mp_is_handler(void (*fn)(int, siginfo_t *, void *))
 {
 	return false;

@@ -25,6 +25,8 @@ void mp_open_held_range(uintptr_t lo, uintptr_t hi, bool touched);
 void mp_released(uintptr_t lo, uintptr_t hi);
 /* Open every held page and hold no more (the program installs its own SIGSEGV handler). */
 void mp_lazy_stop(void);
+/* Whether lazy give-back is on (uninstrumented: callable inside a sanitizer runtime's start-up). */
+bool mp_lazy_on(void);
 bool mp_is_handler(void (*fn)(int, siginfo_t *, void *)); /* our SIGSEGV handler? */
 void mp_inside_begin(void);            /* the sanitizer itself touches program memory */
 void mp_inside_end(void);

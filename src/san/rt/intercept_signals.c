@@ -21,13 +21,17 @@ typedef sighandler_t signal_fn(int, sighandler_t);
 static _Atomic(sigaction_fn *) next_sigaction;
 static _Atomic(signal_fn *) next_signal;
 
+/* Uninstrumented: a sanitizer runtime (TSan) installs its handlers through these wrappers while
+ * it initialises, before instrumented code may run. */
+#define EARLY __attribute__((no_sanitize_address, no_sanitize_thread))
+
 static void before_segv_handler(const struct sigaction *act)
 {
 	if (act && !((act->sa_flags & SA_SIGINFO) && mp_is_handler(act->sa_sigaction)))
 		mp_lazy_stop();
 }
 
-DMASAN_EXPORT int sigaction(int sig, const struct sigaction *act, struct sigaction *old)
+DMASAN_EXPORT EARLY int sigaction(int sig, const struct sigaction *act, struct sigaction *old)
 {
 	sigaction_fn *fn = atomic_load(&next_sigaction);
 
@@ -35,12 +39,12 @@ DMASAN_EXPORT int sigaction(int sig, const struct sigaction *act, struct sigacti
 		fn = (sigaction_fn *)dlsym(RTLD_NEXT, "sigaction");
 		atomic_store(&next_sigaction, fn);
 	}
-	if (sig == SIGSEGV)
+	if (sig == SIGSEGV && mp_lazy_on())
 		before_segv_handler(act);
 	return fn(sig, act, old);
 }
 
-DMASAN_EXPORT sighandler_t signal(int sig, sighandler_t handler)
+DMASAN_EXPORT EARLY sighandler_t signal(int sig, sighandler_t handler)
 {
 	signal_fn *fn = atomic_load(&next_signal);
 
@@ -48,7 +52,7 @@ DMASAN_EXPORT sighandler_t signal(int sig, sighandler_t handler)
 		fn = (signal_fn *)dlsym(RTLD_NEXT, "signal");
 		atomic_store(&next_signal, fn);
 	}
-	if (sig == SIGSEGV)
+	if (sig == SIGSEGV && mp_lazy_on())
 		mp_lazy_stop();
 	return fn(sig, handler);
 }
