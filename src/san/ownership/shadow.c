@@ -522,7 +522,7 @@ void san_shadow_map(struct san_entry *e)
 	struct san_shadow *s;
 
 	cpu_access_drain(NULL);
-	if (e->flags & SAN_E_UNSAFE_AREA || e->type == KDMA_TYPE_SG)
+	if (san_entry_flags(e) & SAN_E_UNSAFE_AREA || e->type == KDMA_TYPE_SG)
 		return; /* unsafe: stack garbage, read-only or unmapped memory: never write to it;
 			 * sg lists: san_shadow_sg_create */
 	s = shadow_create(e);
