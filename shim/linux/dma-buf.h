@@ -100,7 +100,8 @@ struct dma_buf_export_info {
 struct dma_buf *dma_buf_export(const struct dma_buf_export_info *exp_info);
 /* A file descriptor for the buffer (it takes over the caller's reference, as in the kernel). */
 int dma_buf_fd(struct dma_buf *dmabuf, int flags);
-/* A new reference to the buffer behind fd; ERR_PTR(-EBADF) if none. */
+/* A new reference to the buffer behind fd; ERR_PTR(-EBADF) if none, -EINVAL if fd is not a
+ * dma-buf's (a sync_file's, say). */
 struct dma_buf *dma_buf_get(int fd);
 /* Closing an fd drops the reference it held. */
 void dma_buf_close_fd(int fd);

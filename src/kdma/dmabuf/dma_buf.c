@@ -8,6 +8,7 @@
 #include <errno.h>
 
 #include <linux/dma-buf.h>
+#include <linux/file.h>
 #include <linux/sched.h>
 #include <linux/slab.h>
 
@@ -96,54 +97,58 @@ void dma_buf_put(struct dma_buf *dmabuf)
 
 /* ---- file descriptors ---- */
 
-#define FD_BASE 1000
-#define FD_MAX 256
-static struct dma_buf *fd_table[FD_MAX];
-static pthread_mutex_t fd_lock = PTHREAD_MUTEX_INITIALIZER;
+/* A dma-buf's descriptor is a file of the shared table (<linux/file.h>) whose last fput drops
+ * the reference the descriptor took over. */
+static int dma_buf_file_release(struct inode *inode, struct file *file)
+{
+	dma_buf_put(file->private_data);
+	return 0;
+}
+
+static const struct file_operations dma_buf_fops = {
+	.release = dma_buf_file_release,
+};
 
 int dma_buf_fd(struct dma_buf *dmabuf, int flags)
 {
-	int fd = -EMFILE;
+	struct file *file;
+	int fd;
 
 	if (!dmabuf)
 		return -EINVAL;
-	pthread_mutex_lock(&fd_lock);
-	for (int i = 0; i < FD_MAX; i++) {
-		if (!fd_table[i]) {
-			fd_table[i] = dmabuf;
-			fd = FD_BASE + i;
-			break;
-		}
+	fd = get_unused_fd_flags((unsigned int)flags);
+	if (fd < 0)
+		return fd;
+	file = anon_inode_getfile("dmabuf", &dma_buf_fops, dmabuf, flags);
+	if (IS_ERR(file)) {
+		put_unused_fd((unsigned int)fd);
+		return (int)PTR_ERR(file);
 	}
-	pthread_mutex_unlock(&fd_lock);
+	fd_install((unsigned int)fd, file);
 	return fd;
 }
 
 struct dma_buf *dma_buf_get(int fd)
 {
-	struct dma_buf *dmabuf = NULL;
+	struct file *file = fd >= 0 ? fget((unsigned int)fd) : NULL;
+	struct dma_buf *dmabuf;
 
-	pthread_mutex_lock(&fd_lock);
-	if (fd >= FD_BASE && fd < FD_BASE + FD_MAX)
-		dmabuf = fd_table[fd - FD_BASE];
-	if (dmabuf)
-		get_dma_buf(dmabuf);
-	pthread_mutex_unlock(&fd_lock);
-	return dmabuf ? dmabuf : ERR_PTR(-EBADF);
+	if (!file)
+		return ERR_PTR(-EBADF);
+	if (file->f_op != &dma_buf_fops) { /* a descriptor, but not a dma-buf's */
+		fput(file);
+		return ERR_PTR(-EINVAL);
+	}
+	dmabuf = file->private_data;
+	get_dma_buf(dmabuf);
+	fput(file);
+	return dmabuf;
 }
 
 void dma_buf_close_fd(int fd)
 {
-	struct dma_buf *dmabuf = NULL;
-
-	pthread_mutex_lock(&fd_lock);
-	if (fd >= FD_BASE && fd < FD_BASE + FD_MAX) {
-		dmabuf = fd_table[fd - FD_BASE];
-		fd_table[fd - FD_BASE] = NULL;
-	}
-	pthread_mutex_unlock(&fd_lock);
-	if (dmabuf)
-		dma_buf_put(dmabuf);
+	if (fd >= 0)
+		close_fd((unsigned int)fd);
 }
 
 /* ---- importers ---- */

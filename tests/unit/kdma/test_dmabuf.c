@@ -8,7 +8,24 @@
 #include <linux/dma-buf.h>
 #include <linux/dma-mapping.h>
 #include <linux/slab.h>
+#include <linux/file.h>
+#include <linux/sync_file.h>
 #include <dmasan/sim.h>
+
+/* One descriptor table for every kind of file: a dma-buf's is no sync_file's, and back. */
+Test(dmabuf, descriptor_of_another_kind)
+{
+	static const struct file_operations other_fops = { 0 };
+	struct dma_buf *b = dmasim_dmabuf_export(4096, "heap");
+	int other = get_unused_fd_flags(0), fd = dma_buf_fd(b, 0);
+
+	fd_install(other, anon_inode_getfile("other", &other_fops, NULL, 0));
+	cr_assert_neq(fd, other);
+	cr_assert_eq(PTR_ERR(dma_buf_get(other)), -EINVAL);
+	cr_assert_null(sync_file_get_fence(fd));
+	cr_assert_eq(close_fd(other), 0);
+	cr_assert_eq(close_fd(fd), 0); /* the dma-buf's last reference goes with it */
+}
 
 Test(dmabuf, export_fd_get_put)
 {
@@ -25,6 +42,7 @@ Test(dmabuf, export_fd_get_put)
 	cr_assert_eq(PTR_ERR(dma_buf_get(-1)), -EBADF);
 	dma_buf_close_fd(fd); /* the last reference: released */
 	cr_assert_eq(PTR_ERR(dma_buf_get(fd)), -EBADF);
+	cr_assert_null(sync_file_get_fence(fd));
 	cr_assert_eq(PTR_ERR(dmasim_dmabuf_export(0, NULL)), -EINVAL);
 }
 
