@@ -198,31 +198,14 @@ static void sim_unpin(struct dma_buf_attachment *attach)
 		b->pins--;
 }
 
-static const struct dma_buf_ops sim_ops = {
-	.attach = sim_attach,
-	.detach = sim_detach,
-	.map_dma_buf = sim_map,
-	.unmap_dma_buf = sim_unmap,
-	.release = sim_release,
-	.begin_cpu_access = sim_begin,
-	.end_cpu_access = sim_end,
-	.vmap = sim_vmap,
-	.vunmap = sim_vunmap,
-};
+#define SIM_OPS                                                                              \
+	.attach = sim_attach, .detach = sim_detach, .map_dma_buf = sim_map,                  \
+	.unmap_dma_buf = sim_unmap, .release = sim_release, .begin_cpu_access = sim_begin,   \
+	.end_cpu_access = sim_end, .vmap = sim_vmap, .vunmap = sim_vunmap
 
-static const struct dma_buf_ops sim_dynamic_ops = {
-	.attach = sim_attach,
-	.detach = sim_detach,
-	.pin = sim_pin,
-	.unpin = sim_unpin,
-	.map_dma_buf = sim_map,
-	.unmap_dma_buf = sim_unmap,
-	.release = sim_release,
-	.begin_cpu_access = sim_begin,
-	.end_cpu_access = sim_end,
-	.vmap = sim_vmap,
-	.vunmap = sim_vunmap,
-};
+static const struct dma_buf_ops sim_ops = { SIM_OPS };
+/* a dynamic exporter: pin and unpin make it one (the core tells importers by them) */
+static const struct dma_buf_ops sim_dynamic_ops = { SIM_OPS, .pin = sim_pin, .unpin = sim_unpin };
 
 static struct dma_buf *sim_export(size_t size, const char *name, const struct dma_buf_ops *ops)
 {
