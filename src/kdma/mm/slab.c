@@ -32,6 +32,7 @@ struct kslab {
 struct kcache {
 	pthread_mutex_t lock;
 	unsigned int size;
+	u32 size_recip; /* offset / size is (offset * size_recip) >> 32 (kobj_find) */
 	enum kdma_zone zone;
 	struct kslab *partial;
 };
@@ -54,6 +55,7 @@ static void kcaches_init(void)
 		for (i = 0; i < NR_KMALLOC_CLASSES; i++) {
 			pthread_mutex_init(&kcaches[z][i].lock, NULL);
 			kcaches[z][i].size = i == 1 ? 96 : i == 2 ? 192 : 1u << i;
+			kcaches[z][i].size_recip = 0xffffffffu / kcaches[z][i].size + 1;
 			kcaches[z][i].zone = (enum kdma_zone)z;
 		}
 	}
@@ -238,6 +240,20 @@ struct kobj {
 	const char *start;
 };
 
+/*
+ * The object at byte off of a slab, without a division (as the kernel's obj_to_index): with
+ * r = floor((2^32 - 1) / size) + 1, r * size = 2^32 + e for some 0 <= e < size, so
+ * off * r / 2^32 exceeds off / size by less than off / 2^32, which stays under 1 / size (the
+ * least distance from off / size up to the next integer) while off * size < 2^32.
+ */
+_Static_assert((u64)SLAB_BYTES << KMALLOC_SHIFT_HIGH < (1ULL << 32),
+	       "obj_index needs slab offset * object size < 2^32");
+
+static inline unsigned int obj_index(const struct kcache *c, size_t off)
+{
+	return (unsigned int)(((u64)off * c->size_recip) >> 32);
+}
+
 static bool kobj_find(const void *p, struct kobj *o, bool exact)
 {
 	struct page *page = kdma_virt_to_page_existing(p);
@@ -250,7 +266,7 @@ static bool kobj_find(const void *p, struct kobj *o, bool exact)
 		size_t off = (const char *)p - s->base;
 
 		o->slab = s;
-		o->idx = (unsigned int)(off / s->cache->size);
+		o->idx = obj_index(s->cache, off);
 		o->size = s->cache->size;
 		o->start = s->base + (size_t)o->idx * o->size;
 		if (o->idx >= s->nr_objs || !slab_obj_live(s, o->idx))

@@ -11,6 +11,7 @@
 #include <linux/slab.h>
 #include <linux/vmalloc.h>
 
+#include "kdma/base/base.h"
 #include "kdma/mm/mm.h"
 
 static void read_stderr(char *out, size_t size)
@@ -109,6 +110,45 @@ Test(slab, object_lookup_from_interior_pointers)
 	kfree(large);
 	cr_assert_not(kdma_kmalloc_object(small, &start, &size), "freed objects are not found");
 	cr_assert_not(kdma_kmalloc_object(large, &start, &size));
+}
+
+/* Every object of a full slab, in every class, found from its first, middle and last byte: the
+ * object index comes from a multiplication, not a division (96 and 192 only exist with a small
+ * minimum alignment, hence dma_minalign=8). */
+static void minalign_8(void)
+{
+	setenv("KDMA_OPTIONS", "dma_minalign=8", 1);
+	kdma_options_reload();
+}
+
+Test(slab, object_index_of_every_object_in_every_class, .init = minalign_8)
+{
+	static const size_t sizes[] = { 8, 16, 32, 64, 96, 128, 192, 256, 512, 1024, 2048, 4096,
+					8192 };
+
+	for (size_t k = 0; k < sizeof(sizes) / sizeof(sizes[0]); k++) {
+		size_t n = 2 * 32768 / sizes[k] + 1; /* more than one slab's worth */
+		char **objs = calloc(n, sizeof(*objs));
+
+		for (size_t i = 0; i < n; i++) {
+			const size_t offs[] = { 0, sizes[k] / 2, sizes[k] - 1 };
+			const void *start;
+			size_t size;
+
+			objs[i] = kmalloc(sizes[k], GFP_KERNEL);
+			cr_assert_not_null(objs[i]);
+			for (unsigned int j = 0; j < 3; j++) {
+				cr_assert(kdma_kmalloc_object(objs[i] + offs[j], &start, &size),
+					  "size %zu object %zu +%zu", sizes[k], i, offs[j]);
+				cr_assert_eq(start, objs[i], "size %zu object %zu +%zu", sizes[k], i,
+					     offs[j]);
+				cr_assert_eq(size, sizes[k]);
+			}
+		}
+		for (size_t i = 0; i < n; i++)
+			kfree(objs[i]);
+		free(objs);
+	}
 }
 
 Test(slab, bad_kfree_warns_and_survives, .init = cr_redirect_stderr)
