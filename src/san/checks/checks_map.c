@@ -110,6 +110,8 @@ struct san_entry *san_track(const struct san_call *call, const struct san_entry 
 	e->tid = call->tid;
 	san_check_overlap(call, e);
 	san_table_insert(e);
+	/* last: its copies leave many stores in flight, and a locked instruction after them waits
+	 * for all of them */
 	san_shadow_map(e);
 	return e;
 }

@@ -165,7 +165,7 @@ static bool asan_find(struct san_entry *e, void *arg)
 {
 	struct asan_hit *h = arg;
 
-	if (!e->shadow)
+	if (!__atomic_load_n(&e->shadow, __ATOMIC_RELAXED))
 		return false;
 	san_entry_snapshot(&h->copy, e);
 	h->found = true;

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The ownership layer (shadow.c), as the checks, the hooks and the dumps call it. Each entry's
- * `shadow` member is the layer's per-mapping state: san_shadow_map sets it and
+ * `shadow` member is the layer's per-mapping state: san_shadow_map sets it once it is complete
+ * (until then, who finds the entry finds no shadow: the handle is not the driver's yet), and
  * san_shadow_release frees it, after the entry left every index and before the entry is freed.
  * Device accesses are found by (device, bus range) with san_table_visit_bus().
  */

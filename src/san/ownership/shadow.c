@@ -466,13 +466,13 @@ static bool line_size_ok(void)
 	return line >= 8 && !(line & (line - 1));
 }
 
-/* Every piece goes to the device (the map) under the shadow's lock, as a device access may find
- * the shadow once it is published; then the unaligned-mapping warnings, with no lock held. */
+/* Every piece goes to the device (the map), then the unaligned-mapping warnings. Before the
+ * shadow is published (stored in its entry, attached to an sg list's entries): no device
+ * access or sync can find it yet, so no lock. */
 static void shadow_arm(struct san_shadow *s)
 {
 	unsigned int i;
 
-	pthread_mutex_lock(&s->lock);
 	quiet_begin(s);
 	for (i = 0; i < s->npieces; i++) {
 		struct shadow_piece *p = &s->pieces[i];
@@ -483,7 +483,6 @@ static void shadow_arm(struct san_shadow *s)
 		touch_end(&t);
 	}
 	quiet_end(s);
-	pthread_mutex_unlock(&s->lock);
 	for (i = 0; s->edges && i < s->npieces; i++) {
 		struct shadow_piece *p = &s->pieces[i];
 
@@ -528,8 +527,8 @@ void san_shadow_map(struct san_entry *e)
 	s = shadow_create(e);
 	if (!s)
 		return;
-	__atomic_store_n(&e->shadow, s, __ATOMIC_RELEASE);
 	shadow_arm(s);
+	__atomic_store_n(&e->shadow, s, __ATOMIC_RELEASE);
 }
 
 /* ------------------------------------------------------------------ sg lists ---- */
@@ -762,7 +761,7 @@ static bool edge_mark_other(struct san_entry *e, void *arg)
 	uintptr_t lo = e->phys.start > es->lo ? e->phys.start : es->lo;
 	uintptr_t hi = e->phys.end < es->hi ? e->phys.end : es->hi;
 
-	if (e->shadow == es->self)
+	if (__atomic_load_n(&e->shadow, __ATOMIC_RELAXED) == es->self)
 		return false;
 	for (; lo < hi; lo++)
 		es->mask[lo - es->lo] = 1;
