@@ -53,7 +53,7 @@ unsigned int san_check_release_memory(const void *p, size_t len, const char *how
 	struct release_hits h = { 0 };
 	u64 lo = (uintptr_t)p;
 
-	if (!p || !san_table_phys_live())
+	if (!p || !san_table_phys_maybe(lo, lo + (len ? len : 1)))
 		return 0;
 	san_table_visit_phys(lo, lo + (len ? len : 1), collect, &h);
 	if (h.n_map) {

@@ -78,7 +78,7 @@ static EARLY void *real_realloc(void *p, size_t n)
 
 static inline EARLY bool worth_checking(void)
 {
-	return !san_guard && san_table_phys_live();
+	return !san_guard && san_table_phys_ever();
 }
 
 static unsigned int check_release(const void *p, size_t len, const char *how)

@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: MIT
 /*
  * The table's memory, all from mmap (never malloc: the table runs inside malloc's callers and in
- * fork children): a bump allocator for device records, and the entry allocator, a shared free
- * list of fixed-size entries in 4096-entry chunks with a per-thread cache in front of it so a
- * map/unmap pair takes no lock in the steady state. Nothing is returned to the system.
+ * fork children): a bump allocator for device records and per-thread records, and the entry
+ * allocator, a shared free list of fixed-size entries in 4096-entry chunks with a per-thread
+ * cache in front of it so a map/unmap pair takes no lock and no locked instruction in the steady
+ * state. Nothing is returned to the system.
  */
 #define _GNU_SOURCE
 #include <pthread.h>
@@ -62,10 +63,24 @@ void *san_arena_alloc(size_t size)
 
 static san_lock_t free_lock;
 static struct san_entry *free_head;
-static atomic_ulong n_total, n_live, n_peak, n_min_free = ~0UL;
+static atomic_ulong n_total;
+
+/* Live entries: each thread counts what it allocated minus what it freed in a record of its
+ * own, a plain add (a locked add here cost a tenth of a checked map+unmap); a reader sums the
+ * records. A thread's count is folded into `exited` when it exits and the record is reused. */
+struct live_count {
+	atomic_long n;
+	struct live_count *next;
+	bool used;
+} __attribute__((aligned(64)));
+
+static san_lock_t count_lock;
+static struct live_count *counts;
+static long exited;
 
 static __thread struct san_entry *tc_head __attribute__((tls_model("initial-exec")));
 static __thread unsigned int tc_count __attribute__((tls_model("initial-exec")));
+static __thread struct live_count *my_count __attribute__((tls_model("initial-exec")));
 static pthread_key_t tc_key;
 static pthread_once_t tc_once = PTHREAD_ONCE_INIT;
 
@@ -85,10 +100,19 @@ static void tc_flush(unsigned int keep)
 	san_unlock(&free_lock);
 }
 
-/* A thread's cached free entries go back to the shared list when it exits. */
+/* A thread's cached free entries go back to the shared list when it exits, its count to
+ * `exited`. */
 static void tc_thread_exit(void *unused)
 {
 	tc_flush(0);
+	san_lock(&count_lock);
+	if (my_count) {
+		exited += atomic_load_explicit(&my_count->n, memory_order_relaxed);
+		atomic_store_explicit(&my_count->n, 0, memory_order_relaxed);
+		my_count->used = false;
+		my_count = NULL;
+	}
+	san_unlock(&count_lock);
 }
 
 static void tc_key_create(void)
@@ -96,10 +120,44 @@ static void tc_key_create(void)
 	pthread_key_create(&tc_key, tc_thread_exit);
 }
 
-static void tc_refill(void)
+/* The thread's first allocation or free: its count record, and the exit handler. Without a
+ * record (out of memory) the thread counts into `exited` under the lock. */
+static void thread_start(void)
 {
+	struct live_count *c;
+
 	pthread_once(&tc_once, tc_key_create);
 	pthread_setspecific(tc_key, (void *)1);
+	san_lock(&count_lock);
+	for (c = counts; c && c->used; c = c->next)
+		;
+	if (!c && (c = san_arena_alloc(sizeof(*c)))) {
+		c->next = counts;
+		counts = c;
+	}
+	if (c)
+		c->used = true;
+	my_count = c;
+	san_unlock(&count_lock);
+}
+
+static inline void count_live(long d)
+{
+	if (__builtin_expect(!my_count, 0))
+		thread_start();
+	if (__builtin_expect(!my_count, 0)) {
+		san_lock(&count_lock);
+		exited += d;
+		san_unlock(&count_lock);
+		return;
+	}
+	/* only this thread writes it: no read-modify-write needed */
+	atomic_store_explicit(&my_count->n, atomic_load_explicit(&my_count->n, memory_order_relaxed) + d,
+			      memory_order_relaxed);
+}
+
+static void tc_refill(void)
+{
 	san_lock(&free_lock);
 	if (!free_head) {
 		struct san_entry *chunk = arena_map(ENTRIES_PER_CHUNK * sizeof(*chunk));
@@ -126,7 +184,6 @@ static void tc_refill(void)
 struct san_entry *san_entry_alloc(void)
 {
 	struct san_entry *e;
-	unsigned long live, peak, free_now;
 
 	if (!tc_head)
 		tc_refill();
@@ -138,16 +195,7 @@ struct san_entry *san_entry_alloc(void)
 	tc_head = e->hnext;
 	tc_count--;
 	memset(e, 0, sizeof(*e));
-
-	live = atomic_fetch_add_explicit(&n_live, 1, memory_order_relaxed) + 1;
-	peak = atomic_load_explicit(&n_peak, memory_order_relaxed);
-	while (live > peak &&
-	       !atomic_compare_exchange_weak_explicit(&n_peak, &peak, live, memory_order_relaxed,
-						      memory_order_relaxed))
-		;
-	free_now = atomic_load_explicit(&n_total, memory_order_relaxed) - live;
-	if (free_now < atomic_load_explicit(&n_min_free, memory_order_relaxed))
-		atomic_store_explicit(&n_min_free, free_now, memory_order_relaxed);
+	count_live(1);
 	return e;
 }
 
@@ -158,24 +206,28 @@ void san_entry_free(struct san_entry *e)
 	e->hnext = tc_head;
 	tc_head = e;
 	tc_count++;
-	atomic_fetch_sub_explicit(&n_live, 1, memory_order_relaxed);
+	count_live(-1);
 	if (tc_count > TCACHE_MAX)
 		tc_flush(TCACHE_MAX - TCACHE_BATCH);
 }
 
-void san_entry_counts(unsigned long *total, unsigned long *live, unsigned long *peak,
-			     unsigned long *min_free)
+void san_entry_counts(unsigned long *total, unsigned long *live)
 {
+	long n;
+
+	san_lock(&count_lock);
+	n = exited;
+	for (struct live_count *c = counts; c; c = c->next)
+		n += atomic_load_explicit(&c->n, memory_order_relaxed);
+	san_unlock(&count_lock);
 	*total = atomic_load(&n_total);
-	*live = atomic_load(&n_live);
-	*peak = atomic_load(&n_peak);
-	*min_free = atomic_load(&n_min_free);
-	if (*min_free == ~0UL)
-		*min_free = *total - *live;
+	*live = n > 0 ? (unsigned long)n : 0;
 }
 
+/* count_lock before bump_lock: thread_start takes the arena under it. */
 void san_arena_fork_lock(void)
 {
+	san_lock(&count_lock);
 	san_lock(&bump_lock);
 	san_lock(&free_lock);
 }
@@ -184,4 +236,5 @@ void san_arena_fork_unlock(void)
 {
 	san_unlock(&free_lock);
 	san_unlock(&bump_lock);
+	san_unlock(&count_lock);
 }

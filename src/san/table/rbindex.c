@@ -23,6 +23,20 @@ static struct san_rshard *shard_of(struct san_rindex *ix, u64 start)
 	return &ix->shards[(start >> ix->shift) & ix->mask];
 }
 
+/* Under the shard's lock: a load and a store, no locked instruction. */
+static inline unsigned long shard_count_add(struct san_rshard *s, long d)
+{
+	unsigned long n = atomic_load_explicit(&s->count, memory_order_relaxed) + (unsigned long)d;
+
+	atomic_store_explicit(&s->count, n, memory_order_relaxed);
+	return n;
+}
+
+static inline bool shard_empty(const struct san_rshard *s)
+{
+	return !atomic_load_explicit(&s->count, memory_order_relaxed);
+}
+
 void san_rindex_init(struct san_rindex *ix, struct san_rshard *shards, unsigned int n)
 {
 	ix->mask = n - 1;
@@ -41,7 +55,7 @@ void san_rindex_insert(struct san_rindex *ix, struct san_rnode *n)
 
 	san_lock(&s->lock);
 	RB_INSERT(san_rtree, &s->root, n);
-	s->count++;
+	shard_count_add(s, 1);
 	if (len > s->maxlen)
 		s->maxlen = len;
 	san_unlock(&s->lock);
@@ -56,7 +70,7 @@ void san_rindex_remove(struct san_rindex *ix, struct san_rnode *n)
 
 	san_lock(&s->lock);
 	RB_REMOVE(san_rtree, &s->root, n);
-	if (!--s->count)
+	if (!shard_count_add(s, -1))
 		s->maxlen = 0;
 	san_unlock(&s->lock);
 }
@@ -84,6 +98,8 @@ static bool rshard_visit(struct san_rshard *s, u64 lo, u64 hi, san_rnode_visit_f
 	bool stop = false;
 	struct san_rnode *n;
 
+	if (shard_empty(s))
+		return false;
 	san_lock(&s->lock);
 	n = rtree_lower_bound(&s->root, lo > s->maxlen ? lo - s->maxlen : 0);
 	for (; n && n->start < hi && !stop; n = RB_NEXT(san_rtree, &s->root, n))
@@ -93,24 +109,45 @@ static bool rshard_visit(struct san_rshard *s, u64 lo, u64 hi, san_rnode_visit_f
 	return stop;
 }
 
-void san_rindex_visit(struct san_rindex *ix, u64 lo, u64 hi, san_rnode_visit_fn fn,
-			     void *arg)
+/* The regions [r0, r1] whose shards may hold a node intersecting [lo, hi); false if none. */
+static bool visit_regions(struct san_rindex *ix, u64 lo, u64 hi, u64 *r0, u64 *r1)
 {
 	u64 ml = atomic_load_explicit(&ix->maxlen, memory_order_relaxed);
 	u64 first = lo > ml ? lo - ml : 0;
-	u64 r0 = first >> ix->shift, r1 = (hi ? hi - 1 : 0) >> ix->shift;
 
 	if (hi < lo)
-		return;
-	if (r1 - r0 >= ix->mask) {
-		for (unsigned int i = 0; i <= ix->mask; i++)
-			if (rshard_visit(&ix->shards[i], lo, hi, fn, arg))
-				return;
-		return;
+		return false;
+	*r0 = first >> ix->shift;
+	*r1 = (hi ? hi - 1 : 0) >> ix->shift;
+	if (*r1 - *r0 >= ix->mask) { /* every shard */
+		*r0 = 0;
+		*r1 = ix->mask;
 	}
+	return true;
+}
+
+void san_rindex_visit(struct san_rindex *ix, u64 lo, u64 hi, san_rnode_visit_fn fn,
+			     void *arg)
+{
+	u64 r0, r1;
+
+	if (!visit_regions(ix, lo, hi, &r0, &r1))
+		return;
 	for (u64 r = r0; r <= r1; r++)
 		if (rshard_visit(&ix->shards[r & ix->mask], lo, hi, fn, arg))
 			return;
+}
+
+bool san_rindex_maybe(struct san_rindex *ix, u64 lo, u64 hi)
+{
+	u64 r0, r1;
+
+	if (!visit_regions(ix, lo, hi, &r0, &r1))
+		return false;
+	for (u64 r = r0; r <= r1; r++)
+		if (!shard_empty(&ix->shards[r & ix->mask]))
+			return true;
+	return false;
 }
 
 /* In-order walk of one shard; true if stopped. */

@@ -41,7 +41,6 @@ static inline san_lock_t *bucket_lock(const struct san_bucket *b)
 #define PHYS_SHARDS 256
 static struct san_rshard phys_shards[PHYS_SHARDS];
 static struct san_rindex phys_index = SAN_RINDEX_INIT(phys_shards, PHYS_SHARDS);
-static atomic_ulong n_phys_live;
 static atomic_ullong seq_next = 1;
 static u64 first_own_seq; /* in a forked child: the first sequence number the child made */
 
@@ -75,6 +74,15 @@ static inline bool has_phys(const struct san_entry *e)
 	return e->phys.end > e->phys.start;
 }
 
+/* The entry this thread inserted last: drivers check a handle with dma_mapping_error() right
+ * after mapping it, and finding the entry here takes no lock (whose locked instruction would wait
+ * for the stores of the map's copies). Its sequence number tells whether it is still that
+ * mapping; this thread forgets it when it unlinks it. */
+static __thread struct {
+	struct san_entry *e;
+	u64 seq;
+} last_insert __attribute__((tls_model("initial-exec")));
+
 void san_table_insert(struct san_entry *e)
 {
 	struct san_rindex *bus = san_dev_index(e->dev, true);
@@ -84,14 +92,14 @@ void san_table_insert(struct san_entry *e)
 	e->map_ns = san_now_ns();
 	if (bus)
 		san_rindex_insert(bus, &e->bus);
-	if (has_phys(e)) {
+	if (has_phys(e))
 		san_rindex_insert(&phys_index, &e->phys);
-		atomic_fetch_add_explicit(&n_phys_live, 1, memory_order_relaxed);
-	}
 	/* Published to exact lookups last, when every index has it. */
 	san_lock(bucket_lock(b));
 	LL_PREPEND2(b->head, e, hnext);
 	san_unlock(bucket_lock(b));
+	last_insert.e = e;
+	last_insert.seq = e->seq;
 }
 
 /* Kernel best fit: +1 per equal field among size, type, direction, sg nents; a perfect score
@@ -127,12 +135,12 @@ static void unlink_ranges(struct san_entry *e)
 {
 	struct san_rindex *bus = san_dev_index(e->dev, false);
 
+	if (last_insert.e == e)
+		last_insert.e = NULL;
 	if (bus)
 		san_rindex_remove(bus, &e->bus);
-	if (has_phys(e)) {
+	if (has_phys(e))
 		san_rindex_remove(&phys_index, &e->phys);
-		atomic_fetch_sub_explicit(&n_phys_live, 1, memory_order_relaxed);
-	}
 }
 
 struct san_entry *san_table_remove_exact(struct device *dev, dma_addr_t handle,
@@ -188,8 +196,17 @@ bool san_table_get_exact(struct device *dev, dma_addr_t handle, const struct san
 bool san_table_mark_checked(struct device *dev, dma_addr_t handle)
 {
 	struct san_bucket *b = bucket_of(dev, handle);
-	struct san_entry *e;
+	struct san_entry *e = last_insert.e;
 	bool done = false;
+
+	/* The kernel marks the first unchecked entry of (dev, handle) in the bucket; ours are newest
+	 * first, and the newest this thread made is the last it inserted. */
+	if (e && e->seq == last_insert.seq && e->dev == dev && san_handle(e) == handle &&
+	    san_entry_map_err(e) == SAN_MAPERR_NOT_CHECKED) {
+		__atomic_store_n(&e->map_err, SAN_MAPERR_CHECKED, __ATOMIC_RELAXED);
+		last_insert.e = NULL;
+		return true;
+	}
 
 	san_lock(bucket_lock(b));
 	LL_FOREACH2(b->head, e, hnext) {
@@ -233,8 +250,7 @@ void san_table_visit_phys(u64 lo, u64 hi, san_visit_fn fn, void *arg)
 {
 	struct visit_ctx c = { NULL, fn, arg };
 
-	if (atomic_load_explicit(&n_phys_live, memory_order_relaxed))
-		san_rindex_visit(&phys_index, lo, hi, visit_phys_node, &c);
+	san_rindex_visit(&phys_index, lo, hi, visit_phys_node, &c);
 }
 
 void san_table_visit_bus(struct device *dev, u64 lo, u64 hi, san_visit_fn fn, void *arg)
@@ -324,10 +340,21 @@ unsigned long san_table_drain(struct device *dev, san_visit_fn pred, void *pred_
 	return drain_dev(dev, pred, pred_arg, done, done_arg);
 }
 
-/* Not instrumented under TSan: free() asks it inside TSan's own start-up (rt/intercept.c). */
-__attribute__((no_sanitize_thread)) unsigned long san_table_phys_live(void)
+/* Not instrumented under TSan: free() asks it inside TSan's own start-up (rt/intercept.c). The
+ * index holds no empty range, so its longest one is 0 until the first insert. */
+__attribute__((no_sanitize_thread)) bool san_table_phys_ever(void)
 {
-	return atomic_load_explicit(&n_phys_live, memory_order_relaxed);
+	return atomic_load_explicit(&phys_index.maxlen, memory_order_relaxed) != 0;
+}
+
+bool san_table_phys_maybe(u64 lo, u64 hi)
+{
+	return san_rindex_maybe(&phys_index, lo, hi);
+}
+
+u64 san_table_seq_now(void)
+{
+	return atomic_load_explicit(&seq_next, memory_order_relaxed);
 }
 
 bool san_entry_inherited(const struct san_entry *e)
@@ -339,7 +366,7 @@ bool san_entry_inherited(const struct san_entry *e)
 
 void san_table_stats(struct san_table_stats *st)
 {
-	san_entry_counts(&st->total, &st->live, &st->peak, &st->min_free);
+	san_entry_counts(&st->total, &st->live);
 	st->free = st->total - st->live;
 	st->devices = san_device_count();
 	st->history = san_history_count();
@@ -360,14 +387,15 @@ void san_table_reset(void)
 /* ------------------------------------------------------------------- fork ---- */
 
 /* Every table lock, so no other thread is half-way through an update at fork() (rt/fork.c).
- * Table locks do not nest, but for a device record's creation (create_lock, then the arena's):
- * the arena comes last. */
+ * Table locks do not nest, but for the creation of a device record, a thread's history ring or
+ * count (their lock, then the arena's): the arena comes last. */
 void san_table_fork_lock(void)
 {
 	for (unsigned int i = 0; i < (1u << LOCK_BITS); i++)
 		san_lock(&bucket_locks[i].lock);
 	san_rindex_fork_lock(&phys_index);
 	san_devices_fork_lock();
+	san_history_fork_lock();
 	san_arena_fork_lock();
 }
 
@@ -377,6 +405,7 @@ void san_table_fork_unlock(bool child)
 	if (child)
 		first_own_seq = atomic_load_explicit(&seq_next, memory_order_relaxed);
 	san_arena_fork_unlock();
+	san_history_fork_unlock();
 	san_devices_fork_unlock(child);
 	san_rindex_fork_unlock(&phys_index);
 	for (unsigned int i = 0; i < (1u << LOCK_BITS); i++)

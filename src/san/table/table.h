@@ -142,11 +142,12 @@ struct san_hist {
 	u8 type, dir;
 	u32 map_tid, unmap_tid;
 	dmasan_stack_id map_stack, unmap_stack;
+	u64 order; /* san_table_seq_now() at the unmap: later unmaps have larger or equal ones */
 };
 
 struct san_table_stats {
-	unsigned long live, peak;           /* entries in use now / at most */
-	unsigned long free, min_free, total; /* allocator: free, low-water mark of free, all */
+	unsigned long live;        /* entries in use now */
+	unsigned long free, total; /* allocator: free, all */
 	unsigned long devices, history;
 	unsigned long errors, warnings; /* reports so far (dmasan_report_counts), for dumps */
 };
@@ -181,12 +182,19 @@ typedef void (*san_done_fn)(struct san_entry *e, void *arg);
 unsigned long san_table_drain(struct device *dev, san_visit_fn pred, void *pred_arg,
 			      san_done_fn done, void *done_arg);
 
-/* Live entries that have CPU memory in the physical index (intercept fast path). */
-unsigned long san_table_phys_live(void);
+/* Whether an entry with CPU memory was ever inserted: one load (the intercepts' first test). */
+bool san_table_phys_ever(void);
+/* Whether a live entry's CPU memory may intersect [lo, hi) (hi > lo): false is sure, true means
+ * a visit is worth it. Lock free, a few loads. */
+bool san_table_phys_maybe(u64 lo, u64 hi);
 
 /* Whether e was made before this process was forked from its parent: the mapping is the
  * parent's (it unmaps it), so it is never a leak of the child. */
 bool san_entry_inherited(const struct san_entry *e);
+
+/* Sequence numbers given out so far: a clock that moves at every insert, read without a locked
+ * instruction. */
+u64 san_table_seq_now(void);
 
 /* History of unmapped entries. */
 void san_history_add(const struct san_entry *e, dmasan_stack_id unmap_stack, u32 unmap_tid);

@@ -13,11 +13,11 @@
 
 /* ---- arena.c: mmap'ed memory that is never returned ---- */
 
-/* Small, rare, never-freed objects (device records), 64-byte aligned; NULL when out of memory. */
+/* Small, rare, never-freed objects (device records, per-thread records), 64-byte aligned; NULL
+ * when out of memory. */
 void *san_arena_alloc(size_t size);
-/* The entry allocator's counters, for san_table_stats(). */
-void san_entry_counts(unsigned long *total, unsigned long *live, unsigned long *peak,
-		      unsigned long *min_free);
+/* The entry allocator's counters, for san_table_stats(): entries made, entries in use. */
+void san_entry_counts(unsigned long *total, unsigned long *live);
 /* fork: the allocator's locks (table.c takes every table lock). */
 void san_arena_fork_lock(void);
 void san_arena_fork_unlock(void);
@@ -30,7 +30,7 @@ struct san_rshard {
 	san_lock_t lock;
 	u64 maxlen; /* longest range inserted since the shard was last empty: how far back a scan
 		     * must start */
-	unsigned long count;
+	atomic_ulong count; /* written under the lock; read without it to pass an empty shard by */
 	struct san_rtree root;
 } __attribute__((aligned(64)));
 
@@ -52,6 +52,9 @@ void san_rindex_insert(struct san_rindex *ix, struct san_rnode *n);
 void san_rindex_remove(struct san_rindex *ix, struct san_rnode *n);
 /* Nodes intersecting [lo, hi); an empty node at lo counts as intersecting. */
 void san_rindex_visit(struct san_rindex *ix, u64 lo, u64 hi, san_rnode_visit_fn fn, void *arg);
+/* Whether a node may intersect [lo, hi): false when every shard it could be in is empty. No lock:
+ * a node being inserted meanwhile may or may not be seen, as by a visit a moment earlier. */
+bool san_rindex_maybe(struct san_rindex *ix, u64 lo, u64 hi);
 /* Every node, shard by shard, in order within a shard; true if the visitor stopped the walk. */
 bool san_rindex_walk(struct san_rindex *ix, san_rnode_visit_fn fn, void *arg);
 void san_rindex_fork_lock(struct san_rindex *ix);
@@ -72,5 +75,7 @@ void san_devices_fork_unlock(bool child);
 
 unsigned long san_history_count(void); /* entries ever added */
 void san_history_reset(void);
+void san_history_fork_lock(void);
+void san_history_fork_unlock(void);
 
 #endif
