@@ -97,8 +97,6 @@ static inline u8 san_map_flags(unsigned int kdma_flags)
 	return (kdma_flags & KDMA_MAP_BOUNCED ? SAN_E_BOUNCED : 0) |
 	       (kdma_flags & KDMA_MAP_IOMMU ? SAN_E_IOMMU : 0);
 }
-/* overlapping-mapping for a new entry not yet inserted */
-void san_check_overlap(const struct san_call *call, const struct san_entry *e);
 /* unchecked-map-error on use (sync, device access, leak): once per mapping */
 void san_report_unchecked(const struct san_call *call, const struct san_entry *e, const char *use);
 

@@ -96,32 +96,6 @@ void san_on_map(const struct san_call *call, enum kdma_map_type type,
 		.flags = san_map_flags(flags) | (unsafe ? SAN_E_UNSAFE_AREA : 0) });
 }
 
-/* A new live entry from a template: the call's device, stack and thread; overlap check; insert. */
-struct san_entry *san_track(const struct san_call *call, const struct san_entry *tmpl)
-{
-	struct san_entry *e = san_entry_alloc();
-
-	if (!e)
-		return NULL;
-	*e = *tmpl;
-	e->hnext = NULL;
-	e->dev = call->dev;
-	e->map_stack = call->stack;
-	e->tid = call->tid;
-	san_check_overlap(call, e);
-	san_table_insert(e);
-	/* last: its copies leave many stores in flight, and a locked instruction after them waits
-	 * for all of them */
-	san_shadow_map(e);
-	return e;
-}
-
-void san_on_mapping_error(const struct san_call *call, dma_addr_t handle)
-{
-	if (handle != DMA_MAPPING_ERROR)
-		san_table_mark_checked(call->dev, handle);
-}
-
 /* ---------------------------------------------------------- overlapping-mapping ---- */
 
 struct overlap_ctx {
@@ -141,25 +115,27 @@ static bool overlap_conflicts(struct san_entry *old, void *arg)
 		return false;
 	if ((a & DMA_ATTR_CPU_CACHE_CLEAN) && (b & DMA_ATTR_CPU_CACHE_CLEAN))
 		return false;
-	c->found = *old;
+	san_entry_snapshot(&c->found, old);
 	c->hit = true;
 	return true;
 }
 
-void san_check_overlap(const struct san_call *call, const struct san_entry *e)
+/* Whether a new entry is checked for overlaps at all (the same rule, its side). */
+static bool overlap_checked(const struct san_entry *e)
 {
-	struct overlap_ctx c = { .new = e };
+	return e->phys.end > e->phys.start && e->dir != DMA_TO_DEVICE &&
+	       !(entry_attrs(e) & DMA_ATTR_SKIP_CPU_SYNC) &&
+	       dmasan_check_enabled(DMASAN_CHECK_OVERLAPPING_MAPPING);
+}
+
+static void report_overlap(const struct san_call *call, const struct san_entry *e,
+			   const struct overlap_ctx *c)
+{
 	struct dmasan_report r;
 	u64 lo, hi;
 
-	if (e->phys.end <= e->phys.start || e->dir == DMA_TO_DEVICE ||
-	    (entry_attrs(e) & DMA_ATTR_SKIP_CPU_SYNC) || !dmasan_check_enabled(DMASAN_CHECK_OVERLAPPING_MAPPING))
-		return;
-	san_table_visit_phys(e->phys.start, e->phys.end, overlap_conflicts, &c);
-	if (!c.hit)
-		return;
-	lo = e->phys.start > c.found.phys.start ? e->phys.start : c.found.phys.start;
-	hi = e->phys.end < c.found.phys.end ? e->phys.end : c.found.phys.end;
+	lo = e->phys.start > c->found.phys.start ? e->phys.start : c->found.phys.start;
+	hi = e->phys.end < c->found.phys.end ? e->phys.end : c->found.phys.end;
 	san_report_start(&r, DMASAN_CHECK_OVERLAPPING_MAPPING, call);
 	dmasan_report_hex(&r, "phys", e->phys.start);
 	dmasan_report_u64(&r, "size", e->phys.end - e->phys.start);
@@ -167,12 +143,42 @@ void san_check_overlap(const struct san_call *call, const struct san_entry *e)
 	dmasan_report_str(&r, "direction", san_dir_name(e->dir));
 	dmasan_report_hex(&r, "overlap start", lo);
 	dmasan_report_u64(&r, "overlap size", hi - lo);
-	dmasan_report_hex(&r, "live device address", san_handle(&c.found));
-	dmasan_report_u64(&r, "live size", san_size(&c.found));
-	dmasan_report_str(&r, "live mapped as", san_type_name(c.found.type));
-	dmasan_report_str(&r, "live direction", san_dir_name(c.found.dir));
-	san_report_entry_stacks(&r, &c.found);
+	dmasan_report_hex(&r, "live device address", san_handle(&c->found));
+	dmasan_report_u64(&r, "live size", san_size(&c->found));
+	dmasan_report_str(&r, "live mapped as", san_type_name(c->found.type));
+	dmasan_report_str(&r, "live direction", san_dir_name(c->found.dir));
+	san_report_entry_stacks(&r, &c->found);
 	dmasan_report_emit(&r);
+}
+
+/* A new live entry from a template: the call's device, stack and thread; inserted, checked for
+ * overlaps on the way in (reported once it is in: reports take no table lock). */
+struct san_entry *san_track(const struct san_call *call, const struct san_entry *tmpl)
+{
+	struct san_entry *e = san_entry_alloc_from(tmpl);
+	struct overlap_ctx oc;
+
+	if (!e)
+		return NULL;
+	e->hnext = NULL;
+	e->dev = call->dev;
+	e->map_stack = call->stack;
+	e->tid = call->tid;
+	oc.new = e;
+	oc.hit = false;
+	san_table_insert(e, overlap_checked(e) ? overlap_conflicts : NULL, &oc);
+	if (oc.hit)
+		report_overlap(call, e, &oc);
+	/* last: its copies leave many stores in flight, and a locked instruction after them waits
+	 * for all of them */
+	san_shadow_map(e);
+	return e;
+}
+
+void san_on_mapping_error(const struct san_call *call, dma_addr_t handle)
+{
+	if (handle != DMA_MAPPING_ERROR)
+		san_table_mark_checked(call->dev, handle);
 }
 
 /* ---------------------------------------------------------- unchecked-map-error ---- */

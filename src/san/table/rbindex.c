@@ -47,23 +47,6 @@ void san_rindex_init(struct san_rindex *ix, struct san_rshard *shards, unsigned 
 		RB_INIT(&shards[i].root);
 }
 
-void san_rindex_insert(struct san_rindex *ix, struct san_rnode *n)
-{
-	struct san_rshard *s = shard_of(ix, n->start);
-	u64 len = n->end - n->start;
-	unsigned long long ml;
-
-	san_lock(&s->lock);
-	RB_INSERT(san_rtree, &s->root, n);
-	shard_count_add(s, 1);
-	if (len > s->maxlen)
-		s->maxlen = len;
-	san_unlock(&s->lock);
-	ml = atomic_load_explicit(&ix->maxlen, memory_order_relaxed);
-	while (len > ml && !atomic_compare_exchange_weak(&ix->maxlen, &ml, len))
-		;
-}
-
 void san_rindex_remove(struct san_rindex *ix, struct san_rnode *n)
 {
 	struct san_rshard *s = shard_of(ix, n->start);
@@ -92,19 +75,29 @@ static struct san_rnode *rtree_lower_bound(struct san_rtree *t, u64 x)
 	return res;
 }
 
-/* Visit nodes intersecting [lo, hi) in one shard; true if the visitor asked to stop. */
-static bool rshard_visit(struct san_rshard *s, u64 lo, u64 hi, san_rnode_visit_fn fn, void *arg)
+/* Visit nodes intersecting [lo, hi) in one shard, its lock held; true if the visitor asked to
+ * stop. */
+static bool rshard_visit_locked(struct san_rshard *s, u64 lo, u64 hi, san_rnode_visit_fn fn,
+				void *arg)
 {
 	bool stop = false;
 	struct san_rnode *n;
 
-	if (shard_empty(s))
-		return false;
-	san_lock(&s->lock);
 	n = rtree_lower_bound(&s->root, lo > s->maxlen ? lo - s->maxlen : 0);
 	for (; n && n->start < hi && !stop; n = RB_NEXT(san_rtree, &s->root, n))
 		if (n->end > lo || (n->start == lo && n->end == lo))
 			stop = fn(n, arg);
+	return stop;
+}
+
+static bool rshard_visit(struct san_rshard *s, u64 lo, u64 hi, san_rnode_visit_fn fn, void *arg)
+{
+	bool stop;
+
+	if (shard_empty(s))
+		return false;
+	san_lock(&s->lock);
+	stop = rshard_visit_locked(s, lo, hi, fn, arg);
 	san_unlock(&s->lock);
 	return stop;
 }
@@ -136,6 +129,32 @@ void san_rindex_visit(struct san_rindex *ix, u64 lo, u64 hi, san_rnode_visit_fn 
 	for (u64 r = r0; r <= r1; r++)
 		if (rshard_visit(&ix->shards[r & ix->mask], lo, hi, fn, arg))
 			return;
+}
+
+void san_rindex_insert(struct san_rindex *ix, struct san_rnode *n, san_rnode_visit_fn fn,
+		       void *arg)
+{
+	struct san_rshard *s = shard_of(ix, n->start);
+	u64 len = n->end - n->start, r0, r1;
+	unsigned long long ml;
+	bool stop = !fn || !visit_regions(ix, n->start, n->end, &r0, &r1);
+
+	/* the other shards first; the node's own under the lock that inserts it (one lock and a
+	 * warm path down the tree instead of two of each) */
+	for (u64 r = r0; !stop && r <= r1; r++)
+		if (&ix->shards[r & ix->mask] != s)
+			stop = rshard_visit(&ix->shards[r & ix->mask], n->start, n->end, fn, arg);
+	san_lock(&s->lock);
+	if (!stop && !shard_empty(s))
+		rshard_visit_locked(s, n->start, n->end, fn, arg);
+	RB_INSERT(san_rtree, &s->root, n);
+	shard_count_add(s, 1);
+	if (len > s->maxlen)
+		s->maxlen = len;
+	san_unlock(&s->lock);
+	ml = atomic_load_explicit(&ix->maxlen, memory_order_relaxed);
+	while (len > ml && !atomic_compare_exchange_weak(&ix->maxlen, &ml, len))
+		;
 }
 
 bool san_rindex_maybe(struct san_rindex *ix, u64 lo, u64 hi)

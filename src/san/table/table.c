@@ -83,17 +83,26 @@ static __thread struct {
 	u64 seq;
 } last_insert __attribute__((tls_model("initial-exec")));
 
-void san_table_insert(struct san_entry *e)
+struct visit_ctx {
+	struct device *dev; /* NULL: any */
+	san_visit_fn fn;
+	void *arg;
+};
+
+static bool visit_phys_node(struct san_rnode *n, void *arg);
+
+void san_table_insert(struct san_entry *e, san_visit_fn phys_fn, void *arg)
 {
 	struct san_rindex *bus = san_dev_index(e->dev, true);
 	struct san_bucket *b = bucket_of(e->dev, e->bus.start);
+	struct visit_ctx c = { NULL, phys_fn, arg };
 
 	e->seq = atomic_fetch_add_explicit(&seq_next, 1, memory_order_relaxed);
 	e->map_ns = san_now_ns();
 	if (bus)
-		san_rindex_insert(bus, &e->bus);
+		san_rindex_insert(bus, &e->bus, NULL, NULL);
 	if (has_phys(e))
-		san_rindex_insert(&phys_index, &e->phys);
+		san_rindex_insert(&phys_index, &e->phys, phys_fn ? visit_phys_node : NULL, &c);
 	/* Published to exact lookups last, when every index has it. */
 	san_lock(bucket_lock(b));
 	LL_PREPEND2(b->head, e, hnext);
@@ -222,12 +231,6 @@ bool san_table_mark_checked(struct device *dev, dma_addr_t handle)
 }
 
 /* ----------------------------------------------------------------- visitors ---- */
-
-struct visit_ctx {
-	struct device *dev; /* NULL: any */
-	san_visit_fn fn;
-	void *arg;
-};
 
 static bool visit_bus_node(struct san_rnode *n, void *arg)
 {

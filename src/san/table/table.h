@@ -154,10 +154,16 @@ struct san_table_stats {
 
 /* Entries: zeroed on allocation; freed only after san_table_remove* unlinked them. */
 struct san_entry *san_entry_alloc(void);
+/* An entry that is a copy of tmpl (one pass over it instead of zeroing it first). */
+struct san_entry *san_entry_alloc_from(const struct san_entry *tmpl);
 void san_entry_free(struct san_entry *e);
 
-/* Insert into every index (phys only when e->phys is non-empty); sets e->seq and e->map_ns. */
-void san_table_insert(struct san_entry *e);
+typedef bool (*san_visit_fn)(struct san_entry *e, void *arg);
+
+/* Insert into every index (phys only when e->phys is non-empty); sets e->seq and e->map_ns.
+ * phys_fn (or NULL) first visits the live entries whose CPU memory intersects e's, as
+ * san_table_visit_phys: the overlap check, in the same pass as the insertion. */
+void san_table_insert(struct san_entry *e, san_visit_fn phys_fn, void *arg);
 
 /* Exact (dev, handle) lookup with best fit: unlink the entry from every index and return it (the
  * caller owns it and frees it with san_entry_free), or NULL. */
@@ -170,7 +176,6 @@ bool san_table_get_exact(struct device *dev, dma_addr_t handle, const struct san
 bool san_table_mark_checked(struct device *dev, dma_addr_t handle);
 
 /* Visit live entries whose range intersects [lo, hi) (hi > lo). fn returns true to stop. */
-typedef bool (*san_visit_fn)(struct san_entry *e, void *arg);
 void san_table_visit_phys(u64 lo, u64 hi, san_visit_fn fn, void *arg);
 void san_table_visit_bus(struct device *dev, u64 lo, u64 hi, san_visit_fn fn, void *arg);
 /* Every live entry (dev NULL) or every entry of dev. */

@@ -48,7 +48,10 @@ struct san_rindex {
 typedef bool (*san_rnode_visit_fn)(struct san_rnode *n, void *arg);
 
 void san_rindex_init(struct san_rindex *ix, struct san_rshard *shards, unsigned int n);
-void san_rindex_insert(struct san_rindex *ix, struct san_rnode *n);
+/* Insert n; with fn, first visit the nodes intersecting it (as san_rindex_visit), its own shard
+ * under the lock that inserts it. */
+void san_rindex_insert(struct san_rindex *ix, struct san_rnode *n, san_rnode_visit_fn fn,
+		       void *arg);
 void san_rindex_remove(struct san_rindex *ix, struct san_rnode *n);
 /* Nodes intersecting [lo, hi); an empty node at lo counts as intersecting. */
 void san_rindex_visit(struct san_rindex *ix, u64 lo, u64 hi, san_rnode_visit_fn fn, void *arg);

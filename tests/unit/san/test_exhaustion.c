@@ -68,7 +68,7 @@ static void insert_million(void)
 		e->phys.end = e->phys.start + 4096;
 		e->type = KDMA_TYPE_SINGLE;
 		e->dir = DMA_TO_DEVICE;
-		san_table_insert(e);
+		san_table_insert(e, NULL, NULL);
 	}
 }
 

@@ -21,7 +21,7 @@ static struct san_entry *add(struct device *dev, dma_addr_t h, u64 size, u64 phy
 	e->phys.end = phys ? phys + size : 0;
 	e->type = type;
 	e->dir = dir;
-	san_table_insert(e);
+	san_table_insert(e, NULL, NULL);
 	return e;
 }
 
