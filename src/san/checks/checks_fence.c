@@ -28,8 +28,8 @@
 #include "rt/options.h"
 #include "rt/services.h"
 
-static __thread bool in_signalling;
-static __thread dmasan_stack_id signalling_stack;
+static __thread bool in_signalling __attribute__((tls_model("initial-exec")));
+static __thread dmasan_stack_id signalling_stack __attribute__((tls_model("initial-exec")));
 
 /* ---- reports ---- */
 

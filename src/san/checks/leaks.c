@@ -30,7 +30,7 @@ struct leak_site {
 static pthread_mutex_t leak_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct leak_site sites[MAX_SITES];
 static unsigned int n_sites;
-static __thread bool in_leak_check; /* a halting report may run the exit-time check */
+static __thread bool in_leak_check __attribute__((tls_model("initial-exec"))); /* a halting report may run the exit-time check */
 
 static void site_add(const struct san_entry *e)
 {

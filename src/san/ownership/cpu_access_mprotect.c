@@ -107,9 +107,10 @@ static atomic_ulong mp_held_used[HELD_MAX / 64];
 static atomic_long mp_held_pages;          /* pages with held bytes: 0 makes the lazy paths free */
 
 /* Per thread: pages opened for the instruction being single-stepped; sanitizer code running. */
-static __thread uintptr_t mp_open[2];
-static __thread int mp_inside;
-static __thread uintptr_t mp_opening; /* the held page this thread copies the bytes into */
+static __thread uintptr_t mp_open[2] __attribute__((tls_model("initial-exec")));
+static __thread int mp_inside __attribute__((tls_model("initial-exec")));
+/* the held page this thread copies the bytes into */
+static __thread uintptr_t mp_opening __attribute__((tls_model("initial-exec")));
 
 /* The set lookups run from the out-of-line trampoline too (mp_reclose): integer code only. */
 #define GPR_ONLY __attribute__((target("general-regs-only")))

@@ -49,7 +49,7 @@ struct collect {
 
 static pthread_mutex_t dump_lock = PTHREAD_MUTEX_INITIALIZER;
 static unsigned int dump_seq;
-static __thread bool in_dump;
+static __thread bool in_dump __attribute__((tls_model("initial-exec")));
 
 _Static_assert(DMASAN_NTYPES == KDMA_TYPE__COUNT, "names.c has a name for every mapping type");
 _Static_assert(DMASAN_NMAPERR == SAN_MAPERR_CHECKED + 1, "names.c has every map-error state");

@@ -11,7 +11,7 @@
 #include "rt/runtime.h"
 
 /* This thread is emitting a report: findings raised meanwhile (the symboliser frees) are dropped. */
-static __thread bool in_report;
+static __thread bool in_report __attribute__((tls_model("initial-exec")));
 
 /* Scratch under san_report_lock. */
 struct dmasan_frame san_report_sym[MAX_SYM_FRAMES];

@@ -30,7 +30,7 @@
 
 static pthread_once_t init_once = PTHREAD_ONCE_INIT;
 static bool initialized;
-static __thread bool initializing;
+static __thread bool initializing __attribute__((tls_model("initial-exec")));
 static bool preloaded; /* running as libdmasan.so (not linked into a unit test) */
 
 /* The leak check (checks/leaks.c) and the table dump (report/dump.c) register themselves, so a

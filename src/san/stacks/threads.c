@@ -27,7 +27,7 @@ static atomic_int stacks_used; /* slots ever used: scans stop there */
 static int main_slot = -1;
 static atomic_bool full_noted;
 
-static __thread int my_stack_slot __attribute__((tls_model("initial-exec"))) = -1;
+__thread int san_my_stack_slot __attribute__((tls_model("initial-exec"))) = -1;
 static __thread uintptr_t my_lo __attribute__((tls_model("initial-exec")));
 static __thread uintptr_t my_hi __attribute__((tls_model("initial-exec")));
 static pthread_key_t stack_key;
@@ -65,15 +65,13 @@ static int stack_slot_add(uintptr_t lo, uintptr_t hi)
 	return -1;
 }
 
-void san_thread_register(void)
+void san_thread_register_slow(void)
 {
 	pthread_attr_t attr;
 	void *addr;
 	size_t size;
 
-	if (my_stack_slot != -1)
-		return;
-	my_stack_slot = -2; /* tried */
+	san_my_stack_slot = -2; /* tried */
 	if (pthread_getattr_np(pthread_self(), &attr))
 		return;
 	if (!pthread_attr_getstack(&attr, &addr, &size)) {
@@ -83,7 +81,7 @@ void san_thread_register(void)
 			int slot = stack_slot_add(my_lo, my_hi);
 
 			if (slot >= 0) {
-				my_stack_slot = slot;
+				san_my_stack_slot = slot;
 				pthread_once(&stack_once, stack_key_create);
 				pthread_setspecific(stack_key, (void *)(uintptr_t)(slot + 1));
 			} else if (!atomic_exchange(&full_noted, true)) {
@@ -146,7 +144,7 @@ void san_threads_fork_child(void)
 	int used = atomic_load(&stacks_used);
 
 	for (int i = 0; i < used; i++) {
-		if (i == my_stack_slot || (i == main_slot && my_stack_slot < 0))
+		if (i == san_my_stack_slot || (i == main_slot && san_my_stack_slot < 0))
 			continue;
 		atomic_store(&stacks[i].hi, 0);
 		atomic_store(&stacks[i].lo, 0);
@@ -191,12 +189,12 @@ bool san_stack_is_current(uintptr_t stack_lo)
 	return my_hi && stack_lo == my_lo;
 }
 
-unsigned int dmasan_thread_id(void)
+__thread unsigned int san_tid_plus1 __attribute__((tls_model("initial-exec")));
+
+unsigned int san_thread_id_new(void)
 {
 	static unsigned int next_tid;
-	static __thread unsigned int tid_plus1;
 
-	if (!tid_plus1)
-		tid_plus1 = __atomic_fetch_add(&next_tid, 1, __ATOMIC_RELAXED) + 1;
-	return tid_plus1 - 1;
+	san_tid_plus1 = __atomic_fetch_add(&next_tid, 1, __ATOMIC_RELAXED) + 1;
+	return san_tid_plus1;
 }
