@@ -355,9 +355,9 @@ static size_t piece_mem_len(const struct shadow_piece *p, bool edges)
 }
 
 /* Lays out the piece's memory in mem (mem_len bytes, or 0: inside the shadow's block): the line
- * states, the device view or the snapshot, the edge bytes. The hand-over at map fills the view
- * and the edges whole (all its lines are the CPU's then), so only the states are cleared: reused
- * memory shows nothing of an earlier mapping. */
+ * states, the device view or the snapshot, the edge bytes. Nothing is cleared: the hand-over at
+ * map (shadow_arm, before anyone can see the piece) writes the view, the edges and every line's
+ * state whole, so reused memory shows nothing of an earlier mapping. */
 static void piece_place(struct san_shadow *s, struct shadow_piece *p, u8 *mem, size_t mem_len)
 {
 	u8 *view = mem + p->nlines;
@@ -365,8 +365,7 @@ static void piece_place(struct san_shadow *s, struct shadow_piece *p, u8 *mem, s
 	if (piece_view_slack(p))
 		view += (p->cpu - (uintptr_t)view) & 63;
 	p->mem_len = mem_len;
-	memset(mem, 0, p->nlines);
-	p->ndev = 0;
+	p->ndev = 0; /* so the map hands every line over in one run */
 	p->state = mem;
 	if (s->poisoned)
 		p->devview = view;

@@ -343,9 +343,10 @@ unsigned long san_table_drain(struct device *dev, san_visit_fn pred, void *pred_
 	return drain_dev(dev, pred, pred_arg, done, done_arg);
 }
 
-/* Not instrumented under TSan: free() asks it inside TSan's own start-up (rt/intercept.c). The
- * index holds no empty range, so its longest one is 0 until the first insert. */
-__attribute__((no_sanitize_thread)) bool san_table_phys_ever(void)
+/* Not instrumented: free() asks it inside ASan's and TSan's own start-up (rt/intercept.c), before
+ * ASan's shadow exists. The index holds no empty range, so its longest one is 0 until the first
+ * insert. */
+__attribute__((no_sanitize_address, no_sanitize_thread)) bool san_table_phys_ever(void)
 {
 	return atomic_load_explicit(&phys_index.maxlen, memory_order_relaxed) != 0;
 }
