@@ -429,11 +429,11 @@ long dma_resv_wait_timeout(struct dma_resv *obj, enum dma_resv_usage usage, bool
 
 	dma_resv_iter_begin(&cursor, obj, usage);
 	dma_resv_for_each_fence_unlocked(&cursor, fence) {
-		ret = dma_fence_wait_timeout(fence, intr, ret);
+		ret = dma_fence_wait_timeout(fence, intr, (long)timeout);
 		if (ret <= 0)
 			break;
-		if (!timeout)
-			ret = 1;
+		if (timeout) /* a zero timeout only tests; the answer stays 1 */
+			timeout = (unsigned long)ret;
 	}
 	dma_resv_iter_end(&cursor);
 	return ret;
