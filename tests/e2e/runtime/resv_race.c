@@ -74,6 +74,7 @@ int main(void)
 	for (int i = 0; i < READERS; i++)
 		pthread_create(&readers[i], NULL, reader, NULL);
 	for (unsigned int round = 1; round <= ROUNDS; round++) {
+		enum dma_resv_usage usage = (enum dma_resv_usage)(round % 4);
 		unsigned int t = round % TIMELINES;
 		struct dma_fence *f = e2e_fence_new(&tl[t]);
 
@@ -84,7 +85,7 @@ int main(void)
 				dma_resv_replace_fences(frame->resv, tl[t].context, f,
 							DMA_RESV_USAGE_BOOKKEEP);
 			else
-				dma_resv_add_fence(frame->resv, f, (enum dma_resv_usage)(round % 4));
+				dma_resv_add_fence(frame->resv, f, usage);
 		}
 		dma_resv_unlock(frame->resv);
 		/* the timeline's previous job completes */
