@@ -13,7 +13,6 @@
 #include <linux/slab.h>
 
 #include "base/base.h"
-#include "dmabuf/dmabuf.h"
 #include "mm/mm.h"
 
 static void dmabuf_event_info(const struct dma_buf *dmabuf,
@@ -153,32 +152,9 @@ void dma_buf_close_fd(int fd)
 
 /* ---- importers ---- */
 
-long kdma_resv_wait_held(struct dma_resv *obj, enum dma_resv_usage usage, bool intr)
-{
-	struct dma_resv_iter cursor;
-	struct dma_fence *fence;
-	long ret = 0;
-
-	dma_resv_assert_held(obj);
-	/* no fence leaves the object while its lock is held: no references needed */
-	dma_resv_for_each_fence(&cursor, obj, usage, fence) {
-		long t = dma_fence_wait(fence, intr);
-
-		if (t < 0) {
-			ret = t;
-			break;
-		}
-	}
-	return ret;
-}
-
-/* The resv lock this thread took in an _unlocked wrapper (map_dma_buf waits under it). */
-static __thread struct dma_resv *resv_held;
-
 /* The exporter's map, then (static importers) a wait for the kernel fences, such as a move's. */
 static struct sg_table *map_dma_buf(struct dma_buf_attachment *attach, enum dma_data_direction dir)
 {
-	struct dma_resv *resv = attach->dmabuf->resv;
 	struct sg_table *sgt = attach->dmabuf->ops->map_dma_buf(attach, dir);
 	long ret;
 
@@ -186,10 +162,9 @@ static struct sg_table *map_dma_buf(struct dma_buf_attachment *attach, enum dma_
 		return ERR_PTR(-ENOMEM);
 	if (IS_ERR(sgt) || dma_buf_attachment_is_dynamic(attach))
 		return sgt;
-	if (resv_held == resv)
-		ret = kdma_resv_wait_held(resv, DMA_RESV_USAGE_KERNEL, true);
-	else
-		ret = dma_resv_wait_timeout(resv, DMA_RESV_USAGE_KERNEL, true, MAX_SCHEDULE_TIMEOUT);
+	/* the unlocked wait: the caller may hold the resv lock */
+	ret = dma_resv_wait_timeout(attach->dmabuf->resv, DMA_RESV_USAGE_KERNEL, true,
+				    MAX_SCHEDULE_TIMEOUT);
 	if (ret < 0) {
 		attach->dmabuf->ops->unmap_dma_buf(attach, sgt, dir);
 		return ERR_PTR(ret);
@@ -254,11 +229,9 @@ struct dma_buf_attachment *dma_buf_dynamic_attach(struct dma_buf *dmabuf, struct
 		ret = dmabuf->ops->pin(attach);
 		if (ret)
 			goto err_unlock;
-		resv_held = dmabuf->resv;
 	}
 	dmabuf_event(dmabuf, attach, dev, KDMA_DMABUF_MAPPING, DMA_BIDIRECTIONAL);
 	sgt = map_dma_buf(attach, DMA_BIDIRECTIONAL);
-	resv_held = NULL;
 	if (IS_ERR(sgt)) {
 		dmabuf_event(dmabuf, attach, dev, KDMA_DMABUF_UNMAPPED, DMA_BIDIRECTIONAL);
 		ret = (int)PTR_ERR(sgt);
@@ -369,9 +342,7 @@ struct sg_table *dma_buf_map_attachment_unlocked(struct dma_buf_attachment *atta
 	if (WARN_ON(!attach || !attach->dmabuf))
 		return ERR_PTR(-EINVAL);
 	dma_resv_lock(attach->dmabuf->resv, NULL);
-	resv_held = attach->dmabuf->resv;
 	sgt = dma_buf_map_attachment(attach, dir);
-	resv_held = NULL;
 	dma_resv_unlock(attach->dmabuf->resv);
 	return sgt;
 }

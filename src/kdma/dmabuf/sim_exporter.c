@@ -24,8 +24,6 @@
 #include <linux/slab.h>
 #include <dmasan/sim.h>
 
-#include "dmabuf/dmabuf.h"
-
 /* The memory a buffer lives in; a move leaves the old one to the mappings still made of it. */
 struct sim_store {
 	void *vaddr;
@@ -268,7 +266,7 @@ int dmasim_dmabuf_move(struct dma_buf *dmabuf)
 		goto out;
 	}
 	/* an eviction waits for every user of the old place, then tells the importers */
-	kdma_resv_wait_held(dmabuf->resv, DMA_RESV_USAGE_BOOKKEEP, false);
+	dma_resv_wait_timeout(dmabuf->resv, DMA_RESV_USAGE_BOOKKEEP, false, MAX_SCHEDULE_TIMEOUT);
 	dma_buf_move_notify(dmabuf);
 	old = b->store;
 	memcpy(st->vaddr, old->vaddr, b->size);

@@ -119,6 +119,44 @@ Test(dmabuf, begin_cpu_access_waits_for_the_writer)
 	dma_buf_put(b);
 }
 
+/* Signals as soon as someone waits: the wait's arrival is what the test sees. */
+static bool signal_when_waited(struct dma_fence *f)
+{
+	return false;
+}
+
+static const struct dma_fence_ops waited_ops = {
+	.get_driver_name = name,
+	.get_timeline_name = name,
+	.enable_signaling = signal_when_waited,
+};
+
+/* The kernel's map waits for KERNEL fences with the unlocked wait, so an importer may map its
+ * static attachment holding the resv lock (the old code locked again here and hung). */
+Test(dmabuf, static_map_under_the_resv_lock_waits_for_kernel_fences, .timeout = 20)
+{
+	struct dma_buf *b = dmasim_dmabuf_export(4096, "heap");
+	struct device *dev = dmasim_device_create(NULL);
+	struct dma_buf_attachment *a = dma_buf_attach(b, dev);
+	struct dma_fence *move = kzalloc(sizeof(*move), GFP_KERNEL);
+	struct sg_table *sgt;
+
+	cr_assert_not(IS_ERR(a));
+	dma_fence_init(move, &waited_ops, &flock, dma_fence_context_alloc(1), 1);
+	dma_resv_lock(b->resv, NULL);
+	cr_assert_eq(dma_resv_reserve_fences(b->resv, 1), 0);
+	dma_resv_add_fence(b->resv, move, DMA_RESV_USAGE_KERNEL);
+	sgt = dma_buf_map_attachment(a, DMA_TO_DEVICE);
+	cr_assert_not(IS_ERR(sgt));
+	cr_assert(dma_fence_is_signaled(move), "the map waited for the KERNEL fence");
+	dma_buf_unmap_attachment(a, sgt, DMA_TO_DEVICE);
+	dma_resv_unlock(b->resv);
+	dma_fence_put(move);
+	dma_buf_detach(b, a);
+	dma_buf_put(b);
+	dmasim_device_destroy(dev);
+}
+
 /* ---- dynamic importers and the movable exporter ---- */
 
 struct mover_import {
