@@ -13,9 +13,9 @@
  * That stays exact: entries carry their device (visitors filter by it) and the index they are in
  * (unlinks go there). A record is handed out again only when it has no entry left.
  *
- * Devices beyond the table's probe reach share one overflow record. A device whose record could
- * not be made (out of memory) uses the overflow record too; without one either, its mappings are
- * in the hash and the physical index only (no bus-range checks).
+ * Devices beyond the table's probe reach (64 live devices in a row) share one overflow record.
+ * A device whose record could not be made (out of memory) uses the overflow record too; without
+ * one either, its mappings are in the hash and the physical index only (no bus-range checks).
  */
 #include <unistd.h>
 
@@ -141,23 +141,38 @@ static struct san_dev *overflow_record(void)
 	return rec;
 }
 
-/* dev's slot, or -1. Without the lock: no empty slot ever lies between a key's first probe and
- * its slot (tombstones are emptied only in front of an empty slot), so an empty slot ends the
- * search. */
-static int slot_find(struct device *dev)
+/* dev's slot, or -1; *room: whether its probe reach has a slot to make it one. Without the
+ * lock: no empty slot ever lies between a key's first probe and its slot (tombstones are emptied
+ * only in front of an empty slot), so an empty slot ends the search. */
+static int slot_find(struct device *dev, bool *room)
 {
 	unsigned int h = ptr_hash(dev);
 
+	*room = false;
 	for (unsigned int i = 0; i < DEV_PROBES; i++) {
 		unsigned int slot = probe_slot(h, i);
 		struct device *k = load_key(slot);
 
 		if (k == dev)
 			return (int)slot;
+		if (!k || k == KEY_DEAD)
+			*room = true;
 		if (!k)
 			break;
 	}
 	return -1;
+}
+
+static bool node_of_dev(struct san_rnode *n, void *dev)
+{
+	return ((struct san_entry *)((char *)n - offsetof(struct san_entry, bus)))->dev == dev;
+}
+
+/* A device that fell to the overflow record while its probe reach was full of live devices keeps
+ * it while it has entries there: its slot names the overflow record, so its lookups see them. */
+static bool in_overflow(struct san_dev *ovf, struct device *dev)
+{
+	return ovf && san_rindex_walk(&ovf->bus, node_of_dev, dev);
 }
 
 /* dev's record, made if it has none: its slot is the first tombstone or empty slot in its probe
@@ -186,11 +201,13 @@ static struct san_dev *dev_create(struct device *dev)
 		}
 	}
 	if (free_slot >= 0) {
-		rec = dev_record_take();
+		struct san_dev *ovf = atomic_load_explicit(&dev_overflow, memory_order_relaxed);
+
+		rec = in_overflow(ovf, dev) ? ovf : dev_record_take();
 		atomic_store_explicit(&dev_slots[free_slot].rec, rec ? rec : REC_FAILED,
 				      memory_order_relaxed);
 		atomic_store_explicit(&dev_slots[free_slot].key, dev, memory_order_release);
-		if (rec)
+		if (rec && rec != ovf)
 			atomic_fetch_add(&n_live, 1);
 	}
 	san_unlock(&create_lock);
@@ -204,13 +221,14 @@ static struct san_dev *dev_create(struct device *dev)
 struct san_rindex *san_dev_index(struct device *dev, bool create)
 {
 	struct san_dev *d = NULL;
+	bool room;
 	int slot;
 
 	if (dev != NULL && dev != KEY_DEAD) {
-		slot = slot_find(dev);
+		slot = slot_find(dev, &room);
 		if (slot >= 0)
 			d = load_rec((unsigned int)slot);
-		else if (create)
+		else if (create && room)
 			d = dev_create(dev);
 		if (d == REC_FAILED)
 			d = NULL;
@@ -223,20 +241,23 @@ struct san_rindex *san_dev_index(struct device *dev, bool create)
 
 void san_table_device_gone(struct device *dev)
 {
-	struct san_dev *rec;
+	struct san_dev *rec, *ovf;
 	unsigned int next;
+	bool room, own;
 	int slot;
 
 	san_lock(&create_lock);
-	slot = dev != NULL && dev != KEY_DEAD ? slot_find(dev) : -1;
+	slot = dev != NULL && dev != KEY_DEAD ? slot_find(dev, &room) : -1;
 	if (slot < 0)
 		goto out;
 	rec = atomic_load_explicit(&dev_slots[slot].rec, memory_order_relaxed);
+	ovf = atomic_load_explicit(&dev_overflow, memory_order_relaxed);
+	own = rec != REC_FAILED && rec != ovf;
 	/* A map racing with the destroy left an entry: the record stays the device's. */
-	if (rec != REC_FAILED && !dev_record_empty(rec))
+	if (own ? !dev_record_empty(rec) : rec == ovf && in_overflow(ovf, dev))
 		goto out;
 	atomic_store_explicit(&dev_slots[slot].key, KEY_DEAD, memory_order_release);
-	if (rec != REC_FAILED) {
+	if (own) {
 		rec->next_free = free_head;
 		free_head = rec;
 		atomic_fetch_sub(&n_live, 1);

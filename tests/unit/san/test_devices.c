@@ -222,6 +222,68 @@ Test(devices, a_late_entry_in_a_retired_record)
 	cr_assert_eq(bus_seen(c), 1);
 }
 
+/* The first slot devices.c probes for a device (its hash, copied): devices with the same one
+ * compete for the same 64 slots. */
+static unsigned int home_slot(const struct device *dev)
+{
+	u64 x = (u64)(uintptr_t)dev;
+
+	x ^= x >> 33;
+	x *= 0xff51afd7ed558ccdULL;
+	x ^= x >> 33;
+	return (unsigned int)x & 65535;
+}
+
+#define REACH 64
+
+/* REACH + 1 device pointers with the same first slot. */
+static void same_home(struct device **out, unsigned int n)
+{
+	unsigned int found = 0;
+
+	for (unsigned long k = 1; found < n; k++) {
+		struct device *d = (struct device *)(0x700000000000UL + k * 64);
+
+		if (home_slot(d) == 12345)
+			out[found++] = d;
+	}
+}
+
+Test(devices, a_device_in_the_overflow_record_keeps_its_entries_visible)
+{
+	struct device *c[REACH + 2];
+	unsigned long live = san_device_count();
+	struct seen all = { NULL, 0, 0 };
+	struct device *last = NULL;
+
+	same_home(c, REACH + 2);
+	for (int i = 0; i <= REACH; i++)
+		add(c[i], HANDLE);
+	cr_assert_eq(san_device_count(), live + REACH, "the last one is in the overflow record");
+	last = c[REACH];
+	cr_assert_eq(bus_seen(last), 1);
+
+	/* A slot in its reach frees: the next map finds it, and still the earlier entry. */
+	destroy(c[0]);
+	add(last, HANDLE + 2 * SIZE);
+	cr_assert_eq(san_device_count(), live + REACH - 1);
+	cr_assert_eq(bus_seen(last), 1, "the entry made in the overflow record is still found");
+	all.dev = last;
+	san_table_visit_all(last, note, &all);
+	cr_assert_eq(all.n, 2);
+	cr_assert_eq(all.others, 0);
+
+	/* Once drained, the slot is a tombstone again, and a newcomer gets a record of its own. */
+	destroy(last);
+	add(c[REACH + 1], HANDLE);
+	cr_assert_eq(san_device_count(), live + REACH);
+	cr_assert_eq(bus_seen(c[REACH + 1]), 1);
+	for (int i = 1; i <= REACH + 1; i++)
+		destroy(c[i]);
+	cr_assert_eq(san_device_count(), live);
+	cr_assert_eq(all_seen(), 0);
+}
+
 /* Threads map on devices that others destroy meanwhile (the bug of a driver that maps during
  * remove): nothing is lost or seen through the wrong device, and no record stays stuck. A map
  * after the destroy makes the pointer a device again (as a new device at that address would):
