@@ -169,7 +169,8 @@ static bool node_of_dev(struct san_rnode *n, void *dev)
 }
 
 /* A device that fell to the overflow record while its probe reach was full of live devices keeps
- * it while it has entries there: its slot names the overflow record, so its lookups see them. */
+ * it while it has entries there: its slot names the overflow record, so its lookups see them.
+ * Under create_lock, then the record's shard locks: the order fork takes them in. */
 static bool in_overflow(struct san_dev *ovf, struct device *dev)
 {
 	return ovf && san_rindex_walk(&ovf->bus, node_of_dev, dev);
