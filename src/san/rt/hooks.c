@@ -252,6 +252,7 @@ static void h_device_destroy(struct device *dev)
 	san_leaks_device(dev);
 	san_fence_device_destroy(dev);
 	san_dump_wait();
+	san_table_device_gone(dev);
 	san_leave();
 }
 

@@ -99,6 +99,7 @@ void san_table_insert(struct san_entry *e, san_visit_fn phys_fn, void *arg)
 
 	e->seq = atomic_fetch_add_explicit(&seq_next, 1, memory_order_relaxed);
 	e->map_ns = san_now_ns();
+	e->bus_index = bus;
 	if (bus)
 		san_rindex_insert(bus, &e->bus, NULL, NULL);
 	if (has_phys(e))
@@ -142,7 +143,7 @@ static struct san_entry **bucket_find(struct san_bucket *b, struct device *dev, 
 
 static void unlink_ranges(struct san_entry *e)
 {
-	struct san_rindex *bus = san_dev_index(e->dev, false);
+	struct san_rindex *bus = e->bus_index;
 
 	if (last_insert.e == e)
 		last_insert.e = NULL;

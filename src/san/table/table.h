@@ -29,6 +29,7 @@
 #include "stacks/stack.h"
 
 struct device;
+struct san_rindex;
 
 /* The kernel's map_err_type: whether dma_mapping_error() was called on the handle. */
 enum san_map_err { SAN_MAPERR_NA = 0, SAN_MAPERR_NOT_CHECKED, SAN_MAPERR_CHECKED };
@@ -49,6 +50,7 @@ struct san_entry {
 	struct san_entry *hnext;   /* hash bucket chain */
 	struct san_rnode bus;      /* [handle, handle + size) in the device's bus index */
 	struct san_rnode phys;     /* CPU memory [phys, phys + len); empty: not indexed */
+	struct san_rindex *bus_index; /* the index bus is in (NULL: none): dev's record may change */
 	/* set before san_table_insert(), constant while the entry is linked */
 	struct device *dev;
 	const void *cpu_addr;      /* driver's pointer (NULL: resource / sg) */
@@ -186,6 +188,8 @@ void san_table_visit_all(struct device *dev, san_visit_fn fn, void *arg);
 typedef void (*san_done_fn)(struct san_entry *e, void *arg);
 unsigned long san_table_drain(struct device *dev, san_visit_fn pred, void *pred_arg,
 			      san_done_fn done, void *done_arg);
+/* dev was destroyed and its entries drained: its device record goes back for the next device. */
+void san_table_device_gone(struct device *dev);
 
 /* Whether an entry with CPU memory was ever inserted: one load (the intercepts' first test). */
 bool san_table_phys_ever(void);

@@ -66,11 +66,12 @@ void san_rindex_fork_unlock(struct san_rindex *ix);
 /* ---- devices.c: each device's bus-address index ---- */
 
 /* The bus index of dev; created on first sight when create is set (NULL if out of memory).
- * Records are never freed: a device pointer reused later gets the same (empty) record back. */
+ * Another device's for a moment when dev is being destroyed (see devices.c): filter by device. */
 struct san_rindex *san_dev_index(struct device *dev, bool create);
 /* Walk every device's index (see san_rindex_walk); true if stopped. */
 bool san_devices_walk(san_rnode_visit_fn fn, void *arg);
-unsigned long san_device_count(void);
+unsigned long san_device_count(void);   /* records of live devices */
+unsigned long san_device_records(void); /* records made (their memory is never returned) */
 void san_devices_fork_lock(void);
 void san_devices_fork_unlock(bool child);
 

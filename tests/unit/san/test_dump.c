@@ -13,14 +13,13 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "kdma/base/base.h"
+#include "attach.h"
 #include "san/report/dump.h"
 #include "san/rt/options.h"
 #include "san/table/table.h"
 
 #include "../../dump/nic.h"
 
-const struct kdma_hooks *__dmasan_kdma_hooks(const struct kdma_services *svc);
 /* Declared here without ownership_hooks.h's weak attribute: a strong reference links the
  * ownership layer (shadow.c) into this static test, as it is in libdmasan.so. */
 size_t san_shadow_describe(const struct san_entry *e, char *buf, size_t len);
@@ -32,11 +31,7 @@ static void attach(void)
 	/* Owner ranges come from the shadow (poison=1), whatever observes CPU accesses; and the
 	 * mprotect backend is not safe yet with several threads' buffers in one page (it faults in
 	 * shadow.c's hand-over copy with no dump running), which dumps_while_other_threads_map has. */
-	dmasan_runtime_init();
-	dmasan_opts.cpu_access = DMASAN_CPU_ACCESS_OFF; /* read at the first mapping */
-	kdma_hooks_init();
-	kdma_hooks_table = __dmasan_kdma_hooks(&kdma_services);
-	cr_assert_not_null(kdma_hooks_table);
+	attach_sanitizer();
 	cr_assert_eq(fixture_map(&fx), 0, "the fixture's mappings failed");
 }
 

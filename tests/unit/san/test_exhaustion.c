@@ -4,7 +4,7 @@
  * (correct, and a bounded number of bytes per entry), and the runtime's own allocations failing
  * (san_mem_inject_failures): one message per kind of memory, no crash, and checking goes on.
  * The JSON file failing (full disk) is tests/exhaustion/. libkdma is linked statically and the
- * hook table attached by hand, as in test_dump.c.
+ * hook table attached by hand (attach.h).
  */
 #define _GNU_SOURCE
 #include <criterion/criterion.h>
@@ -19,13 +19,11 @@
 #include <linux/slab.h>
 #include <dmasan/sim.h>
 
-#include "kdma/base/base.h"
+#include "attach.h"
 #include "san/report/report.h"
 #include "san/rt/oom.h"
 #include "san/rt/options.h"
 #include "san/table/table.h"
-
-const struct kdma_hooks *__dmasan_kdma_hooks(const struct kdma_services *svc);
 
 /* ------------------------------------------------------------ table growth ---- */
 
@@ -137,11 +135,7 @@ static int saved_stderr;
 /* The runtime's log is stderr: keep it in a file to count the messages. */
 static void attach(void)
 {
-	dmasan_runtime_init();
-	dmasan_opts.cpu_access = DMASAN_CPU_ACCESS_OFF; /* read at the first mapping */
-	kdma_hooks_init();
-	kdma_hooks_table = __dmasan_kdma_hooks(&kdma_services);
-	cr_assert_not_null(kdma_hooks_table);
+	attach_sanitizer();
 	log_file = tmpfile();
 	cr_assert_not_null(log_file);
 	fflush(stderr);
