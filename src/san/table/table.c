@@ -104,12 +104,13 @@ void san_table_insert(struct san_entry *e, san_visit_fn phys_fn, void *arg)
 		san_rindex_insert(bus, &e->bus, NULL, NULL);
 	if (has_phys(e))
 		san_rindex_insert(&phys_index, &e->phys, phys_fn ? visit_phys_node : NULL, &c);
+	/* remembered before it is published: from then on another thread may unmap it */
+	last_insert.e = e;
+	last_insert.seq = e->seq;
 	/* Published to exact lookups last, when every index has it. */
 	san_lock(bucket_lock(b));
 	LL_PREPEND2(b->head, e, hnext);
 	san_unlock(bucket_lock(b));
-	last_insert.e = e;
-	last_insert.seq = e->seq;
 }
 
 /* Kernel best fit: +1 per equal field among size, type, direction, sg nents; a perfect score
@@ -282,10 +283,14 @@ void san_table_visit_all(struct device *dev, san_visit_fn fn, void *arg)
 
 /* ------------------------------------------------------------------ draining ---- */
 
+/* The entry picked, and what identifies it, copied under the index lock: once the lock is
+ * dropped a concurrent unmap may free the entry and a map reuse it. */
 struct drain_pick {
 	san_visit_fn pred;
 	void *arg;
 	struct san_entry *e;
+	struct device *dev;
+	dma_addr_t handle;
 	u64 seq;
 };
 
@@ -296,20 +301,23 @@ static bool drain_pick_one(struct san_entry *e, void *arg)
 	if (p->pred && !p->pred(e, p->arg))
 		return false;
 	p->e = e;
+	p->dev = e->dev;
+	p->handle = e->bus.start;
 	p->seq = e->seq;
 	return true;
 }
 
-/* Unlink e from the hash if it is still the entry picked (same seq); false if someone else
- * (a concurrent unmap) removed it first. */
-static bool unlink_hash_if(struct san_entry *e, struct device *dev, u64 seq)
+/* Unlink the picked entry from the hash if it is still there as picked (same seq, read under
+ * the bucket lock); false if someone else (a concurrent unmap) removed it first. */
+static bool unlink_hash_if(const struct drain_pick *p)
 {
-	struct san_bucket *b = bucket_of(dev, e->bus.start);
+	struct san_bucket *b = bucket_of(p->dev, p->handle);
+	struct san_entry *e = p->e;
 	bool found = false;
 
 	san_lock(bucket_lock(b));
 	for (struct san_entry **pp = &b->head; *pp; pp = &(*pp)->hnext) {
-		if (*pp == e && e->seq == seq) {
+		if (*pp == e && e->seq == p->seq) {
 			*pp = e->hnext;
 			found = true;
 			break;
@@ -325,12 +333,12 @@ static unsigned long drain_dev(struct device *dev, san_visit_fn pred, void *pred
 	unsigned long n = 0;
 
 	for (;;) {
-		struct drain_pick p = { pred, pred_arg, NULL, 0 };
+		struct drain_pick p = { .pred = pred, .arg = pred_arg };
 
 		san_table_visit_all(dev, drain_pick_one, &p);
 		if (!p.e)
 			return n;
-		if (!unlink_hash_if(p.e, p.e->dev, p.seq))
+		if (!unlink_hash_if(&p))
 			continue;
 		unlink_ranges(p.e);
 		n++;
