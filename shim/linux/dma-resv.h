@@ -33,7 +33,7 @@ struct dma_resv_retired;
 
 struct dma_resv {
 	struct mutex lock;
-	bool locked;
+	const void *holder; /* the thread holding the lock (a token of it), NULL: none; atomic */
 	/* The fences with their usage. Writers replace the list when it grows; lists and fence
 	 * references they drop are released once no unlocked reader can still see them. */
 	struct dma_resv_list *fences;
@@ -50,8 +50,11 @@ int dma_resv_lock(struct dma_resv *obj, struct ww_acquire_ctx *ctx);
 int dma_resv_lock_interruptible(struct dma_resv *obj, struct ww_acquire_ctx *ctx);
 bool dma_resv_trylock(struct dma_resv *obj);
 void dma_resv_unlock(struct dma_resv *obj);
+/* Whether anyone holds the lock (ww_mutex_is_locked). */
 bool dma_resv_is_locked(struct dma_resv *obj);
-#define dma_resv_assert_held(obj) WARN_ON(!dma_resv_is_locked(obj))
+/* Whether the calling thread holds it: what lockdep checks in the kernel. */
+bool dma_resv_held(struct dma_resv *obj);
+#define dma_resv_assert_held(obj) WARN_ON(!dma_resv_held(obj))
 
 /* Make room for num more fences (under the lock); 0 or -ENOMEM. */
 int dma_resv_reserve_fences(struct dma_resv *obj, unsigned int num);

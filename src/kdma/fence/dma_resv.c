@@ -163,7 +163,7 @@ static void reader_exit(struct dma_resv *obj)
 void dma_resv_init(struct dma_resv *obj)
 {
 	mutex_init(&obj->lock);
-	obj->locked = false;
+	obj->holder = NULL;
 	obj->fences = NULL;
 	obj->generation = 0;
 	obj->readers = 0;
@@ -185,10 +185,23 @@ void dma_resv_fini(struct dma_resv *obj)
 	mutex_destroy(&obj->lock);
 }
 
+/* A token of the calling thread: the address of a thread-local. */
+static const void *this_thread(void)
+{
+	static __thread char token;
+
+	return &token;
+}
+
+static void set_holder(struct dma_resv *obj, const void *t)
+{
+	__atomic_store_n(&obj->holder, t, __ATOMIC_RELAXED);
+}
+
 int dma_resv_lock(struct dma_resv *obj, struct ww_acquire_ctx *ctx)
 {
 	mutex_lock(&obj->lock);
-	obj->locked = true;
+	set_holder(obj, this_thread());
 	return 0;
 }
 
@@ -201,19 +214,24 @@ bool dma_resv_trylock(struct dma_resv *obj)
 {
 	if (!mutex_trylock(&obj->lock))
 		return false;
-	obj->locked = true;
+	set_holder(obj, this_thread());
 	return true;
 }
 
 void dma_resv_unlock(struct dma_resv *obj)
 {
-	obj->locked = false;
+	set_holder(obj, NULL);
 	mutex_unlock(&obj->lock);
 }
 
 bool dma_resv_is_locked(struct dma_resv *obj)
 {
-	return obj->locked;
+	return __atomic_load_n(&obj->holder, __ATOMIC_RELAXED) != NULL;
+}
+
+bool dma_resv_held(struct dma_resv *obj)
+{
+	return __atomic_load_n(&obj->holder, __ATOMIC_RELAXED) == this_thread();
 }
 
 /* ---- writers (the lock held) ---- */

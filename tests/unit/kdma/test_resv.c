@@ -366,3 +366,39 @@ Test(resv_unlocked, readers_race_a_writer, .timeout = 120)
 	free_dead();
 	cr_assert_null(dead_list);
 }
+
+/* Held means held by the calling thread (what the kernel's lockdep asserts); locked means held
+ * by anyone. */
+static void *held_elsewhere(void *arg)
+{
+	struct dma_resv *obj = arg;
+	static bool res[2];
+
+	res[0] = dma_resv_is_locked(obj);
+	res[1] = dma_resv_held(obj);
+	return res;
+}
+
+Test(resv, held_is_per_thread)
+{
+	struct dma_resv obj;
+	pthread_t t;
+	bool *res;
+
+	dma_resv_init(&obj);
+	cr_assert_not(dma_resv_is_locked(&obj));
+	cr_assert_not(dma_resv_held(&obj));
+	dma_resv_lock(&obj, NULL);
+	cr_assert(dma_resv_is_locked(&obj));
+	cr_assert(dma_resv_held(&obj));
+	pthread_create(&t, NULL, held_elsewhere, &obj);
+	pthread_join(t, (void **)&res);
+	cr_assert(res[0], "another thread sees the lock taken");
+	cr_assert_not(res[1], "but not held by itself");
+	dma_resv_unlock(&obj);
+	cr_assert_not(dma_resv_held(&obj));
+	cr_assert(dma_resv_trylock(&obj));
+	cr_assert(dma_resv_held(&obj));
+	dma_resv_unlock(&obj);
+	dma_resv_fini(&obj);
+}
