@@ -111,6 +111,10 @@ static atomic_long mp_held_pages;          /* pages with held bytes: 0 makes the
 /* Per thread: pages opened for the instruction being single-stepped; sanitizer code running. */
 static __thread uintptr_t mp_open[2] __attribute__((tls_model("initial-exec")));
 static __thread int mp_inside __attribute__((tls_model("initial-exec")));
+/* Pages the sanitizer's own code opened while it runs (mp_keep), closed when it leaves. */
+#define KEPT_MAX 32
+static __thread uintptr_t mp_kept[KEPT_MAX] __attribute__((tls_model("initial-exec")));
+static __thread unsigned int mp_nkept __attribute__((tls_model("initial-exec")));
 /* the held page this thread copies the bytes into */
 static __thread uintptr_t mp_opening __attribute__((tls_model("initial-exec")));
 
@@ -369,6 +373,22 @@ static bool mp_owned_line(uintptr_t addr)
 	return !mp_inside && mp_count(mp_lines, addr & ~(mp_line_size - 1));
 }
 
+/* Async-signal-safe: page joins the pages this thread's sanitizer code keeps open; false when
+ * too many (the access is then single-stepped). */
+static bool mp_keep(uintptr_t page)
+{
+	unsigned int i;
+
+	for (i = 0; i < mp_nkept; i++)
+		if (mp_kept[i] == page)
+			return true; /* another thread's one-instruction close hit it meanwhile */
+	if (mp_nkept == KEPT_MAX)
+		return false;
+	mp_kept[mp_nkept] = page;
+	mp_nkept++;
+	return true;
+}
+
 static void mp_segv(int sig, siginfo_t *si, void *ctx)
 {
 	ucontext_t *uc = ctx;
@@ -427,6 +447,13 @@ static void mp_segv(int sig, siginfo_t *si, void *ctx)
 		}
 		if (added && mp_owned_line(addr))
 			mp_record(addr, write, uc, orig);
+		mprotect((void *)page, PAGE, PROT_READ | PROT_WRITE);
+		errno = saved_errno;
+		return;
+	}
+	if (mp_inside && !mp_open[0] && mp_keep(page)) {
+		/* the sanitizer's own access (a snapshot of a buffer another mapping owns): the
+		 * page stays open until it leaves, not one trap per instruction of its copy */
 		mprotect((void *)page, PAGE, PROT_READ | PROT_WRITE);
 		errno = saved_errno;
 		return;
@@ -524,7 +551,10 @@ void mp_inside_begin(void)
 
 void mp_inside_end(void)
 {
-	mp_inside--;
+	if (--mp_inside || !mp_nkept)
+		return;
+	while (mp_nkept) /* closed again unless given back to the CPU meanwhile */
+		mp_reclose(mp_kept[--mp_nkept]);
 }
 
 static void mp_note_full(void)
