@@ -102,6 +102,12 @@ def main():
             fail.append("exit status %d, expected %d" % (proc.returncode, want))
         if want is None and proc.returncode == 0:
             fail.append("exit status 0 for a buggy program")
+        # "E2E_COUNT: N": exactly N findings of the expected check (one per bug, however often
+        # the program repeats it)
+        count = source_setting(a.source, "E2E_COUNT")
+        got = sum(1 for r in violations if r["check"] == a.expect)
+        if count and got != int(count):
+            fail.append("%d '%s' findings, expected %s" % (got, a.expect, count))
         only = a.only or source_setting(a.source, "E2E_ONLY").split()[:1] == ["yes"]
         if only and set(found) - {a.expect}:
             fail.append("expected only '%s', also got %s" % (a.expect, sorted(set(found) - {a.expect})))

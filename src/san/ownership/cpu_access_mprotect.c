@@ -70,6 +70,8 @@ struct mp_slot {
 	atomic_int held;  /* pages: 1 + the held buffer with its bytes (closed, no owned line);
 			   * MP_OPENING while being opened or taken back; 0: none */
 	atomic_int eager; /* pages: give-backs left to skip, the CPU touched it after the last */
+	atomic_int whole; /* pages: one protected range covers the whole page (one mapping's) */
+	atomic_int readable; /* pages: a read was recorded this ownership period: PROT_READ */
 };
 
 #define MP_OPENING (-1)
@@ -109,6 +111,10 @@ static atomic_long mp_held_pages;          /* pages with held bytes: 0 makes the
 /* Per thread: pages opened for the instruction being single-stepped; sanitizer code running. */
 static __thread uintptr_t mp_open[2] __attribute__((tls_model("initial-exec")));
 static __thread int mp_inside __attribute__((tls_model("initial-exec")));
+/* Pages the sanitizer's own code opened while it runs (mp_keep), closed when it leaves. */
+#define KEPT_MAX 32
+static __thread uintptr_t mp_kept[KEPT_MAX] __attribute__((tls_model("initial-exec")));
+static __thread unsigned int mp_nkept __attribute__((tls_model("initial-exec")));
 /* the held page this thread copies the bytes into */
 static __thread uintptr_t mp_opening __attribute__((tls_model("initial-exec")));
 
@@ -288,7 +294,7 @@ static void mp_chain(struct sigaction *old, int sig, siginfo_t *si, void *ctx)
 
 /* A violation at addr by the instruction at rip (where the program runs it, also when it runs
  * out of line), with the registers of uc: the stack is unwound from there. */
-static void mp_record(uintptr_t addr, bool write, const ucontext_t *uc, uintptr_t rip)
+static bool mp_record(uintptr_t addr, bool write, const ucontext_t *uc, uintptr_t rip)
 {
 	unsigned int slot = atomic_fetch_add(&mp_ring_head, 1) % RING, n = 0;
 	struct mp_fault *f = &mp_ring[slot];
@@ -298,7 +304,7 @@ static void mp_record(uintptr_t addr, bool write, const ucontext_t *uc, uintptr_
 
 	if (atomic_load(&f->ready)) {
 		atomic_fetch_add(&mp_lost, 1);
-		return;
+		return false;
 	}
 	/* from the faulting instruction (only that while a fork is under way: libunwind's locks) */
 	at.uc_mcontext.gregs[REG_RIP] = rip;
@@ -317,6 +323,7 @@ static void mp_record(uintptr_t addr, bool write, const ucontext_t *uc, uintptr_
 	f->write = write;
 	atomic_store(&f->ready, 1);
 	atomic_fetch_add(&mp_ring_ready, 1);
+	return true;
 }
 
 /* mprotect without errno: the trampoline runs between two instructions of the program. */
@@ -339,16 +346,47 @@ GPR_ONLY void mp_reclose(uintptr_t page)
 
 	/* a page given back meanwhile is held: closed too (its memory has only the poison) */
 	if (ps && (atomic_load(&ps->count) || atomic_load(&ps->held)) && !atomic_load(&ps->open)) {
-		mp_set_prot(page, PROT_NONE);
+		bool ro = atomic_load(&ps->readable);
+
+		mp_set_prot(page, ro ? PROT_READ : PROT_NONE);
 		/* held pages stay closed (and one being opened: its opener reopens it) */
 		if (!atomic_load(&ps->count) && !atomic_load(&ps->held))
 			mp_set_prot(page, PROT_READ | PROT_WRITE);
+		else if (ro && !atomic_load(&ps->readable)) /* handed over again meanwhile */
+			mp_set_prot(page, PROT_NONE);
 	}
+}
+
+/* A read of a device-owned line was just recorded. When one protected range covers the whole
+ * page (one mapping's), every further read of it in this ownership period is the same bug,
+ * already found: the page stays readable (its memory holds the poison the trapped read saw)
+ * until the next hand-over closes it again. Writes still trap. Async-signal-safe. */
+static void mp_read_found(struct mp_slot *ps)
+{
+	if (atomic_load(&ps->whole) && atomic_load(&ps->count) >= (int)(PAGE / mp_line_size) &&
+	    !atomic_load(&ps->held))
+		atomic_store(&ps->readable, 1);
 }
 
 static bool mp_owned_line(uintptr_t addr)
 {
 	return !mp_inside && mp_count(mp_lines, addr & ~(mp_line_size - 1));
+}
+
+/* Async-signal-safe: page joins the pages this thread's sanitizer code keeps open; false when
+ * too many (the access is then single-stepped). */
+static bool mp_keep(uintptr_t page)
+{
+	unsigned int i;
+
+	for (i = 0; i < mp_nkept; i++)
+		if (mp_kept[i] == page)
+			return true; /* another thread's one-instruction close hit it meanwhile */
+	if (mp_nkept == KEPT_MAX)
+		return false;
+	mp_kept[mp_nkept] = page;
+	mp_nkept++;
+	return true;
 }
 
 static void mp_segv(int sig, siginfo_t *si, void *ctx)
@@ -413,13 +451,20 @@ static void mp_segv(int sig, siginfo_t *si, void *ctx)
 		errno = saved_errno;
 		return;
 	}
+	if (mp_inside && !mp_open[0] && mp_keep(page)) {
+		/* the sanitizer's own access (a snapshot of a buffer another mapping owns): the
+		 * page stays open until it leaves, not one trap per instruction of its copy */
+		mprotect((void *)page, PAGE, PROT_READ | PROT_WRITE);
+		errno = saved_errno;
+		return;
+	}
 	if (mp_open[0] != page && mp_open[1] != page) {
 		if (mp_open[0] && mp_open[1]) {
 			mp_chain(&mp_old_segv, sig, si, ctx); /* a third page in one instruction */
 			return;
 		}
-		if (mp_owned_line(addr))
-			mp_record(addr, write, uc, *rip);
+		if (mp_owned_line(addr) && mp_record(addr, write, uc, *rip) && !write)
+			mp_read_found(ps);
 		if (!mp_open[0] && xol_begin(rip, page)) {
 			/* run it out of line: the trampoline closes the page, no debug trap */
 			mprotect((void *)page, PAGE, PROT_READ | PROT_WRITE);
@@ -506,7 +551,10 @@ void mp_inside_begin(void)
 
 void mp_inside_end(void)
 {
-	mp_inside--;
+	if (--mp_inside || !mp_nkept)
+		return;
+	while (mp_nkept) /* closed again unless given back to the CPU meanwhile */
+		mp_reclose(mp_kept[--mp_nkept]);
 }
 
 static void mp_note_full(void)
@@ -556,6 +604,12 @@ void mp_protect(uintptr_t lo, uintptr_t hi)
 				mp_note_full();
 				goto out;
 			}
+			if (p >= lo && p + PAGE <= hi)
+				atomic_store(&ps->whole, 1);
+			/* a new hand-over: reads of the page are reported again */
+			if (atomic_exchange(&ps->readable, 0) && atomic_load(&ps->count) &&
+			    !atomic_load(&ps->open))
+				mprotect((void *)p, PAGE, PROT_NONE);
 			if (atomic_fetch_add(&ps->count, 1) == 0) {
 				atomic_fetch_add(&mp_protected, 1);
 				/* a syscall has it open: closed when it returns; ENOMEM (VMA
@@ -588,6 +642,8 @@ void mp_unprotect(uintptr_t lo, uintptr_t hi)
 
 			if (ps && atomic_load(&ps->count) > 0 &&
 			    atomic_fetch_sub(&ps->count, 1) == 1) {
+				atomic_store(&ps->whole, 0);
+				atomic_store(&ps->readable, 0);
 				atomic_fetch_sub(&mp_protected, 1);
 				/* opened (dmasan's own copy back, a syscall): accessible already,
 				 * and left so when closed */
@@ -619,7 +675,7 @@ static bool mp_whole_pages(uintptr_t lo, uintptr_t hi, struct mp_slot **ps,
 static bool mp_giveable(struct mp_slot *ps)
 {
 	return atomic_load(&ps->count) == (int)(PAGE / mp_line_size) && !atomic_load(&ps->open) &&
-	       !atomic_load(&ps->held);
+	       !atomic_load(&ps->held) && !atomic_load(&ps->readable);
 }
 
 static bool mp_takeable(struct mp_slot *ps)
@@ -666,6 +722,7 @@ bool mp_give_back(uintptr_t lo, uintptr_t hi, const void *bytes)
 	for (i = 0; ok && i < n; i++) {
 		atomic_fetch_add(&mp_held_pages, 1);
 		/* still in mp_protected: the page stays closed */
+		atomic_store(&ps[i]->whole, 0);
 		atomic_store_explicit(&ps[i]->count, 0, memory_order_release);
 	}
 	for (i = 0; !ok && i < got; i++)
@@ -699,6 +756,7 @@ bool mp_take_held(uintptr_t lo, uintptr_t hi, void *view)
 		if (view)
 			dmasan_hw_copy((uint8_t *)view + i * PAGE,
 				       mp_held_mem + (size_t)(idx[i] - 1) * PAGE, PAGE);
+		atomic_store(&ps[i]->whole, 1);
 		atomic_store_explicit(&ps[i]->count, (int)(PAGE / mp_line_size),
 				      memory_order_release);
 		mp_held_put(idx[i] - 1);
@@ -866,9 +924,20 @@ void mp_drain(const struct san_entry *released)
 void mp_forgive(uintptr_t lo, uintptr_t hi)
 {
 	unsigned int i;
+	uintptr_t p;
 
 	if (!atomic_load_explicit(&mp_ring_ready, memory_order_acquire))
 		return;
+	/* nor do they leave the pages readable (mp_read_found): the driver's reads still trap */
+	pthread_mutex_lock(&mp_lock);
+	for (p = lo & ~(PAGE - 1); p < hi; p += PAGE) {
+		struct mp_slot *ps = mp_find(mp_pages, p, false);
+
+		if (ps && atomic_exchange(&ps->readable, 0) && atomic_load(&ps->count) &&
+		    !atomic_load(&ps->open))
+			mprotect((void *)p, PAGE, PROT_NONE);
+	}
+	pthread_mutex_unlock(&mp_lock);
 	for (i = 0; i < RING; i++) {
 		struct mp_fault *f = &mp_ring[i];
 
@@ -943,7 +1012,8 @@ void mp_close_pages(const uintptr_t *pages, unsigned int n)
 		struct mp_slot *s = mp_find(mp_pages, pages[i], false);
 
 		if (s && atomic_fetch_sub(&s->open, 1) == 1 && atomic_load(&s->count))
-			mprotect((void *)pages[i], PAGE, PROT_NONE);
+			mprotect((void *)pages[i], PAGE,
+				 atomic_load(&s->readable) ? PROT_READ : PROT_NONE);
 	}
 	pthread_mutex_unlock(&mp_lock);
 }
