@@ -2,7 +2,9 @@
 /*
  * cpu-read-device-owned by byte loops over two receive frames (two mappings) before their
  * dma_sync_single_for_cpu: two bugs, two reports, one per mapping, however many loads repeat
- * each. The fix syncs each frame first and sees the device's bytes.
+ * each. Reports are told apart by their stack, so each frame is scanned from a call site of its
+ * own (a loop over both would be one call site unless the compiler unrolled it). The fix syncs
+ * each frame first and sees the device's bytes.
  * E2E_COUNT: 2
  * E2E_ONLY: yes
  */
@@ -11,7 +13,7 @@
 #define FRAME (3 * 4096)
 
 /* Reads one frame as the stack would: the sync is the driver's to do first. */
-static unsigned long scan(struct device *dev, dma_addr_t dma, const u8 *rx)
+static noinline unsigned long scan(struct device *dev, dma_addr_t dma, const u8 *rx)
 {
 	unsigned long sum = 0;
 	size_t i;
@@ -45,8 +47,8 @@ int main(void)
 	}
 	for (i = 0; i < FRAME; i++)
 		want += 2 * frame[i];
-	for (f = 0; f < 2; f++)
-		sum += scan(dev, dma[f], rx[f]);
+	sum += scan(dev, dma[0], rx[0]);
+	sum += scan(dev, dma[1], rx[1]);
 	for (f = 0; f < 2; f++) {
 		dma_unmap_single(dev, dma[f], FRAME, DMA_FROM_DEVICE);
 		kfree(rx[f]);

@@ -115,10 +115,11 @@ static struct sk_buff *make_frame(struct net_device *dev, unsigned int seq, unsi
  * a frame coming back, which only a hung driver or model causes. */
 static bool wait_for(struct net_device *dev, unsigned int max_in_flight)
 {
-	unsigned int last = received;
+	unsigned int last;
 	time_t since = time(NULL);
 
 	pthread_mutex_lock(&rx_lock);
+	last = received; /* the NAPI thread counts under rx_lock */
 	while (sent - received > max_in_flight || netif_queue_stopped(dev)) {
 		struct timespec t;
 
