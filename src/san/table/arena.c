@@ -55,6 +55,23 @@ void *san_arena_alloc(size_t size)
 	return p;
 }
 
+struct san_thread_rec *san_thread_rec_claim(struct san_thread_recs *l, size_t size)
+{
+	struct san_thread_rec *r;
+
+	san_lock(&l->lock);
+	for (r = atomic_load_explicit(&l->head, memory_order_relaxed); r && r->used; r = r->next)
+		;
+	if (!r && (r = san_arena_alloc(size))) {
+		r->next = atomic_load_explicit(&l->head, memory_order_relaxed);
+		atomic_store_explicit(&l->head, r, memory_order_release);
+	}
+	if (r)
+		r->used = true;
+	san_unlock(&l->lock);
+	return r;
+}
+
 /* ---------------------------------------------------------- entry allocator ---- */
 
 #define ENTRIES_PER_CHUNK 4096
@@ -69,14 +86,12 @@ static atomic_ulong n_total;
  * own, a plain add (a locked add here cost a tenth of a checked map+unmap); a reader sums the
  * records. A thread's count is folded into `exited` when it exits and the record is reused. */
 struct live_count {
+	struct san_thread_rec rec;
 	atomic_long n;
-	struct live_count *next;
-	bool used;
 } __attribute__((aligned(64)));
 
-static san_lock_t count_lock;
-static struct live_count *counts;
-static long exited;
+static struct san_thread_recs counts;
+static long exited; /* under counts.lock */
 
 static __thread struct san_entry *tc_head __attribute__((tls_model("initial-exec")));
 static __thread unsigned int tc_count __attribute__((tls_model("initial-exec")));
@@ -105,14 +120,14 @@ static void tc_flush(unsigned int keep)
 static void tc_thread_exit(void *unused)
 {
 	tc_flush(0);
-	san_lock(&count_lock);
+	san_lock(&counts.lock);
 	if (my_count) {
 		exited += atomic_load_explicit(&my_count->n, memory_order_relaxed);
 		atomic_store_explicit(&my_count->n, 0, memory_order_relaxed);
-		my_count->used = false;
+		my_count->rec.used = false;
 		my_count = NULL;
 	}
-	san_unlock(&count_lock);
+	san_unlock(&counts.lock);
 }
 
 static void tc_key_create(void)
@@ -124,21 +139,9 @@ static void tc_key_create(void)
  * record (out of memory) the thread counts into `exited` under the lock. */
 static void thread_start(void)
 {
-	struct live_count *c;
-
 	pthread_once(&tc_once, tc_key_create);
 	pthread_setspecific(tc_key, (void *)1);
-	san_lock(&count_lock);
-	for (c = counts; c && c->used; c = c->next)
-		;
-	if (!c && (c = san_arena_alloc(sizeof(*c)))) {
-		c->next = counts;
-		counts = c;
-	}
-	if (c)
-		c->used = true;
-	my_count = c;
-	san_unlock(&count_lock);
+	my_count = (struct live_count *)san_thread_rec_claim(&counts, sizeof(*my_count));
 }
 
 static inline void count_live(long d)
@@ -146,9 +149,9 @@ static inline void count_live(long d)
 	if (__builtin_expect(!my_count, 0))
 		thread_start();
 	if (__builtin_expect(!my_count, 0)) {
-		san_lock(&count_lock);
+		san_lock(&counts.lock);
 		exited += d;
-		san_unlock(&count_lock);
+		san_unlock(&counts.lock);
 		return;
 	}
 	/* only this thread writes it: no read-modify-write needed */
@@ -232,19 +235,19 @@ void san_entry_counts(unsigned long *total, unsigned long *live)
 {
 	long n;
 
-	san_lock(&count_lock);
+	san_lock(&counts.lock);
 	n = exited;
-	for (struct live_count *c = counts; c; c = c->next)
-		n += atomic_load_explicit(&c->n, memory_order_relaxed);
-	san_unlock(&count_lock);
+	for (struct san_thread_rec *r = counts.head; r; r = r->next)
+		n += atomic_load_explicit(&((struct live_count *)r)->n, memory_order_relaxed);
+	san_unlock(&counts.lock);
 	*total = atomic_load(&n_total);
 	*live = n > 0 ? (unsigned long)n : 0;
 }
 
-/* count_lock before bump_lock: thread_start takes the arena under it. */
+/* counts.lock before bump_lock: a record is claimed from the arena under it. */
 void san_arena_fork_lock(void)
 {
-	san_lock(&count_lock);
+	san_lock(&counts.lock);
 	san_lock(&bump_lock);
 	san_lock(&free_lock);
 }
@@ -253,5 +256,5 @@ void san_arena_fork_unlock(void)
 {
 	san_unlock(&free_lock);
 	san_unlock(&bump_lock);
-	san_unlock(&count_lock);
+	san_unlock(&counts.lock);
 }

@@ -22,25 +22,23 @@ struct hist_slot {
 };
 
 struct hist_ring {
-	struct hist_ring *next; /* every ring made, newest first */
-	atomic_ulong head;      /* entries ever written */
-	bool used;              /* a live thread writes it (under rings_lock) */
+	struct san_thread_rec rec; /* in `rings`, every ring made, newest first */
+	atomic_ulong head;         /* entries ever written */
 	struct hist_slot slot[HIST_SIZE];
 };
 
-static _Atomic(struct hist_ring *) rings;
-static san_lock_t rings_lock;
+static struct san_thread_recs rings;
 static __thread struct hist_ring *my_ring __attribute__((tls_model("initial-exec")));
 static pthread_key_t ring_key;
 static pthread_once_t ring_once = PTHREAD_ONCE_INIT;
 
 static void ring_thread_exit(void *unused)
 {
-	san_lock(&rings_lock);
+	san_lock(&rings.lock);
 	if (my_ring)
-		my_ring->used = false;
+		my_ring->rec.used = false;
 	my_ring = NULL;
-	san_unlock(&rings_lock);
+	san_unlock(&rings.lock);
 }
 
 static void ring_key_create(void)
@@ -51,22 +49,20 @@ static void ring_key_create(void)
 /* The calling thread's ring: one a thread left, else a new one (pages touched as it fills). */
 static struct hist_ring *ring_get(void)
 {
-	struct hist_ring *r;
-
 	pthread_once(&ring_once, ring_key_create);
 	pthread_setspecific(ring_key, (void *)1);
-	san_lock(&rings_lock);
-	for (r = atomic_load_explicit(&rings, memory_order_relaxed); r && r->used; r = r->next)
-		;
-	if (!r && (r = san_arena_alloc(sizeof(*r)))) {
-		r->next = atomic_load_explicit(&rings, memory_order_relaxed);
-		atomic_store_explicit(&rings, r, memory_order_release);
-	}
-	if (r)
-		r->used = true;
-	my_ring = r;
-	san_unlock(&rings_lock);
-	return r;
+	return my_ring = (struct hist_ring *)san_thread_rec_claim(&rings, sizeof(*my_ring));
+}
+
+/* Every ring made, newest first. */
+static struct hist_ring *first_ring(void)
+{
+	return (struct hist_ring *)atomic_load_explicit(&rings.head, memory_order_acquire);
+}
+
+static struct hist_ring *next_ring(const struct hist_ring *r)
+{
+	return (struct hist_ring *)r->rec.next;
 }
 
 void san_history_add(const struct san_entry *e, dmasan_stack_id unmap_stack, u32 unmap_tid)
@@ -151,7 +147,7 @@ static bool history_search(struct device *dev, bool (*match)(const struct san_hi
 {
 	struct hist_search q = { .dev = dev, .match = match, .prefer = prefer, .arg = arg };
 
-	for (struct hist_ring *r = atomic_load_explicit(&rings, memory_order_acquire); r; r = r->next)
+	for (struct hist_ring *r = first_ring(); r; r = next_ring(r))
 		ring_search(r, &q);
 	if (q.have_preferred)
 		*out = q.preferred;
@@ -202,7 +198,7 @@ unsigned long san_history_count(void)
 {
 	unsigned long n = 0;
 
-	for (struct hist_ring *r = atomic_load_explicit(&rings, memory_order_acquire); r; r = r->next)
+	for (struct hist_ring *r = first_ring(); r; r = next_ring(r))
 		n += atomic_load_explicit(&r->head, memory_order_relaxed);
 	return n;
 }
@@ -210,7 +206,7 @@ unsigned long san_history_count(void)
 /* Single-threaded use only (san_table_reset). */
 void san_history_reset(void)
 {
-	for (struct hist_ring *r = atomic_load_explicit(&rings, memory_order_acquire); r; r = r->next) {
+	for (struct hist_ring *r = first_ring(); r; r = next_ring(r)) {
 		memset(r->slot, 0, sizeof(r->slot));
 		atomic_store(&r->head, 0);
 	}
@@ -219,10 +215,10 @@ void san_history_reset(void)
 /* fork: no thread is taking a ring at the fork (the child would never get the lock). */
 void san_history_fork_lock(void)
 {
-	san_lock(&rings_lock);
+	san_lock(&rings.lock);
 }
 
 void san_history_fork_unlock(void)
 {
-	san_unlock(&rings_lock);
+	san_unlock(&rings.lock);
 }

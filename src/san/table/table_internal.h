@@ -18,6 +18,25 @@
 void *san_arena_alloc(size_t size);
 /* The entry allocator's counters, for san_table_stats(): entries made, entries in use. */
 void san_entry_counts(unsigned long *total, unsigned long *live);
+/*
+ * Per-thread records (live counts, history rings): a thread owns one while it runs, taken from
+ * the list of every record made (one a thread that exited left, else a new one from the arena);
+ * never freed. Readers walk the list without its lock: records are only prepended, whole.
+ */
+struct san_thread_rec {
+	struct san_thread_rec *next;
+	bool used; /* under the list's lock; the owner clears it (under the lock) when it exits */
+};
+
+struct san_thread_recs {
+	san_lock_t lock;
+	_Atomic(struct san_thread_rec *) head;
+};
+
+/* A record of size bytes, starting with its struct san_thread_rec, for the calling thread; NULL
+ * when out of memory. */
+struct san_thread_rec *san_thread_rec_claim(struct san_thread_recs *l, size_t size);
+
 /* fork: the allocator's locks (table.c takes every table lock). */
 void san_arena_fork_lock(void);
 void san_arena_fork_unlock(void);
